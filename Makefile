@@ -1,0 +1,41 @@
+# `make run` and `make test` are the two commands; both build .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	JIUZHU_DEBUG=1 $(BIN)/jiuzhu demo
+	JIUZHU_DEBUG=1 $(BIN)/jiuzhu runserver $(HOST)
+
+# SQLite always; PostgreSQL too when JIUZHU_TEST_DATABASE_URL names one (.ci/run sets it).
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$JIUZHU_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	 else echo "JIUZHU_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+test-sqlite: $(STAMP)
+	JIUZHU_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	JIUZHU_DATABASE_URL=$$JIUZHU_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,155 @@
+"""Every write to allocation plans: one transaction, one audit record each, keyword-only arguments."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiuzhu.audit.services import record
+from jiuzhu.core.actions import require, require_within
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.domain.allocation import AdjustmentLine, validate_lines
+from jiuzhu.domain.docno import DocNoError, normalise_docno
+from jiuzhu.domain.problems import Problem, Where, has_errors
+from jiuzhu.funds.models import Fund
+from jiuzhu.regions.models import Region, load_tree
+
+from .models import Plan, PlanRow
+from .selectors import current_amounts
+from .signals import plan_approved
+
+
+def _snapshot(plan: Plan) -> dict[str, Any]:
+    return {
+        "status": plan.status,
+        "rows": {r.region.code: [str(r.base), str(r.decrease), str(r.increase)] for r in plan.rows.all()},
+    }
+
+
+@transaction.atomic
+def do_create_plan(
+    *, actor: Any, fund: Fund, kind: str, doc_no: str, title: str, doc_date: datetime.date, issuer: Region,
+    ip: str = "",
+) -> Plan:
+    """A draft plan; an adjustment starts from every region's current approved amount as its base."""
+    require(actor, "allocation.edit")
+    require_within(actor, issuer)
+    try:
+        doc_no = normalise_docno(doc_no)
+    except DocNoError as exc:
+        raise InvalidInput([Problem("BAD_DOCNO", str(exc), Where(column="文号"))]) from exc
+    if Plan.objects.filter(doc_no=doc_no).exists():
+        raise InvalidInput([Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))])
+    plan = Plan.objects.create(
+        fund=fund, kind=kind, doc_no=doc_no, title=title, doc_date=doc_date, issuer=issuer, created_by=actor
+    )
+    if kind == Plan.ADJUSTMENT:
+        amounts = current_amounts(fund=fund)
+        for region in Region.objects.filter(pk__in=[pk for pk, amount in amounts.items() if amount is not None]):
+            PlanRow.objects.create(
+                plan=plan, region=region, base=amounts[region.pk], decrease=Decimal(0), increase=Decimal(0)
+            )
+    record(actor=actor, action="allocation.create", entity=doc_no, region_path=issuer.path, after=_snapshot(plan),
+           ip=ip)
+    return plan
+
+
+@transaction.atomic
+def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
+    """Replace the plan's rows; refuses with every problem at once, and then nothing is saved."""
+    require(actor, "allocation.edit")
+    require_within(actor, plan.issuer)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.editable:
+        raise ActionRefused("方案已提交或已审核，不能修改；如需更正，请新建调整方案")
+    problems = validate_plan_lines(plan, lines)
+    if has_errors(problems):
+        raise InvalidInput(problems)
+    before = _snapshot(plan)
+    regions = {r.code: r for r in Region.objects.filter(code__in=[x.region_code[:6] for x in lines])}
+    plan.rows.all().delete()
+    PlanRow.objects.bulk_create(
+        PlanRow(plan=plan, region=regions[x.region_code[:6]], base=x.base, decrease=x.decrease, increase=x.increase)
+        for x in lines
+    )
+    record(actor=actor, action="allocation.save_rows", entity=plan.doc_no, region_path=plan.issuer.path,
+           before=before, after=_snapshot(plan), ip=ip)
+
+
+def validate_plan_lines(plan: Plan, lines: list[AdjustmentLine]) -> list[Problem]:
+    """Domain checks, plus: an adjustment's base must be what the region currently has."""
+    tree = load_tree()
+    problems = validate_lines(lines, tree=tree, issuer_code=plan.issuer.code)
+    if plan.kind != Plan.ADJUSTMENT:
+        return problems
+    current = {r.code: amount for r, amount in _current_by_region(plan).items()}
+    for index, line in enumerate(lines, start=1):
+        node = tree.find(line.region_code)
+        expected = current.get(node.code) if node else None
+        if node and expected is not None and line.base != expected:
+            problems.append(
+                Problem(
+                    "BASE_MISMATCH",
+                    f"{node.short_name}的原额度应为已下达的{expected}元，填为{line.base}元",
+                    Where(row=index, column="自治区补助资金额度", entity=node.code),
+                    numbers={"stated": line.base, "current": expected},
+                )
+            )
+    return problems
+
+
+def _current_by_region(plan: Plan) -> dict[Region, Decimal]:
+    amounts = current_amounts(fund=plan.fund, excluding=plan)
+    return {r: amounts[r.pk] for r in Region.objects.filter(pk__in=amounts)}
+
+
+@transaction.atomic
+def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
+    require(actor, "allocation.submit")
+    require_within(actor, plan.issuer)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.editable:
+        raise ActionRefused("只有草稿或退回的方案可以提交")
+    if not plan.rows.exists():
+        raise ActionRefused("方案没有任何地区的分配数，不能提交")
+    problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")])
+    if has_errors(problems):
+        raise InvalidInput(problems)
+    plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
+    plan.save(update_fields=["status", "submitted_by", "return_reason"])
+    record(actor=actor, action="allocation.submit", entity=plan.doc_no, region_path=plan.issuer.path,
+           after={"status": plan.status}, ip=ip)
+
+
+@transaction.atomic
+def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
+    """Maker-checker: the person who submitted (or made) the plan cannot approve it."""
+    require(actor, "allocation.approve")
+    require_within(actor, plan.issuer)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.SUBMITTED:
+        raise ActionRefused("只有已提交的方案可以审核")
+    if actor.pk in (plan.submitted_by_id, plan.created_by_id):
+        raise ActionRefused("经办人不能审核自己提交的方案")
+    plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    record(actor=actor, action="allocation.approve", entity=plan.doc_no, region_path=plan.issuer.path,
+           after=_snapshot(plan), ip=ip)
+    plan_approved.send(sender=Plan, plan=plan, actor=actor)
+
+
+@transaction.atomic
+def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None:
+    require(actor, "allocation.approve")
+    require_within(actor, plan.issuer)
+    if not reason.strip():
+        raise InvalidInput([Problem("REASON_REQUIRED", "退回时必须填写原因", Where(column="退回原因"))])
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.SUBMITTED:
+        raise ActionRefused("只有已提交的方案可以退回")
+    plan.status, plan.return_reason = Plan.RETURNED, reason.strip()
+    plan.save(update_fields=["status", "return_reason"])
+    record(actor=actor, action="allocation.return", entity=plan.doc_no, region_path=plan.issuer.path,
+           after={"status": plan.status, "reason": plan.return_reason}, ip=ip)

@@ -1,0 +1,222 @@
+"""Thin views: read through selectors, write through services, show problems beside their cells."""
+
+import datetime
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.scoping import get_scoped_or_404
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.core.views import client_ip
+from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
+from jiuzhu.domain.money import format_wan, format_yuan
+from jiuzhu.domain.problems import Problem
+from jiuzhu.funds.models import Fund
+from jiuzhu.regions.models import Region, load_tree
+
+from . import services
+from .exports import build_table, render as render_export
+from .forms import column_key, parse_cells
+from .models import Plan
+from .selectors import visible_plans, visible_rows
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    plan = visible_plans(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("记录不存在")
+    return plan
+
+
+def _wan(value: Decimal) -> str:
+    return format_wan(value, trim=True)
+
+
+def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, object]:
+    return {
+        "seq": seq, "name": name, "code": line.region_code,
+        **{k: _wan(getattr(line, k)) for k in ("base", "decrease", "increase", "net", "final")},
+        "raw": line,
+    }
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = []
+    for plan in visible_plans(request.user):
+        lines = [r.line() for r in visible_rows(request.user, plan)]
+        plans.append({"plan": plan, "final": _wan(totals(lines).final), "rows": len(lines)})
+    return render(request, "allocation/list.html", {"plans": plans})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    tree = load_tree()
+    lines = in_tree_order([r.line() for r in visible_rows(request.user, plan)], tree)
+    rows = [_row_view(x, tree.get(x.region_code).short_name, i) for i, x in enumerate(lines, start=1)]
+    total = totals(lines)
+    user = request.user
+    return render(request, "allocation/detail.html", {
+        "plan": plan,
+        "rows": rows,
+        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+        "total_yuan": format_yuan(total.final),
+        "can_edit": plan.editable and user.can("allocation.edit") and plan.issuer.path.startswith(user.region.path),
+        "can_submit": plan.editable and user.can("allocation.submit")
+        and plan.issuer.path.startswith(user.region.path),
+        "can_approve": plan.status == Plan.SUBMITTED and user.can("allocation.approve")
+        and plan.issuer.path.startswith(user.region.path)
+        and user.pk not in (plan.submitted_by_id, plan.created_by_id),
+    })
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.can("allocation.edit"):
+        raise Http404("页面不存在")
+    funds = Fund.objects.order_by("-fiscal_year")
+    problems: list[Problem] = []
+    if request.method == "POST":
+        try:
+            plan = services.do_create_plan(
+                actor=request.user,
+                fund=funds.get(pk=request.POST.get("fund")),
+                kind=request.POST.get("kind", Plan.ADJUSTMENT),
+                doc_no=request.POST.get("doc_no", ""),
+                title=request.POST.get("title", "").strip() or "调整方案",
+                doc_date=datetime.date.fromisoformat(request.POST.get("doc_date") or str(datetime.date.today())),
+                issuer=request.user.region,
+                ip=client_ip(request),
+            )
+            return redirect("allocation:edit", pk=plan.pk)
+        except InvalidInput as exc:
+            problems = exc.problems
+        except (Fund.DoesNotExist, ValueError):
+            messages.error(request, "请选择资金并填写有效的日期")
+    return render(request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS})
+
+
+def _editor_regions(plan: Plan) -> list[Region]:
+    tree = load_tree()
+    codes = {r.region.code for r in plan.rows.select_related("region")}
+    if not codes:  # a new allocation plan starts with every region of the issuer's area
+        codes = {r.code for r in Region.objects.filter(path__startswith=plan.issuer.path)
+                 if r.level != "province"}
+    return sorted(Region.objects.filter(code__in=codes), key=lambda r: tree.position(r.code))
+
+
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
+    if not (plan.editable and request.user.can("allocation.edit")):
+        messages.error(request, "该方案当前不能编辑")
+        return redirect("allocation:detail", pk=plan.pk)
+    regions = _editor_regions(plan)
+    codes = [r.code for r in regions]
+    stored = {r.region.code: r.line() for r in plan.rows.select_related("region")}
+    problems: list[Problem] = []
+    cells = {f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
+             for c in codes for k in ("base", "decrease", "increase")}
+    if request.method == "POST":
+        cells = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        lines, problems = parse_cells(codes, cells)
+        if not problems:
+            try:
+                services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
+                messages.success(request, "已保存")
+                return redirect("allocation:detail", pk=plan.pk)
+            except InvalidInput as exc:
+                problems = exc.problems
+            except ActionRefused as exc:
+                messages.error(request, str(exc))
+    lines, _ = parse_cells(codes, cells)
+    by_code = {x.region_code: x for x in lines}
+    rows = []
+    for seq, region in enumerate(regions, start=1):
+        line = by_code.get(region.code)
+        rows.append({
+            "seq": seq, "name": region.short_name, "code": region.code,
+            "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
+            "net": _wan(line.net) if line else "—", "final": _wan(line.final) if line else "—",
+            "problems": {column_key(p.where.column): p.message for p in problems if p.where.entity == region.code},
+        })
+    total = totals(lines)
+    return render(request, "allocation/edit.html", {
+        "plan": plan, "rows": rows, "problems": [p for p in problems if p.where.entity not in codes],
+        "all_problems": problems,
+        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+        "base_editable": plan.kind == Plan.ALLOCATION,
+    })
+
+
+@require_POST
+def plan_validate(request: HttpRequest, pk: int) -> JsonResponse:
+    """The editor asks on every keystroke: the server's arithmetic and every problem, nothing saved."""
+    plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
+    codes = [r.code for r in _editor_regions(plan)]
+    lines, problems = parse_cells(codes, request.POST)
+    if not problems:
+        problems = services.validate_plan_lines(plan, lines)
+    total = totals(lines)
+    return JsonResponse({
+        "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
+        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+        "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
+    })
+
+
+def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    plan = get_scoped_or_404(Plan.objects.select_related("issuer"), request.user, via="issuer", pk=pk)
+    try:
+        if action == "submit":
+            services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
+            messages.success(request, "已提交审核")
+        elif action == "approve":
+            services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
+            messages.success(request, "已审核通过")
+        else:
+            services.do_return_plan(actor=request.user, plan=plan, reason=request.POST.get("reason", ""),
+                                    ip=client_ip(request))
+            messages.success(request, "已退回经办人")
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    return redirect("allocation:detail", pk=plan.pk)
+
+
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "submit")
+
+
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "approve")
+
+
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "return")
+
+
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("不支持的格式")
+    plan = _plan(request, pk)
+    lines = [r.line() for r in visible_rows(request.user, plan)]
+    data = render_export(build_table(plan, lines, load_tree()), plan, f".{fmt}")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = PurePath(f"{plan.doc_no}-分配表.{fmt}").name
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

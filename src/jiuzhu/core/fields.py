@@ -1,0 +1,48 @@
+"""The one money field: Decimal 元 in Python, a BIGINT count of 分 in the database.
+
+Sums are integer sums on SQLite and PostgreSQL alike, so they are exact (Django's DecimalField on SQLite goes
+through floats).
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from jiuzhu.domain.money import MoneyError, from_fen, parse_amount, to_fen
+
+
+class MoneyField(models.BigIntegerField):
+    description = "金额（以分存储）"
+
+    def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
+        return None if value is None else from_fen(int(value))
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(value if isinstance(value, str) else str(value))
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def get_prep_value(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
+        if not isinstance(value, Decimal):
+            raise TypeError(f"MoneyField takes Decimal 元, not {type(value).__name__}")
+        return to_fen(value)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        # Expressions (F(), Sum()) pass through untouched; only plain values are converted to fen.
+        if hasattr(value, "resolve_expression"):
+            return value
+        return value if prepared else self.get_prep_value(value)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return forms.CharField(**{"max_length": 32, **kwargs})

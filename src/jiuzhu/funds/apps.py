@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    name = "jiuzhu.funds"
+    verbose_name = "资金与科目"

@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check would refuse the
+# ORM calls the tests make beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+
+
+@pytest.fixture
+def demo(db):
+    """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
+    from jiuzhu.core.demo import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
+def users(demo):
+    from jiuzhu.accounts.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def seed_adjustment(demo):
+    from jiuzhu.allocation.models import Plan
+
+    return Plan.objects.get(doc_no="塔地财社〔2022〕82号")
