@@ -53,5 +53,8 @@ class PlanRow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "region"], name="uniq_plan_region")]
 
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.region_id}"
+
     def line(self) -> AdjustmentLine:
         return AdjustmentLine(self.region.code, self.base, self.decrease, self.increase)

@@ -19,7 +19,8 @@ from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
 from . import services
-from .exports import build_table, render as render_export
+from .exports import build_table
+from .exports import render as render_export
 from .forms import column_key, parse_cells
 from .models import Plan
 from .selectors import visible_plans, visible_rows

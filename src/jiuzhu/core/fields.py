@@ -13,8 +13,11 @@ from django.db import models
 from jiuzhu.domain.money import MoneyError, from_fen, parse_amount, to_fen
 
 
-class MoneyField(models.BigIntegerField):
+class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
     description = "金额（以分存储）"
+    # What django-stubs should take the attribute to be: Decimal 元 in and out (not the int of the column).
+    _pyi_private_set_type: Decimal | int | models.expressions.Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
         return None if value is None else from_fen(int(value))
@@ -42,7 +45,7 @@ class MoneyField(models.BigIntegerField):
             return value
         return value if prepared else self.get_prep_value(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         from django import forms
 
         return forms.CharField(**{"max_length": 32, **kwargs})
