@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, set[tuple[Department, Role]]] = {
     "documents.generate": {(F, MAKER), (F, CHECKER), (C, MAKER)},
     "documents.templates": {(F, ADMIN), (C, ADMIN)},
     "audit.view": {(A, VIEWER), (F, ADMIN)},
+    "accounts.admin": {(d, ADMIN) for d in Department},
     "users.manage": {(d, ADMIN) for d in Department},
     "reference.manage": {(d, ADMIN) for d in Department},
 }

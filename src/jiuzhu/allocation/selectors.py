@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from jiuzhu.accounts.scoping import scope_path
+from jiuzhu.accounts.scoping import scope_q, scoped, within
 from jiuzhu.funds.models import Fund
 
 from .models import Plan, PlanRow
@@ -13,18 +13,26 @@ from .models import Plan, PlanRow
 
 def visible_plans(user: Any) -> QuerySet[Plan]:
     """Plans the user's area issued, and approved plans that send money into it."""
-    path = scope_path(user)
-    return (
-        Plan.objects.filter(
-            Q(issuer__path__startswith=path) | Q(status=Plan.APPROVED, rows__region__path__startswith=path)
-        )
-        .distinct()
-        .select_related("fund", "issuer")
-    )
+    issued_here = scope_q(user, via="issuer")
+    sent_here = Q(status=Plan.APPROVED) & scope_q(user, via="rows__region")
+    return Plan.objects.filter(issued_here | sent_here).distinct().select_related("fund", "issuer")
 
 
 def visible_rows(user: Any, plan: Plan) -> QuerySet[PlanRow]:
-    return plan.rows.filter(region__path__startswith=scope_path(user)).select_related("region")
+    """Only the rows of the user's area: a county sees its own line of a prefecture's notice, no one else's."""
+    return scoped(plan.rows.all(), user).select_related("region")
+
+
+def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
+    """Which buttons to show; the services refuse the same things on the server whatever the page shows."""
+    issued_here = within(user, plan.issuer)
+    makers = {plan.created_by_id, plan.submitted_by_id}
+    return {
+        "can_edit": plan.editable and issued_here and user.can("allocation.edit"),
+        "can_submit": plan.editable and issued_here and user.can("allocation.submit"),
+        "can_approve": plan.status == Plan.SUBMITTED and issued_here and user.can("allocation.approve")
+        and user.pk not in makers,
+    }
 
 
 def current_amounts(*, fund: Fund, excluding: Plan | None = None) -> dict[int, Decimal]:

@@ -47,7 +47,9 @@ def do_create_plan(
     )
     if kind == Plan.ADJUSTMENT:
         amounts = current_amounts(fund=fund)
-        for region in Region.objects.filter(pk__in=[pk for pk, amount in amounts.items() if amount is not None]):
+        # Only the issuer's own area: another prefecture's amounts are none of this plan's business.
+        held = [pk for pk, amount in amounts.items() if amount is not None]
+        for region in Region.objects.filter(pk__in=held, path__startswith=issuer.path):
             PlanRow.objects.create(
                 plan=plan, region=region, base=amounts[region.pk], decrease=Decimal(0), increase=Decimal(0)
             )

@@ -3,13 +3,16 @@
 import datetime
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.scoping import get_scoped_or_404
+from jiuzhu.accounts.http import AuthedRequest, deny_unless
+from jiuzhu.accounts.scoping import regions_for, within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
@@ -23,7 +26,7 @@ from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
 from .models import Plan
-from .selectors import visible_plans, visible_rows
+from .selectors import plan_actions, visible_plans, visible_rows
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -32,10 +35,20 @@ CONTENT_TYPES = {
 }
 
 
-def _plan(request: HttpRequest, pk: int) -> Plan:
+def _plan(request: AuthedRequest, pk: int) -> Plan:
+    """A plan the user may see, else 404 (a foreign plan and a missing one look the same)."""
     plan = visible_plans(request.user).filter(pk=pk).first()
     if plan is None:
         raise Http404("记录不存在")
+    return plan
+
+
+def _plan_to_act_on(request: AuthedRequest, pk: int, action: str) -> Plan:
+    """A plan the user may see (else 404) that their area issued and their role may ``action`` (else 403)."""
+    plan = _plan(request, pk)
+    if not within(request.user, plan.issuer):
+        raise PermissionDenied("该方案不是本地区发文，不能操作")
+    deny_unless(request.user, action)
     return plan
 
 
@@ -51,7 +64,7 @@ def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, obj
     }
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedRequest) -> HttpResponse:
     plans = []
     for plan in visible_plans(request.user):
         lines = [r.line() for r in visible_rows(request.user, plan)]
@@ -59,42 +72,38 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "allocation/list.html", {"plans": plans})
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     tree = load_tree()
     lines = in_tree_order([r.line() for r in visible_rows(request.user, plan)], tree)
     rows = [_row_view(x, tree.get(x.region_code).short_name, i) for i, x in enumerate(lines, start=1)]
     total = totals(lines)
-    user = request.user
     return render(request, "allocation/detail.html", {
         "plan": plan,
         "rows": rows,
         "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
         "total_yuan": format_yuan(total.final),
-        "can_edit": plan.editable and user.can("allocation.edit") and plan.issuer.path.startswith(user.region.path),
-        "can_submit": plan.editable and user.can("allocation.submit")
-        and plan.issuer.path.startswith(user.region.path),
-        "can_approve": plan.status == Plan.SUBMITTED and user.can("allocation.approve")
-        and plan.issuer.path.startswith(user.region.path)
-        and user.pk not in (plan.submitted_by_id, plan.created_by_id),
+        **plan_actions(request.user, plan),
     })
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.can("allocation.edit"):
-        raise Http404("页面不存在")
+def plan_create(request: AuthedRequest) -> HttpResponse:
+    deny_unless(request.user, "allocation.edit")
+    issuer = request.user.region
+    if issuer is None:
+        raise PermissionDenied("账号未设置所属地区")
     funds = Fund.objects.order_by("-fiscal_year")
     problems: list[Problem] = []
     if request.method == "POST":
         try:
             plan = services.do_create_plan(
                 actor=request.user,
-                fund=funds.get(pk=request.POST.get("fund")),
+                fund=funds.get(pk=request.POST.get("fund") or 0),
                 kind=request.POST.get("kind", Plan.ADJUSTMENT),
                 doc_no=request.POST.get("doc_no", ""),
                 title=request.POST.get("title", "").strip() or "调整方案",
                 doc_date=datetime.date.fromisoformat(request.POST.get("doc_date") or str(datetime.date.today())),
-                issuer=request.user.region,
+                issuer=issuer,
                 ip=client_ip(request),
             )
             return redirect("allocation:edit", pk=plan.pk)
@@ -105,28 +114,29 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS})
 
 
-def _editor_regions(plan: Plan) -> list[Region]:
+def _editor_regions(user: Any, plan: Plan) -> list[Region]:
+    """The editor's rows: the plan's regions, or every region of the issuer's area for a new allocation."""
     tree = load_tree()
+    area = regions_for(user).filter(path__startswith=plan.issuer.path)
     codes = {r.region.code for r in plan.rows.select_related("region")}
-    if not codes:  # a new allocation plan starts with every region of the issuer's area
-        codes = {r.code for r in Region.objects.filter(path__startswith=plan.issuer.path)
-                 if r.level != "province"}
-    return sorted(Region.objects.filter(code__in=codes), key=lambda r: tree.position(r.code))
+    if not codes:
+        codes = {r.code for r in area if r.level != "province"}
+    return sorted(area.filter(code__in=codes), key=lambda r: tree.position(r.code))
 
 
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
-    if not (plan.editable and request.user.can("allocation.edit")):
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan_to_act_on(request, pk, "allocation.edit")
+    if not plan.editable:
         messages.error(request, "该方案当前不能编辑")
         return redirect("allocation:detail", pk=plan.pk)
-    regions = _editor_regions(plan)
+    regions = _editor_regions(request.user, plan)
     codes = [r.code for r in regions]
     stored = {r.region.code: r.line() for r in plan.rows.select_related("region")}
     problems: list[Problem] = []
     cells = {f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
              for c in codes for k in ("base", "decrease", "increase")}
     if request.method == "POST":
-        cells = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        cells = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         lines, problems = parse_cells(codes, cells)
         if not problems:
             try:
@@ -158,10 +168,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_validate(request: HttpRequest, pk: int) -> JsonResponse:
+def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     """The editor asks on every keystroke: the server's arithmetic and every problem, nothing saved."""
-    plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
-    codes = [r.code for r in _editor_regions(plan)]
+    plan = _plan_to_act_on(request, pk, "allocation.edit")
+    codes = [r.code for r in _editor_regions(request.user, plan)]
     lines, problems = parse_cells(codes, request.POST)
     if not problems:
         problems = services.validate_plan_lines(plan, lines)
@@ -173,8 +183,11 @@ def plan_validate(request: HttpRequest, pk: int) -> JsonResponse:
     })
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    plan = get_scoped_or_404(Plan.objects.select_related("issuer"), request.user, via="issuer", pk=pk)
+ACTION_PERMISSIONS = {"submit": "allocation.submit", "approve": "allocation.approve", "return": "allocation.approve"}
+
+
+def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    plan = _plan_to_act_on(request, pk, ACTION_PERMISSIONS[action])
     try:
         if action == "submit":
             services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
@@ -195,21 +208,21 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require_POST
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "submit")
 
 
 @require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "approve")
 
 
 @require_POST
-def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_return(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "return")
 
 
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("不支持的格式")
     plan = _plan(request, pk)

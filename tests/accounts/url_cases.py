@@ -1,0 +1,145 @@
+"""Matrix cases for the core pages, allocation and accounts (see tests/urlmatrix.py)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from urlmatrix import Case, World, can, only_with
+
+# --- the world's plans ---------------------------------------------------------------------------------------
+
+PLANS = ["seed_adjustment", "pref_draft", "pref_submitted", "county_a", "county_b", "alt_approved"]
+
+
+def _plan_visible(name: str) -> Any:
+    """Issued in the user's area, or approved and sending money into it (with only the user's rows shown)."""
+
+    def visible(w: World, u: Any) -> bool:
+        plan = w[name]
+        if w.in_area(u, plan.issuer.path):
+            return True
+        return plan.status == "approved" and any(w.in_area(u, r.region.path) for r in plan.rows.all())
+
+    return visible
+
+
+def _make_plan(w: World, *, maker: str, region: str, doc_no: str, lines: list[Any], status: str,
+               checker: str = "", kind: str = "allocation") -> Any:
+    from jiuzhu.allocation import services
+    from jiuzhu.funds.models import Fund
+    from jiuzhu.regions.models import Region
+
+    plan = services.do_create_plan(
+        actor=w.users[maker], fund=Fund.objects.get(fiscal_year=2022), kind=kind, doc_no=doc_no, title="矩阵测试方案",
+        doc_date=datetime.date(2022, 12, 1), issuer=Region.objects.get(code=region),
+    )
+    if lines:
+        services.do_save_rows(actor=w.users[maker], plan=plan, lines=lines)
+    if status in ("submitted", "approved"):
+        services.do_submit_plan(actor=w.users[maker], plan=plan)
+    if status == "approved":
+        services.do_approve_plan(actor=w.users[checker], plan=plan)
+    plan.refresh_from_db()
+    return plan
+
+
+def build_world(w: World) -> None:
+    from jiuzhu.allocation.models import Plan
+    from jiuzhu.domain.allocation import AdjustmentLine
+
+    seed = Plan.objects.get(doc_no="塔地财社〔2022〕82号")
+    w.add("seed_adjustment", seed, region_path=seed.issuer.path, markers=[],
+          visible_to=_plan_visible("seed_adjustment"))
+    for name, status, doc_no in (("pref_draft", "draft", "塔地财社〔2022〕901号"),
+                                 ("pref_submitted", "submitted", "塔地财社〔2022〕902号")):
+        plan = _make_plan(w, maker="dq_cz_jb", region="654200", doc_no=doc_no, lines=[], status="draft",
+                          kind="adjustment")
+        if status == "submitted":
+            from jiuzhu.allocation import services
+
+            services.do_submit_plan(actor=w.users["dq_cz_jb"], plan=plan)
+            plan.refresh_from_db()
+        w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no], visible_to=_plan_visible(name))
+    for name, maker, region, doc_no, amount, status, checker in (
+        ("county_a", "ymx_cz_jb", "654225", "裕财社〔2022〕11号", "12345.67", "draft", ""),
+        ("county_b", "ems_cz_jb", "654221", "额财社〔2022〕22号", "98765.43", "submitted", ""),
+        ("alt_approved", "alt_cz_jb", "654300", "阿地财社〔2022〕33号", "55555.55", "approved", "alt_cz_sh"),
+    ):
+        lines = [AdjustmentLine(region, increase=Decimal(amount))]
+        plan = _make_plan(w, maker=maker, region=region, doc_no=doc_no, lines=lines, status=status,
+                          checker=checker)
+        # The amount in 万元 as the pages print it (12345.67 元 → 1.234567).
+        wan = f"{(Decimal(amount) / 10000).normalize():f}"
+        w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no, wan], visible_to=_plan_visible(name))
+
+
+# --- expectations --------------------------------------------------------------------------------------------
+
+
+def _sees(name: str) -> Any:
+    return lambda w, u: 200 if w.sees(u, name) else 404
+
+
+def _acts(name: str, action: str, ok: int) -> Any:
+    """404 for a plan the user cannot see; 403 if it is not their area's plan or not their role; else ``ok``."""
+
+    def expect(w: World, u: Any) -> int:
+        plan = w[name]
+        if not w.sees(u, name):
+            return 404
+        if not w.in_area(u, plan.issuer.path) or not can(u, action):
+            return 403
+        return ok
+
+    return expect
+
+
+def _edit_page(name: str) -> Any:
+    inner = _acts(name, "allocation.edit", 200)
+
+    def expect(w: World, u: Any) -> int:
+        status = inner(w, u)
+        # A plan that is no longer editable sends the editor back to the detail page with a message.
+        return 302 if status == 200 and w[name].status not in ("draft", "returned") else status
+
+    return expect
+
+
+def _pk(name: str) -> Any:
+    return lambda w: {"pk": w[name].pk}
+
+
+def _per_plan(**case: Any) -> list[Case]:
+    """One case per world plan; ``expect`` and ``kwargs`` are factories taking the plan's name."""
+    out = []
+    for name in PLANS:
+        extra = {k: v(name) if callable(v) and k in ("expect",) else v for k, v in case.items()}
+        out.append(Case(label=name, kwargs=_pk(name), **extra))
+    return out
+
+
+def _exports() -> list[Case]:
+    return [Case(label=f"{name}.{fmt}", kwargs=lambda w, n=name, f=fmt: {"pk": w[n].pk, "fmt": f},
+                 expect=_sees(name)) for name in PLANS for fmt in ("xlsx", "csv", "json")]
+
+
+def _post_only(name_cases: list[Case]) -> list[Case]:
+    """A POST-only view answers GET with 405 whoever asks; the POST case carries the real expectation."""
+    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in name_cases] + name_cases
+
+
+CASES: dict[str, list[Case]] = {
+    "home": [Case()],
+    "login": [Case(public=True)],
+    "logout": [Case(label="GET", expect=lambda w, u: 405), Case(label="POST", method="post", expect=lambda w, u: 302)],
+    "allocation:list": [Case()],
+    "allocation:create": [Case(expect=only_with("allocation.edit"))],
+    "allocation:detail": _per_plan(expect=_sees),
+    "allocation:edit": _per_plan(expect=_edit_page),
+    "allocation:validate": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))),
+    "allocation:submit": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))),
+    "allocation:approve": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.approve", 302))),
+    "allocation:return": _post_only(_per_plan(method="post", data=lambda w: {"reason": "矩阵退回"},
+                                              expect=lambda n: _acts(n, "allocation.approve", 302))),
+    "allocation:export": _exports(),
+}
