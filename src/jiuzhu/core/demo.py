@@ -28,6 +28,10 @@ def seed_data() -> dict[str, Any]:
 
 
 def load_users(data: dict[str, Any]) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    # One Argon2 hash for the shared demo password (hashing is deliberately slow; the demo has 14 users).
+    password: str | None = None
     for u in data["users"]:
         if User.objects.filter(username=u["username"]).exists():
             continue
@@ -39,7 +43,8 @@ def load_users(data: dict[str, Any]) -> None:
             role=u["role"],
             is_staff=u["role"] == "admin",
         )
-        user.set_password(data["demo_password"])
+        password = password or make_password(data["demo_password"])
+        user.password = password
         user.save()
 
 

@@ -1,0 +1,59 @@
+"""The audit bureau's view of the trail: browse, look at one record, export — all within its area."""
+
+from urllib.parse import quote, urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from jiuzhu.accounts.http import AuthedRequest, permission_required
+from jiuzhu.accounts.scoping import get_scoped_or_404
+
+from . import exports
+from .labels import ACTION_LABELS, action_label
+from .models import AuditRecord
+from .selectors import TrailFilter, changes, region_names, visible_records
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@permission_required("audit.view")
+def trail(request: AuthedRequest) -> HttpResponse:
+    flt = TrailFilter.from_query(request.GET)
+    page = Paginator(visible_records(request.user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
+    regions = region_names(request.user)
+    items = [{"rec": r, "region": regions.get(r.region_path, r.region_path), "label": action_label(r.action)}
+             for r in page]
+    return render(request, "audit/list.html", {
+        "page": page, "items": items, "filter": flt, "query": urlencode(flt.as_query()),
+        "actions": sorted(ACTION_LABELS.items()),
+    })
+
+
+@permission_required("audit.view")
+def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    rec = get_scoped_or_404(AuditRecord.objects.all(), request.user, path_field="region_path", pk=pk)
+    return render(request, "audit/detail.html", {
+        "rec": rec, "label": action_label(rec.action), "changes": changes(rec),
+        "region": region_names(request.user).get(rec.region_path, rec.region_path),
+    })
+
+
+@permission_required("audit.view")
+def export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("不支持的格式")
+    flt = TrailFilter.from_query(request.GET)
+    records = visible_records(request.user, flt)[:EXPORT_LIMIT]
+    regions = region_names(request.user)
+    data = exports.as_csv(records, regions) if fmt == "csv" else exports.as_xlsx(records, regions)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = f"审计日志-{timezone.localdate():%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
