@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jiuzhu.core",
     "jiuzhu.accounts",
     "jiuzhu.audit",
+    "jiuzhu.approvals",
     "jiuzhu.regions",
     "jiuzhu.funds",
     "jiuzhu.allocation",

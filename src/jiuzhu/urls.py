@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
     path("audit/", include("jiuzhu.audit.urls")),
+    path("approvals/", include("jiuzhu.approvals.urls")),
 ]

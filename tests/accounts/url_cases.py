@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from urlmatrix import Case, World, can, only_with
+from urlmatrix import Case, World, can, only_with, scoped_thing
 
 # --- the world's plans ---------------------------------------------------------------------------------------
 
@@ -71,6 +71,23 @@ def build_world(w: World) -> None:
         # The amount in 万元 as the pages print it (12345.67 元 → 1.234567).
         wan = f"{(Decimal(amount) / 10000).normalize():f}"
         w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no, wan], visible_to=_plan_visible(name))
+
+
+    build_rules(w)
+
+
+RULES = {"rule_county_a": "654225", "rule_county_b": "654221", "rule_prefecture": "654200", "rule_alt": "654300"}
+
+
+def build_rules(w: World) -> None:
+    from jiuzhu.approvals.models import ApprovalRule
+    from jiuzhu.regions.models import Region
+
+    for name, code in RULES.items():
+        region = Region.objects.get(code=code)
+        rule = ApprovalRule.objects.create(region=region, subject="allocation.plan", min_amount=Decimal(123),
+                                           approvals_required=2, created_by=w.users["admin"])
+        w.add(name, rule, region_path=region.path, markers=[])
 
 
 # --- expectations --------------------------------------------------------------------------------------------
@@ -142,4 +159,8 @@ CASES: dict[str, list[Case]] = {
     "allocation:return": _post_only(_per_plan(method="post", data=lambda w: {"reason": "矩阵退回"},
                                               expect=lambda n: _acts(n, "allocation.approve", 302))),
     "allocation:export": _exports(),
+    "approvals:rules": [Case(expect=only_with("reference.manage"))],
+    "approvals:rule_delete": _post_only([
+        Case(label=name, method="post", kwargs=lambda w, n=name: {"pk": w[n].pk},
+             expect=scoped_thing(name, "reference.manage", 302)) for name in RULES]),
 }

@@ -7,10 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.domain.allocation import AdjustmentLine, validate_lines
+from jiuzhu.domain.allocation import AdjustmentLine, totals, validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno
 from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import Fund
@@ -107,8 +108,17 @@ def _current_by_region(plan: Plan) -> dict[Region, Decimal]:
     return {r: amounts[r.pk] for r in Region.objects.filter(pk__in=amounts)}
 
 
+SUBJECT = "allocation.plan"
+
+
+def approval_amount(plan: Plan) -> Decimal:
+    """The amount the approval threshold is measured on: the plan's 合计 after adjustment, column (5)."""
+    return totals([r.line() for r in plan.rows.select_related("region")]).final
+
+
 @transaction.atomic
-def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
+def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
+    """Submit for approval; returns how many checkers the plan needs (rules by amount, fund and area)."""
     require(actor, "allocation.submit")
     require_within(actor, plan.issuer)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -119,39 +129,52 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
     problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")])
     if has_errors(problems):
         raise InvalidInput(problems)
+    amount = approval_amount(plan)
+    required = approvals.open_round(subject=SUBJECT, object_id=plan.pk, actor=actor, region=plan.issuer,
+                                    fund=plan.fund, amount=amount)
     plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
     record(actor=actor, action="allocation.submit", entity=plan.doc_no, region_path=plan.issuer.path,
-           after={"status": plan.status}, ip=ip)
+           after={"status": plan.status, "amount": str(amount), "approvals_required": required}, ip=ip)
+    return required
 
 
 @transaction.atomic
-def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
-    """Maker-checker: the person who submitted (or made) the plan cannot approve it."""
+def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundState:
+    """Maker-checker: neither the maker nor the submitter may approve; a large plan needs several checkers.
+
+    Returns the round's state: the plan is approved once ``state.complete``, else it stays submitted.
+    """
     require(actor, "allocation.approve")
     require_within(actor, plan.issuer)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以审核")
-    if actor.pk in (plan.submitted_by_id, plan.created_by_id):
-        raise ActionRefused("经办人不能审核自己提交的方案")
+    state = approvals.add_approval(subject=SUBJECT, object_id=plan.pk, actor=actor,
+                                   makers={plan.created_by_id, plan.submitted_by_id})
+    if not state.complete:
+        record(actor=actor, action="allocation.approve_partial", entity=plan.doc_no, region_path=plan.issuer.path,
+               after={"status": plan.status, "approvals": state.count, "required": state.required}, ip=ip)
+        return state
     plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     record(actor=actor, action="allocation.approve", entity=plan.doc_no, region_path=plan.issuer.path,
-           after=_snapshot(plan), ip=ip)
+           after={**_snapshot(plan), "approvals": [a.actor.username for a in state.approvals]}, ip=ip)
     plan_approved.send(sender=Plan, plan=plan, actor=actor)
+    return state
 
 
 @transaction.atomic
 def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None:
+    """Send a submitted plan back to draft with the reason; its maker edits and submits again."""
     require(actor, "allocation.approve")
     require_within(actor, plan.issuer)
-    if not reason.strip():
-        raise InvalidInput([Problem("REASON_REQUIRED", "退回时必须填写原因", Where(column="退回原因"))])
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以退回")
-    plan.status, plan.return_reason = Plan.RETURNED, reason.strip()
+    step = approvals.add_return(subject=SUBJECT, object_id=plan.pk, actor=actor, reason=reason,
+                                makers={plan.created_by_id, plan.submitted_by_id})
+    plan.status, plan.return_reason = Plan.DRAFT, step.reason
     plan.save(update_fields=["status", "return_reason"])
     record(actor=actor, action="allocation.return", entity=plan.doc_no, region_path=plan.issuer.path,
            after={"status": plan.status, "reason": plan.return_reason}, ip=ip)

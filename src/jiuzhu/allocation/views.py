@@ -26,7 +26,7 @@ from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
 from .models import Plan
-from .selectors import plan_actions, visible_plans, visible_rows
+from .selectors import approval_round, plan_actions, visible_plans, visible_rows
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -83,6 +83,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
         "total_yuan": format_yuan(total.final),
+        "approval": approval_round(plan),
         **plan_actions(request.user, plan),
     })
 
@@ -190,15 +191,19 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     plan = _plan_to_act_on(request, pk, ACTION_PERMISSIONS[action])
     try:
         if action == "submit":
-            services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
-            messages.success(request, "已提交审核")
+            required = services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
+            messages.success(request, "已提交审核" + (f"（需 {required} 位审核人员分别审核）" if required > 1 else ""))
         elif action == "approve":
-            services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
-            messages.success(request, "已审核通过")
+            state = services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
+            if state.complete:
+                messages.success(request, "已审核通过")
+            else:
+                messages.success(request, f"已审核（{state.count}/{state.required}），"
+                                          f"还需另外 {state.remaining} 位审核人员审核")
         else:
             services.do_return_plan(actor=request.user, plan=plan, reason=request.POST.get("reason", ""),
                                     ip=client_ip(request))
-            messages.success(request, "已退回经办人")
+            messages.success(request, "已退回经办人，方案回到草稿状态")
     except ActionRefused as exc:
         messages.error(request, str(exc))
     except InvalidInput as exc:

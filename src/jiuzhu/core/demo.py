@@ -55,8 +55,12 @@ def _region_code(name: str) -> str:
     return region.code
 
 
-def load_seed_plans(data: dict[str, Any]) -> list[Plan]:
-    """The original allocation (column 1) and the adjustment (columns 2 and 3), both approved."""
+def load_seed_plans(data: dict[str, Any], *, approve_adjustment: bool = True) -> list[Plan]:
+    """The original allocation (column 1) and the adjustment (columns 2 and 3), both approved.
+
+    ``approve_adjustment=False`` leaves the adjustment submitted, waiting for its checker (the tests of
+    maker-checker start there).
+    """
     fund = Fund.objects.get(**data["fund"])
     issuer = Region.objects.get(code=data["issuer"])
     maker = User.objects.get(username="dq_cz_jb")
@@ -84,7 +88,8 @@ def load_seed_plans(data: dict[str, Any]) -> list[Plan]:
             )
             allocation.do_save_rows(actor=maker, plan=plan, lines=lines)
             allocation.do_submit_plan(actor=maker, plan=plan)
-            allocation.do_approve_plan(actor=checker, plan=plan)
+            if approve_adjustment or kind != Plan.ADJUSTMENT:
+                allocation.do_approve_plan(actor=checker, plan=plan)
         plans.append(plan)
     return plans
 
