@@ -6,6 +6,7 @@ JIUZHU_DEBUG         "1" under `make run` only
 JIUZHU_ALLOWED_HOSTS comma-separated
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "jiuzhu.core",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.LoginRequiredMiddleware",
+    "jiuzhu.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiuzhu.urls"
@@ -99,6 +104,23 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username before the password is even checked; then the ordinary check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Ten wrong passwords for one username lock it (from any address), for half an hour or until an administrator
+# unlocks it; a successful login clears the count.
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jiuzhu.accounts.views.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# axes.W006 asks to lock by address as well; a county bureau's staff share one NAT address, so ten typos across
+# the office would lock everyone out. The account lock does not depend on the address, user agent or cookies.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -125,8 +147,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Inactivity expiry: every request pushes the expiry 30 minutes ahead; idle for 30 minutes means logged out.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_FAILURE_VIEW = "jiuzhu.core.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Plain-HTTP cookies only for the local demo server (make run) or when explicitly asked.
 SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("JIUZHU_HTTP", "") != "1"

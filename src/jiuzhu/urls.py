@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
+    path("accounts/", include("jiuzhu.accounts.urls")),
     path("audit/", include("jiuzhu.audit.urls")),
     path("approvals/", include("jiuzhu.approvals.urls")),
 ]

@@ -74,6 +74,13 @@ def build_world(w: World) -> None:
 
 
     build_rules(w)
+    for name, username in TARGET_USERS.items():
+        user = w.users[username]
+        w.add(name, user, region_path=user.region.path, markers=[])
+
+
+TARGET_USERS = {"user_county_a": "ymx_cz_sh", "user_county_b": "ems_cz_sh", "user_prefecture": "dq_mz_jb",
+                "user_alt": "alt_cz_jb"}
 
 
 RULES = {"rule_county_a": "654225", "rule_county_b": "654221", "rule_prefecture": "654200", "rule_alt": "654300"}
@@ -159,6 +166,18 @@ CASES: dict[str, list[Case]] = {
     "allocation:return": _post_only(_per_plan(method="post", data=lambda w: {"reason": "矩阵退回"},
                                               expect=lambda n: _acts(n, "allocation.approve", 302))),
     "allocation:export": _exports(),
+    "accounts:password_change": [Case()],
+    "accounts:admin_home": [Case(expect=only_with("accounts.admin"))],
+    "accounts:users": [Case(expect=only_with("users.manage"))],
+    "accounts:user_create": [Case(expect=only_with("users.manage"))],
+    "accounts:user_edit": [Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage"))
+                           for n in TARGET_USERS],
+    "accounts:user_password": _post_only([
+        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, data=lambda w: {"password": "x"},
+             expect=scoped_thing(n, "users.manage", 302)) for n in TARGET_USERS]),
+    "accounts:user_unlock": _post_only([
+        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage", 302))
+        for n in TARGET_USERS]),
     "approvals:rules": [Case(expect=only_with("reference.manage"))],
     "approvals:rule_delete": _post_only([
         Case(label=name, method="post", kwargs=lambda w, n=name: {"pk": w[n].pk},

@@ -11,3 +11,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the refusal in Chinese."""
+    return render(request, "403_csrf.html", status=403)
