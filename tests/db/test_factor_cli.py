@@ -28,8 +28,12 @@ FACTORS = """地区,低保对象人数,特困人员人数,财力系数
 @pytest.fixture
 def allocation_draft(users):
     return services.do_create_plan(
-        actor=users["dq_cz_jb"], fund=Fund.objects.get(fiscal_year=2022), kind=Plan.ALLOCATION,
-        doc_no="塔地财社〔2022〕100号", title="因素法分配", doc_date=datetime.date(2022, 12, 1),
+        actor=users["dq_cz_jb"],
+        fund=Fund.objects.get(fiscal_year=2022),
+        kind=Plan.ALLOCATION,
+        doc_no="塔地财社〔2022〕100号",
+        title="因素法分配",
+        doc_date=datetime.date(2022, 12, 1),
         issuer=users["dq_cz_jb"].region,
     )
 
@@ -37,8 +41,14 @@ def allocation_draft(users):
 def test_factor_method_fills_whole_wan_that_sum_to_the_total(allocation_draft, tmp_path, capsys):
     path = tmp_path / "因素.csv"
     path.write_text(FACTORS, encoding="utf-8")
-    call_command("allocate_factors", str(path), doc="塔地财社〔2022〕100号", user="dq_cz_jb", total="413万元",
-                 unit="10000")
+    call_command(
+        "allocate_factors",
+        str(path),
+        doc="塔地财社〔2022〕100号",
+        user="dq_cz_jb",
+        total="413万元",
+        unit="10000",
+    )
     rows = allocation_draft.rows.all()
     assert rows.count() == 8
     assert rows.aggregate(s=Sum("increase"))["s"] == Decimal("4130000.00")
@@ -48,9 +58,13 @@ def test_factor_method_fills_whole_wan_that_sum_to_the_total(allocation_draft, t
 
 def test_bad_factor_table_saves_nothing(allocation_draft, tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    path.write_text(FACTORS.replace("托里县,3300", "托里县,三千").replace("和丰县", "乌鲁木齐"), encoding="utf-8")
+    path.write_text(
+        FACTORS.replace("托里县,3300", "托里县,三千").replace("和丰县", "乌鲁木齐"), encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="未保存任何数据"):
-        call_command("allocate_factors", str(path), doc="塔地财社〔2022〕100号", user="dq_cz_jb", total="413万元")
+        call_command(
+            "allocate_factors", str(path), doc="塔地财社〔2022〕100号", user="dq_cz_jb", total="413万元"
+        )
     err = capsys.readouterr().err
     assert "第8行" in err and "低保对象人数" in err and "未知的地区“乌鲁木齐”" in err
     assert allocation_draft.rows.count() == 0
