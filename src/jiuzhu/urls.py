@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("audit/", include("jiuzhu.audit.urls")),
     path("approvals/", include("jiuzhu.approvals.urls")),
+    path("reference/", include("jiuzhu.funds.urls")),
 ]

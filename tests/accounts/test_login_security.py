@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from jiuzhu.audit.models import AuditRecord
@@ -23,8 +23,16 @@ def _login(client: Client, username: str, password: str = PASSWORD):
 
 
 def test_passwords_are_hashed_with_argon2(users):
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert users["dq_cz_jb"].password.startswith("argon2$")
+    """The suite hashes with MD5 for speed (conftest); here the real settings' hashers are back."""
+    import jiuzhu.settings as real
+    from jiuzhu.accounts.services import do_create_user
+    from jiuzhu.regions.models import Region
+
+    with override_settings(PASSWORD_HASHERS=real.PASSWORD_HASHERS):
+        user = do_create_user(actor=users["admin"], username="argon_check", display_name="", department="finance",
+                              role="maker", password="Argon#Check1", region=Region.objects.get(code="654225"))
+        assert user.password.startswith("argon2$")
+        assert _login(Client(), "argon_check", "Argon#Check1").status_code == 302
 
 
 def test_a_demo_user_logs_in_and_it_is_audited(users):

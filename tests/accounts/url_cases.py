@@ -178,6 +178,10 @@ CASES: dict[str, list[Case]] = {
     "accounts:user_unlock": _post_only([
         Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage", 302))
         for n in TARGET_USERS]),
+    "funds:home": [Case(), Case(label="2022", query="?year=2022")],
+    "funds:code_save": _post_only([Case(method="post", data=lambda w: {
+        "fiscal_year": "2022", "code": "2082001", "kind": "expenditure", "name": "矩阵测试科目", "purpose": ""},
+        expect=only_with("reference.manage", 302))]),
     "approvals:rules": [Case(expect=only_with("reference.manage"))],
     "approvals:rule_delete": _post_only([
         Case(label=name, method="post", kwargs=lambda w, n=name: {"pk": w[n].pk},

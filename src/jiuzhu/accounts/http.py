@@ -7,15 +7,11 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from .models import User
+from jiuzhu.core.http import AuthedRequest
+
+__all__ = ["AuthedRequest", "deny_unless", "permission_required"]
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
-
-
-class AuthedRequest(HttpRequest):
-    """A request past ``LoginRequiredMiddleware``: ``user`` is a real user."""
-
-    user: User  # type: ignore[assignment]
 
 
 def deny_unless(user: Any, action: str) -> None:

@@ -16,6 +16,7 @@ Background tasks get the user's id, load the user, and call the same functions: 
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -64,7 +65,7 @@ def get_scoped_or_404(
     """One record of the user's area, or 404 — the same answer whether the record is foreign or missing."""
     try:
         return scoped(queryset, user, via=via, path_field=path_field).get(**lookup)
-    except queryset.model.DoesNotExist as exc:  # type: ignore[attr-defined]
+    except ObjectDoesNotExist as exc:
         raise Http404("记录不存在") from exc
 
 

@@ -11,13 +11,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.http import AuthedRequest, deny_unless
+from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import regions_for, within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan
-from jiuzhu.domain.problems import Problem
+from jiuzhu.domain.problems import Problem, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
@@ -58,7 +59,9 @@ def _wan(value: Decimal) -> str:
 
 def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, object]:
     return {
-        "seq": seq, "name": name, "code": line.region_code,
+        "seq": seq,
+        "name": name,
+        "code": line.region_code,
         **{k: _wan(getattr(line, k)) for k in ("base", "decrease", "increase", "net", "final")},
         "raw": line,
     }
@@ -69,7 +72,9 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     for plan in visible_plans(request.user):
         lines = [r.line() for r in visible_rows(request.user, plan)]
         plans.append({"plan": plan, "final": _wan(totals(lines).final), "rows": len(lines)})
-    return render(request, "allocation/list.html", {"plans": plans})
+    return render(
+        request, "allocation/list.html", {"plans": plans, "can_create": request.user.can("allocation.edit")}
+    )
 
 
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -112,7 +117,9 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
             problems = exc.problems
         except (Fund.DoesNotExist, ValueError):
             messages.error(request, "请选择资金并填写有效的日期")
-    return render(request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS})
+    return render(
+        request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS}
+    )
 
 
 def _editor_regions(user: Any, plan: Plan) -> list[Region]:
@@ -134,12 +141,16 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     codes = [r.code for r in regions]
     stored = {r.region.code: r.line() for r in plan.rows.select_related("region")}
     problems: list[Problem] = []
-    cells = {f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
-             for c in codes for k in ("base", "decrease", "increase")}
+    cells = {
+        f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
+        for c in codes
+        for k in ("base", "decrease", "increase")
+    }
     if request.method == "POST":
         cells = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         lines, problems = parse_cells(codes, cells)
-        if not problems:
+        problems += services.validate_plan_lines(plan, lines)
+        if not has_errors(problems):
             try:
                 services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
                 messages.success(request, "已保存")
@@ -153,19 +164,32 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     rows = []
     for seq, region in enumerate(regions, start=1):
         line = by_code.get(region.code)
-        rows.append({
-            "seq": seq, "name": region.short_name, "code": region.code,
-            "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
-            "net": _wan(line.net) if line else "—", "final": _wan(line.final) if line else "—",
-            "problems": {column_key(p.where.column): p.message for p in problems if p.where.entity == region.code},
-        })
+        rows.append(
+            {
+                "seq": seq,
+                "name": region.short_name,
+                "code": region.code,
+                "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
+                "net": _wan(line.net) if line else "—",
+                "final": _wan(line.final) if line else "—",
+                "problems": {
+                    column_key(p.where.column): p.message for p in problems if p.where.entity == region.code
+                },
+            }
+        )
     total = totals(lines)
-    return render(request, "allocation/edit.html", {
-        "plan": plan, "rows": rows, "problems": [p for p in problems if p.where.entity not in codes],
-        "all_problems": problems,
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "base_editable": plan.kind == Plan.ALLOCATION,
-    })
+    return render(
+        request,
+        "allocation/edit.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "problems": [p for p in problems if p.where.entity not in codes],
+            "all_problems": problems,
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "base_editable": plan.kind == Plan.ALLOCATION,
+        },
+    )
 
 
 @require_POST
@@ -174,14 +198,15 @@ def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     plan = _plan_to_act_on(request, pk, "allocation.edit")
     codes = [r.code for r in _editor_regions(request.user, plan)]
     lines, problems = parse_cells(codes, request.POST)
-    if not problems:
-        problems = services.validate_plan_lines(plan, lines)
+    problems += services.validate_plan_lines(plan, lines)
     total = totals(lines)
-    return JsonResponse({
-        "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
-    })
+    return JsonResponse(
+        {
+            "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
+        }
+    )
 
 
 ACTION_PERMISSIONS = {"submit": "allocation.submit", "approve": "allocation.approve", "return": "allocation.approve"}
