@@ -175,7 +175,8 @@ def test_pdf_layout_text_with_stray_spaces_and_space_separated_cells(ref):
     text = "\n".join([
         "塔地财社〔2022〕82号",
         "为支持各县（市）工作，调整后当年实际安排补助资 金",
-        "413万元。",
+        "5万元（大写：伍万",
+        "元整）。",
         "附件：1.2022年自治区财政困难群众救助补助资金调整分配表",
         "2022年10月31日",
         "塔城地区财政局办公室          2022年10月31日印发",
@@ -184,6 +185,8 @@ def test_pdf_layout_text_with_stray_spaces_and_space_separated_cells(ref):
         "            合计        10      5      0      -5      5",
         "  1         塔城市      10      5      0      -5      5",
     ])
-    assert check_notice(text, reference=ref) == []
+    assert check_notice(text, reference=ref) == []  # the figure and its 大写 wrapped over lines still read
+    assert codes(check_notice(text.replace("5万元（", "万元（"), reference=ref)) == ["BLANK_FIGURE"]
+    assert codes(check_notice(text.replace("5万元（", "6万元（"), reference=ref)) == ["STATED_TOTAL_MISMATCH"]
     broken = text.replace("-5      5\n  1", "-5      6\n  1")
     assert "TOTAL_MISMATCH" in codes(check_notice(broken, reference=ref))

@@ -6,6 +6,7 @@ returning problems that name the line (``Where.row`` is the 1-based line number)
 tree, budget units, classification codes, direct-fund tags) comes in as arguments.
 """
 
+import bisect
 import datetime
 import re
 import unicodedata
@@ -271,26 +272,49 @@ _BLANK_TRIGGERS = (
 _DIGITISH = set("0123456789０１２３４５６７８９.零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
+@dataclass(frozen=True)
+class Joined:
+    """The 正文's lines as one string (a paragraph wrapped over lines, as PDF text is, reads as one)."""
+
+    text: str
+    starts: list[int]
+    lines: list[Line]
+
+    def line_at(self, offset: int) -> Line:
+        return self.lines[bisect.bisect_right(self.starts, offset) - 1]
+
+
+def _joined(parsed: Parsed) -> Joined:
+    lines = [x for x in parsed.lines[: parsed.body_end] if x.text and not x.is_table_row]
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text)
+    return Joined("".join(x.text for x in lines), starts, lines)
+
+
 def blank_figures(parsed: Parsed, ref: Reference) -> list[Problem]:
     """A unit with no figure before it: 「调整后当年实际安排补助资金 万元」."""
     problems = []
     suggestion = _suggested_total(parsed)
-    for line in parsed.lines[: parsed.body_end]:
-        for m in re.finditer(r"万元|元", line.raw):
-            if m.group() == "元" and line.raw[m.start() - 1 : m.start()] == "万":
-                continue
-            before = line.raw[: m.start()].rstrip()
-            if not before or before[-1] in _DIGITISH or before[-1] in "（(：:／/":
-                continue
-            if "单位" in before[-4:] or not before.endswith(_BLANK_TRIGGERS):
-                continue
-            snippet = (before[-14:] + line.raw[len(before) : m.end()]).lstrip(" ，。；：、")
-            numbers: dict[str, Decimal | int | str] = {"text": snippet}
-            message = f"金额空缺：「{snippet.strip()}」中没有填写数字"
-            if suggestion is not None and m.group() == "万元":
-                numbers["suggested"] = suggestion
-                message += f"；按附件分配表合计（第5栏）应为{suggestion}万元"
-            problems.append(Problem("BLANK_FIGURE", message, _at(line), numbers=numbers))
+    body = _joined(parsed)
+    text = body.text
+    for m in re.finditer(r"万元|元", text):
+        if m.group() == "元" and text[m.start() - 1 : m.start()] == "万":
+            continue
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in _DIGITISH or before[-1] in "（(：:／/":
+            continue
+        if "单位" in before[-4:] or not before.endswith(_BLANK_TRIGGERS):
+            continue
+        line = body.line_at(m.start())
+        snippet = before[-14:].lstrip(" ，。；：、") + " " + m.group()  # the gap, as a space
+        numbers: dict[str, Decimal | int | str] = {"text": snippet}
+        message = f"金额空缺：「{snippet}」中没有填写数字"
+        if suggestion is not None and m.group() == "万元":
+            numbers["suggested"] = suggestion
+            message += f"；按附件分配表合计（第5栏）应为{suggestion}万元"
+        problems.append(Problem("BLANK_FIGURE", message, _at(line), numbers=numbers))
     return problems
 
 
@@ -315,23 +339,23 @@ def stated_totals(parsed: Parsed, ref: Reference) -> list[Problem]:
         return []
     expected = Decimal(suggestion)
     problems = []
-    for line in parsed.lines[: parsed.body_end]:
-        for m in _STATED_TOTAL.finditer(line.text):
-            stated = Decimal(m[1].replace(",", ""))
-            if stated != expected:
-                problems.append(Problem(
-                    "STATED_TOTAL_MISMATCH",
-                    f"正文写明{stated.normalize():f}万元，附件分配表合计（第5栏）为{suggestion}万元",
-                    _at(line, entity=m.group()), numbers={"stated": stated, "table": expected},
-                ))
-        for m in _STATED_DAXIE.finditer(line.text):
-            want = daxie(expected * WAN)
-            if m[1] != want:
-                problems.append(Problem(
-                    "STATED_DAXIE_MISMATCH",
-                    f"大写金额“{m[1]}”与附件分配表合计{suggestion}万元（{want}）不符",
-                    _at(line, entity=m[1]), numbers={"stated": m[1], "expected": want},
-                ))
+    body = _joined(parsed)
+    for m in _STATED_TOTAL.finditer(body.text):
+        stated = Decimal(m[1].replace(",", ""))
+        if stated != expected:
+            problems.append(Problem(
+                "STATED_TOTAL_MISMATCH",
+                f"正文写明{stated.normalize():f}万元，附件分配表合计（第5栏）为{suggestion}万元",
+                _at(body.line_at(m.start(1))), numbers={"stated": stated, "table": expected},
+            ))
+    for m in _STATED_DAXIE.finditer(body.text):
+        want = daxie(expected * WAN)
+        if m[1] != want:
+            problems.append(Problem(
+                "STATED_DAXIE_MISMATCH",
+                f"大写金额“{m[1]}”与附件分配表合计{suggestion}万元（{want}）不符",
+                _at(body.line_at(m.start(1))), numbers={"stated": m[1], "expected": want},
+            ))
     return problems
 
 
@@ -529,7 +553,8 @@ def _attachment_titles(parsed: Parsed) -> list[tuple[Line, int | None, str]]:
         line, nxt = lines[i], lines[nonblank[k + 1]]
         if i in taken or line.is_table_row or _MARKER.match(line.text) or _UNIT_LINE.match(line.text):
             continue
-        if len(line.text) >= 6 and (nxt.is_table_row or _UNIT_LINE.match(nxt.text)):
+        titled = line.text.endswith("表") and not line.text.endswith(("：", ":"))
+        if titled and len(line.text) >= 6 and (nxt.is_table_row or _UNIT_LINE.match(nxt.text)):
             found.append((line, None, line.text))
     return sorted(found, key=lambda x: x[0].number)
 
