@@ -122,10 +122,19 @@ def parse(text: str) -> Parsed:
         assert first is not None
         items = [(lines[announce_at], first[1])]
         last = announce_at
+        present = [_fold(t) for _, _, t in _attachment_titles(lines, announce_at + 1)]
         for i in _nonblank(lines, announce_at + 1):
-            if not _ITEM.match(lines[i].text) or lines[i].is_table_row:
+            if lines[i].is_table_row:
                 break
-            items.append((lines[i], lines[i].text))
+            if not _ITEM.match(lines[i].text):
+                # an item's title wrapped over lines (PDF text): join while it still reads as a present title
+                joined = items[-1][1] + lines[i].text
+                title = _fold(_ITEM.sub(r"\2", joined))
+                if not any(t.startswith(title) for t in present):
+                    break
+                items[-1] = (items[-1][0], joined)
+            else:
+                items.append((lines[i], lines[i].text))
             last = i
         for line, item in items:
             m = _ITEM.match(item)
@@ -424,10 +433,16 @@ def _region_mentions(parsed: Parsed, ref: Reference) -> list[tuple[Line, str]]:
             if not name or _number(name) is not None:
                 continue
             known = ref.tree.find(name) is not None or name in ref.budget_units
-            looks = _REGION_LIKE.match(name) and not name.startswith(_NOT_REGION)
+            looks = _REGION_LIKE.match(name) and not name.startswith(_NOT_REGION) and not _fragment(name, ref)
             if known or looks:
                 mentions.append((line, name))
     return mentions
+
+
+def _fragment(name: str, ref: Reference) -> bool:
+    """Part of a known name (a table header cell wrapped over two lines in PDF text: 和布克 / 赛尔县)."""
+    known = [*(n for node in ref.tree for n in node.names), *ref.budget_units]
+    return any(k != name and (k.endswith(name) or k.startswith(name)) for k in known)
 
 
 def region_names(parsed: Parsed, ref: Reference) -> list[Problem]:
@@ -463,7 +478,7 @@ def document_number(parsed: Parsed, ref: Reference) -> list[Problem]:
     else:
         try:
             docno = parse_docno(line.text)
-            if str(docno) != line.text:
+            if str(docno) != "".join(line.text.split()):  # spaces are the PDF's, not the writer's
                 problems.append(Problem(
                     "DOCNO_FORM", f"发文字号应写作“{docno}”（六角括号〔〕、不编虚位、不加“第”字）",
                     _at(line), Severity.WARNING,
@@ -537,11 +552,10 @@ def _docno(parsed: Parsed) -> DocNo | None:
         return None
 
 
-def _attachment_titles(parsed: Parsed) -> list[tuple[Line, int | None, str]]:
-    """Attachments present after the 版记: a title after a 附件N marker, or a title line over a table."""
-    lines = parsed.lines
+def _attachment_titles(lines: Sequence[Line], start: int) -> list[tuple[Line, int | None, str]]:
+    """Attachments present from ``start`` on: a title after a 附件N marker, or a title line over a table."""
     found: list[tuple[Line, int | None, str]] = []
-    nonblank = _nonblank(lines, parsed.tail_start)
+    nonblank = _nonblank(lines, start)
     taken: set[int] = set()
     for k, i in enumerate(nonblank):
         m = _MARKER.match(lines[i].text)
@@ -562,7 +576,7 @@ def _attachment_titles(parsed: Parsed) -> list[tuple[Line, int | None, str]]:
 def attachments(parsed: Parsed, ref: Reference) -> list[Problem]:
     """Each attachment announced in the 附件说明 is present, and each present one was announced."""
     problems = []
-    present = _attachment_titles(parsed)
+    present = _attachment_titles(parsed.lines, parsed.tail_start)
     present_titles = {_fold(t) for _, _, t in present}
     announced_titles = {_fold(t) for _, _, t in parsed.announce}
     for line, n, title in parsed.announce:
