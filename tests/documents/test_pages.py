@@ -129,3 +129,11 @@ def test_check_command_exit_status(demo, capsys):
     out = capsys.readouterr().out
     assert "第11行" in out and "413万元" in out and "和丰县" in out
     assert "ROW_SUM_MISMATCH" not in out and "填为" not in out  # the tables' arithmetic is right
+
+
+def test_documents_home_lists_notices_and_templates_by_role(users, seed_adjustment, client):
+    page = login(client, users["admin"]).get("/documents/").content.decode()
+    assert "塔地财社〔2022〕82号" in page and "公文模板" in page
+    page = login(client, users["dq_sj_ck"]).get("/documents/").content.decode()
+    assert "塔地财社〔2022〕82号" in page and "公文模板" not in page
+    assert f"/documents/notice/{seed_adjustment.pk}.docx" not in page  # the auditor views, does not generate
