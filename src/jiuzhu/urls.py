@@ -8,5 +8,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
+    path("reference/", include("jiuzhu.funds.urls")),
     path("documents/", include("jiuzhu.documents.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.db import models
 
-from jiuzhu.domain.purposes import PURPOSE_LABELS
+from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 
 
 class ClassificationCode(models.Model):
@@ -8,11 +8,16 @@ class ClassificationCode(models.Model):
 
     INCOME, EXPENDITURE = "income", "expenditure"
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    kind = models.CharField("类别", max_length=16, choices=[(INCOME, "收入分类"), (EXPENDITURE, "支出功能分类")])
+    kind = models.CharField(
+        "类别", max_length=16, choices=[(INCOME, "收入分类"), (EXPENDITURE, "支出功能分类")]
+    )
     code = models.CharField("科目编码", max_length=16)
     name = models.CharField("科目名称", max_length=128)
     purpose = models.CharField(
-        "支出方向", max_length=16, blank=True, choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()]
+        "支出方向",
+        max_length=16,
+        blank=True,
+        choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()],
     )
 
     class Meta:
@@ -54,6 +59,10 @@ class Fund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}年{self.name}"
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [PURPOSE_LABELS[Purpose(p)] for p in self.purposes]
 
     @property
     def tag_text(self) -> str:
