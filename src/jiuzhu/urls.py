@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit/", include("jiuzhu.audit.urls")),
     path("approvals/", include("jiuzhu.approvals.urls")),
     path("reference/", include("jiuzhu.funds.urls")),
+    path("documents/", include("jiuzhu.documents.urls")),
 ]
