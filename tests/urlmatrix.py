@@ -178,9 +178,13 @@ def load_registries() -> tuple[dict[str, list[Case]], list[Callable[[World], Non
 
 
 def body_text(response: Any) -> str:
-    """What a person would read in the response: the text of HTML/JSON/CSV, every cell of an XLSX."""
+    """What a person would read in the response: the text of HTML/JSON/CSV/DOCX/PDF, every cell of an XLSX."""
     content_type = response.get("Content-Type", "")
     raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if "wordprocessingml" in content_type or content_type.startswith("application/pdf"):
+        from jiuzhu.documents.extract import extract_text
+
+        return extract_text(raw)
     if "spreadsheetml" in content_type:
         import io
 

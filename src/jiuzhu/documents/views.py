@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from jiuzhu.accounts.models import User
+from jiuzhu.accounts.scoping import scope_q
 from jiuzhu.allocation.models import Plan
-from jiuzhu.allocation.selectors import visible_plans
+from jiuzhu.allocation.selectors import visible_plans, visible_rows
 from jiuzhu.core.actions import require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
@@ -65,14 +66,16 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _preview(template: NoticeTemplate) -> tuple[object | None, str]:
-    """The notice's text as the template would word it, for the fund's latest approved plan of the kind."""
-    plan = (Plan.objects.filter(fund=template.fund, kind=template.kind, status=Plan.APPROVED)
-            .select_related("fund", "issuer").order_by("-doc_date", "-id").first())
+def _preview(user: User, template: NoticeTemplate) -> tuple[object | None, str]:
+    """The notice's text as the template would word it, for the latest approved plan of the kind that the
+    user's own area issued (scoped: another area's plan and rows never show here)."""
+    plan = (visible_plans(user).filter(scope_q(user, via="issuer"), fund=template.fund, kind=template.kind,
+                                       status=Plan.APPROVED)
+            .order_by("-doc_date", "-id").first())
     if plan is None:
         return None, "该资金还没有已审核的此类方案，无法预览"
     try:
-        lines = [r.line() for r in plan.rows.select_related("region")]
+        lines = [r.line() for r in visible_rows(user, plan)]
         return build_notice(plan, template, lines, load_tree()), ""
     except TemplateProblem as exc:
         return None, str(exc)
@@ -101,7 +104,7 @@ def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse
             setattr(template, name, value)
         if not problems:
             problems = services.validate_template(template)
-    preview, preview_error = _preview(template) if not problems else (None, "")
+    preview, preview_error = _preview(_user(request), template) if not problems else (None, "")
     return render(request, "documents/template_edit.html", {
         "template": template, "fund": fund, "kind_label": dict(NoticeTemplate.KINDS)[kind],
         "problems": problems, "preview": preview, "preview_error": preview_error,
