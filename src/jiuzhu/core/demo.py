@@ -89,11 +89,13 @@ EXTRA_STEPS: list[Callable[[], None]] = []
 
 
 @transaction.atomic
-def load_demo() -> None:
+def load_demo(*, with_extra_steps: bool = True) -> None:
+    """The whole scenario; tests that need only the seed pass ``with_extra_steps=False`` to stay fast."""
     data = seed_data()
     do_load_seed_regions()
     do_load_reference_codes()
     load_users(data)
     load_seed_plans(data)
-    for step in EXTRA_STEPS:
-        step()
+    if with_extra_steps:
+        for step in EXTRA_STEPS:
+            step()
