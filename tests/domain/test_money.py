@@ -39,8 +39,10 @@ def test_unit_applies_when_text_names_none():
     assert parse_amount("533元", unit="万元") == Decimal("533.00")
 
 
-@pytest.mark.parametrize("text", ["12.345", "12.345元", "1e30", "abc", "", "1,2,3", "0.0000001万元", "1" * 20,
-                                  "NaN", "Infinity", "1.2.3"])
+@pytest.mark.parametrize(
+    "text",
+    ["12.345", "12.345元", "1e30", "abc", "", "1,2,3", "0.0000001万元", "1" * 20, "NaN", "Infinity", "1.2.3"],
+)
 def test_parse_refuses_inexact_or_not_money(text):
     with pytest.raises(MoneyError) as err:
         parse_amount(text)

@@ -9,9 +9,14 @@ class User(AbstractUser):
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True, related_name="users")
     department = models.CharField(
-        "部门", max_length=16, choices=[(d.value, DEPARTMENT_LABELS[d]) for d in Department], default="finance"
+        "部门",
+        max_length=16,
+        choices=[(d.value, DEPARTMENT_LABELS[d]) for d in Department],
+        default="finance",
     )
-    role = models.CharField("角色", max_length=16, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default="viewer")
+    role = models.CharField(
+        "角色", max_length=16, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default="viewer"
+    )
     display_name = models.CharField("姓名", max_length=64, blank=True)
 
     def can(self, action: str) -> bool:
@@ -19,5 +24,5 @@ class User(AbstractUser):
 
     @property
     def label(self) -> str:
-        region = self.region.short_name if self.region else ""
-        return f"{region}{self.get_department_display()}{self.get_role_display()}"
+        region = self.region.name if self.region else ""
+        return f"{region}{self.get_department_display()}局 · {self.get_role_display()}"

@@ -5,6 +5,7 @@ A user sees their region and its descendants. A record outside that scope does n
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -25,5 +26,5 @@ def scoped(queryset: QuerySet[M], user: Any, *, via: str = "region") -> QuerySet
 def get_scoped_or_404(queryset: QuerySet[M], user: Any, *, via: str = "region", **lookup: Any) -> M:
     try:
         return scoped(queryset, user, via=via).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("记录不存在") from exc

@@ -45,7 +45,9 @@ def build_table(plan: Plan, lines: Sequence[AdjustmentLine], tree: RegionTree) -
     ]
     t = totals(ordered)
     total = TableRow(None, "合计", "", AdjustmentLine("", t.base, t.decrease, t.increase))
-    return AllocationTable(title=table_title(plan), source_label=plan.fund.source_label, total=total, rows=rows)
+    return AllocationTable(
+        title=table_title(plan), source_label=plan.fund.source_label, total=total, rows=rows
+    )
 
 
 def table_title(plan: Plan) -> str:
@@ -61,16 +63,35 @@ def write_xlsx(table: AllocationTable, out: str | Path | IO[bytes]) -> None:
     """The official layout: title, 单位：万元, two-row merged header, the 1|2|3|4=3-2|5=1+4 row, then data."""
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     ws = wb.add_worksheet("附件1")
-    title = wb.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
-                           "font_name": "方正小标宋简体"})
-    head = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
-                          "font_name": "黑体"})
+    title = wb.add_format(
+        {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "方正小标宋简体"}
+    )
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "font_name": "黑体",
+        }
+    )
     cell = wb.add_format({"border": 1, "align": "center", "valign": "vcenter", "font_name": "仿宋_GB2312"})
-    whole = all(v == v.to_integral_value() for r in [table.total, *table.rows] for v in map(to_wan, _values(r.line)))
-    number = wb.add_format({"border": 1, "align": "right", "valign": "vcenter", "font_name": "仿宋_GB2312",
-                            "num_format": "#,##0" if whole else "#,##0.00####"})
-    bold_number = wb.add_format({"border": 1, "align": "right", "bold": True,
-                                 "num_format": "#,##0" if whole else "#,##0.00####"})
+    whole = all(
+        v == v.to_integral_value() for r in [table.total, *table.rows] for v in map(to_wan, _values(r.line))
+    )
+    number = wb.add_format(
+        {
+            "border": 1,
+            "align": "right",
+            "valign": "vcenter",
+            "font_name": "仿宋_GB2312",
+            "num_format": "#,##0" if whole else "#,##0.00####",
+        }
+    )
+    bold_number = wb.add_format(
+        {"border": 1, "align": "right", "bold": True, "num_format": "#,##0" if whole else "#,##0.00####"}
+    )
     ws.merge_range("A1:G1", table.title, title)
     ws.set_row(0, 36)
     ws.merge_range("A2:G2", "单位：万元", wb.add_format({"align": "right"}))
@@ -102,8 +123,16 @@ def write_xlsx(table: AllocationTable, out: str | Path | IO[bytes]) -> None:
     wb.close()
 
 
-CSV_HEADER = ["序号", "地区", "财政区划代码", "补助资金额度（万元）", "调减（万元）", "调增（万元）",
-              "调整数小计（万元）", "调整后合计（万元）"]
+CSV_HEADER = [
+    "序号",
+    "地区",
+    "财政区划代码",
+    "补助资金额度（万元）",
+    "调减（万元）",
+    "调增（万元）",
+    "调整数小计（万元）",
+    "调整后合计（万元）",
+]
 
 
 def write_csv(table: AllocationTable, out: IO[str]) -> None:
@@ -112,14 +141,22 @@ def write_csv(table: AllocationTable, out: IO[str]) -> None:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for row in [table.total, *table.rows]:
-        writer.writerow([row.seq or "", safe_text(row.name), row.mof_div_code,
-                         *[f"{to_wan(v).normalize():f}" for v in _values(row.line)]])
+        writer.writerow(
+            [
+                row.seq or "",
+                safe_text(row.name),
+                row.mof_div_code,
+                *[f"{to_wan(v).normalize():f}" for v in _values(row.line)],
+            ]
+        )
 
 
 def as_json(plan: Plan, table: AllocationTable) -> dict[str, object]:
     def amounts(line: AdjustmentLine) -> dict[str, str]:
-        return {k: format_yuan(v, grouping=False) for k, v in zip(
-            ("base", "decrease", "increase", "net", "final"), _values(line), strict=True)}
+        return {
+            k: format_yuan(v, grouping=False)
+            for k, v in zip(("base", "decrease", "increase", "net", "final"), _values(line), strict=True)
+        }
 
     return {
         "doc_no": plan.doc_no,
@@ -128,8 +165,10 @@ def as_json(plan: Plan, table: AllocationTable) -> dict[str, object]:
         "unit": "元",
         "status": plan.status,
         "total": amounts(table.total.line),
-        "rows": [{"seq": r.seq, "mof_div_code": r.mof_div_code, "name": r.name, **amounts(r.line)}
-                 for r in table.rows],
+        "rows": [
+            {"seq": r.seq, "mof_div_code": r.mof_div_code, "name": r.name, **amounts(r.line)}
+            for r in table.rows
+        ],
     }
 
 

@@ -21,7 +21,9 @@ def parse_cells(
             try:
                 values[key] = parse_amount(text, unit=unit)
             except MoneyError as exc:
-                problems.append(Problem("BAD_AMOUNT", str(exc), Where(row=index, column=COLUMNS[key], entity=code)))
+                problems.append(
+                    Problem("BAD_AMOUNT", str(exc), Where(row=index, column=COLUMNS[key], entity=code))
+                )
         if len(values) == len(EDITABLE):
             lines.append(AdjustmentLine(code, **values))
     return lines, problems

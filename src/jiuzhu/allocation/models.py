@@ -13,12 +13,16 @@ class Plan(models.Model):
     DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
     STATUSES = [(DRAFT, "草稿"), (SUBMITTED, "已提交待审核"), (APPROVED, "已审核"), (RETURNED, "已退回")]
 
-    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="plans", verbose_name="资金")
+    fund = models.ForeignKey(
+        "funds.Fund", on_delete=models.PROTECT, related_name="plans", verbose_name="资金"
+    )
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     doc_no = models.CharField("文号", max_length=64, unique=True)
     title = models.CharField("标题", max_length=200)
     doc_date = models.DateField("成文日期")
-    issuer = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="发文地区")
+    issuer = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="发文地区"
+    )
     status = models.CharField("状态", max_length=16, choices=STATUSES, default=DRAFT)
     return_reason = models.TextField("退回原因", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -52,6 +56,9 @@ class PlanRow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "region"], name="uniq_plan_region")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.doc_no} {self.region.short_name}"
 
     def line(self) -> AdjustmentLine:
         return AdjustmentLine(self.region.code, self.base, self.decrease, self.increase)

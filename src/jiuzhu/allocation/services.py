@@ -30,7 +30,14 @@ def _snapshot(plan: Plan) -> dict[str, Any]:
 
 @transaction.atomic
 def do_create_plan(
-    *, actor: Any, fund: Fund, kind: str, doc_no: str, title: str, doc_date: datetime.date, issuer: Region,
+    *,
+    actor: Any,
+    fund: Fund,
+    kind: str,
+    doc_no: str,
+    title: str,
+    doc_date: datetime.date,
+    issuer: Region,
     ip: str = "",
 ) -> Plan:
     """A draft plan; an adjustment starts from every region's current approved amount as its base."""
@@ -47,12 +54,20 @@ def do_create_plan(
     )
     if kind == Plan.ADJUSTMENT:
         amounts = current_amounts(fund=fund)
-        for region in Region.objects.filter(pk__in=[pk for pk, amount in amounts.items() if amount is not None]):
+        for region in Region.objects.filter(
+            pk__in=[pk for pk, amount in amounts.items() if amount is not None]
+        ):
             PlanRow.objects.create(
                 plan=plan, region=region, base=amounts[region.pk], decrease=Decimal(0), increase=Decimal(0)
             )
-    record(actor=actor, action="allocation.create", entity=doc_no, region_path=issuer.path, after=_snapshot(plan),
-           ip=ip)
+    record(
+        actor=actor,
+        action="allocation.create",
+        entity=doc_no,
+        region_path=issuer.path,
+        after=_snapshot(plan),
+        ip=ip,
+    )
     return plan
 
 
@@ -71,11 +86,24 @@ def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str
     regions = {r.code: r for r in Region.objects.filter(code__in=[x.region_code[:6] for x in lines])}
     plan.rows.all().delete()
     PlanRow.objects.bulk_create(
-        PlanRow(plan=plan, region=regions[x.region_code[:6]], base=x.base, decrease=x.decrease, increase=x.increase)
+        PlanRow(
+            plan=plan,
+            region=regions[x.region_code[:6]],
+            base=x.base,
+            decrease=x.decrease,
+            increase=x.increase,
+        )
         for x in lines
     )
-    record(actor=actor, action="allocation.save_rows", entity=plan.doc_no, region_path=plan.issuer.path,
-           before=before, after=_snapshot(plan), ip=ip)
+    record(
+        actor=actor,
+        action="allocation.save_rows",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        before=before,
+        after=_snapshot(plan),
+        ip=ip,
+    )
 
 
 def validate_plan_lines(plan: Plan, lines: list[AdjustmentLine]) -> list[Problem]:
@@ -119,8 +147,14 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
         raise InvalidInput(problems)
     plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
-    record(actor=actor, action="allocation.submit", entity=plan.doc_no, region_path=plan.issuer.path,
-           after={"status": plan.status}, ip=ip)
+    record(
+        actor=actor,
+        action="allocation.submit",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after={"status": plan.status},
+        ip=ip,
+    )
 
 
 @transaction.atomic
@@ -135,8 +169,14 @@ def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> None:
         raise ActionRefused("经办人不能审核自己提交的方案")
     plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
-    record(actor=actor, action="allocation.approve", entity=plan.doc_no, region_path=plan.issuer.path,
-           after=_snapshot(plan), ip=ip)
+    record(
+        actor=actor,
+        action="allocation.approve",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after=_snapshot(plan),
+        ip=ip,
+    )
     plan_approved.send(sender=Plan, plan=plan, actor=actor)
 
 
@@ -151,5 +191,11 @@ def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None
         raise ActionRefused("只有已提交的方案可以退回")
     plan.status, plan.return_reason = Plan.RETURNED, reason.strip()
     plan.save(update_fields=["status", "return_reason"])
-    record(actor=actor, action="allocation.return", entity=plan.doc_no, region_path=plan.issuer.path,
-           after={"status": plan.status, "reason": plan.return_reason}, ip=ip)
+    record(
+        actor=actor,
+        action="allocation.return",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after={"status": plan.status, "reason": plan.return_reason},
+        ip=ip,
+    )

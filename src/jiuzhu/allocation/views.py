@@ -5,21 +5,23 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.scoping import get_scoped_or_404
+from jiuzhu.accounts.scoping import get_scoped_or_404, scope_path
 from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan
-from jiuzhu.domain.problems import Problem
+from jiuzhu.domain.problems import Problem, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
 from . import services
-from .exports import build_table, render as render_export
+from .exports import build_table
+from .exports import render as render_export
 from .forms import column_key, parse_cells
 from .models import Plan
 from .selectors import visible_plans, visible_rows
@@ -31,7 +33,7 @@ CONTENT_TYPES = {
 }
 
 
-def _plan(request: HttpRequest, pk: int) -> Plan:
+def _plan(request: AuthedRequest, pk: int) -> Plan:
     plan = visible_plans(request.user).filter(pk=pk).first()
     if plan is None:
         raise Http404("记录不存在")
@@ -44,13 +46,15 @@ def _wan(value: Decimal) -> str:
 
 def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, object]:
     return {
-        "seq": seq, "name": name, "code": line.region_code,
+        "seq": seq,
+        "name": name,
+        "code": line.region_code,
         **{k: _wan(getattr(line, k)) for k in ("base", "decrease", "increase", "net", "final")},
         "raw": line,
     }
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedRequest) -> HttpResponse:
     plans = []
     for plan in visible_plans(request.user):
         lines = [r.line() for r in visible_rows(request.user, plan)]
@@ -58,28 +62,33 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "allocation/list.html", {"plans": plans})
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     tree = load_tree()
     lines = in_tree_order([r.line() for r in visible_rows(request.user, plan)], tree)
     rows = [_row_view(x, tree.get(x.region_code).short_name, i) for i, x in enumerate(lines, start=1)]
     total = totals(lines)
     user = request.user
-    return render(request, "allocation/detail.html", {
-        "plan": plan,
-        "rows": rows,
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "total_yuan": format_yuan(total.final),
-        "can_edit": plan.editable and user.can("allocation.edit") and plan.issuer.path.startswith(user.region.path),
-        "can_submit": plan.editable and user.can("allocation.submit")
-        and plan.issuer.path.startswith(user.region.path),
-        "can_approve": plan.status == Plan.SUBMITTED and user.can("allocation.approve")
-        and plan.issuer.path.startswith(user.region.path)
-        and user.pk not in (plan.submitted_by_id, plan.created_by_id),
-    })
+    issued_here = plan.issuer.path.startswith(scope_path(user))
+    return render(
+        request,
+        "allocation/detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "total_yuan": format_yuan(total.final),
+            "can_edit": plan.editable and user.can("allocation.edit") and issued_here,
+            "can_submit": plan.editable and user.can("allocation.submit") and issued_here,
+            "can_approve": plan.status == Plan.SUBMITTED
+            and user.can("allocation.approve")
+            and issued_here
+            and user.pk not in (plan.submitted_by_id, plan.created_by_id),
+        },
+    )
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.can("allocation.edit"):
         raise Http404("页面不存在")
     funds = Fund.objects.order_by("-fiscal_year")
@@ -88,12 +97,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.do_create_plan(
                 actor=request.user,
-                fund=funds.get(pk=request.POST.get("fund")),
+                fund=funds.get(pk=request.POST.get("fund", "0")),
                 kind=request.POST.get("kind", Plan.ADJUSTMENT),
                 doc_no=request.POST.get("doc_no", ""),
                 title=request.POST.get("title", "").strip() or "调整方案",
-                doc_date=datetime.date.fromisoformat(request.POST.get("doc_date") or str(datetime.date.today())),
-                issuer=request.user.region,
+                doc_date=datetime.date.fromisoformat(
+                    request.POST.get("doc_date") or str(datetime.date.today())
+                ),
+                issuer=request.user.region,  # type: ignore[arg-type]
                 ip=client_ip(request),
             )
             return redirect("allocation:edit", pk=plan.pk)
@@ -101,19 +112,22 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             problems = exc.problems
         except (Fund.DoesNotExist, ValueError):
             messages.error(request, "请选择资金并填写有效的日期")
-    return render(request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS})
+    return render(
+        request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS}
+    )
 
 
 def _editor_regions(plan: Plan) -> list[Region]:
     tree = load_tree()
     codes = {r.region.code for r in plan.rows.select_related("region")}
     if not codes:  # a new allocation plan starts with every region of the issuer's area
-        codes = {r.code for r in Region.objects.filter(path__startswith=plan.issuer.path)
-                 if r.level != "province"}
+        codes = {
+            r.code for r in Region.objects.filter(path__startswith=plan.issuer.path) if r.level != "province"
+        }
     return sorted(Region.objects.filter(code__in=codes), key=lambda r: tree.position(r.code))
 
 
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
     if not (plan.editable and request.user.can("allocation.edit")):
         messages.error(request, "该方案当前不能编辑")
@@ -122,12 +136,16 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     codes = [r.code for r in regions]
     stored = {r.region.code: r.line() for r in plan.rows.select_related("region")}
     problems: list[Problem] = []
-    cells = {f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
-             for c in codes for k in ("base", "decrease", "increase")}
+    cells = {
+        f"{k}_{c}": _wan(getattr(stored[c], k)) if c in stored else "0"
+        for c in codes
+        for k in ("base", "decrease", "increase")
+    }
     if request.method == "POST":
-        cells = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        cells = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         lines, problems = parse_cells(codes, cells)
-        if not problems:
+        problems += services.validate_plan_lines(plan, lines)
+        if not has_errors(problems):
             try:
                 services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
                 messages.success(request, "已保存")
@@ -141,38 +159,52 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for seq, region in enumerate(regions, start=1):
         line = by_code.get(region.code)
-        rows.append({
-            "seq": seq, "name": region.short_name, "code": region.code,
-            "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
-            "net": _wan(line.net) if line else "—", "final": _wan(line.final) if line else "—",
-            "problems": {column_key(p.where.column): p.message for p in problems if p.where.entity == region.code},
-        })
+        rows.append(
+            {
+                "seq": seq,
+                "name": region.short_name,
+                "code": region.code,
+                "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
+                "net": _wan(line.net) if line else "—",
+                "final": _wan(line.final) if line else "—",
+                "problems": {
+                    column_key(p.where.column): p.message for p in problems if p.where.entity == region.code
+                },
+            }
+        )
     total = totals(lines)
-    return render(request, "allocation/edit.html", {
-        "plan": plan, "rows": rows, "problems": [p for p in problems if p.where.entity not in codes],
-        "all_problems": problems,
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "base_editable": plan.kind == Plan.ALLOCATION,
-    })
+    return render(
+        request,
+        "allocation/edit.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "problems": [p for p in problems if p.where.entity not in codes],
+            "all_problems": problems,
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "base_editable": plan.kind == Plan.ALLOCATION,
+        },
+    )
 
 
 @require_POST
-def plan_validate(request: HttpRequest, pk: int) -> JsonResponse:
+def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     """The editor asks on every keystroke: the server's arithmetic and every problem, nothing saved."""
     plan = get_scoped_or_404(Plan.objects.select_related("fund", "issuer"), request.user, via="issuer", pk=pk)
     codes = [r.code for r in _editor_regions(plan)]
     lines, problems = parse_cells(codes, request.POST)
-    if not problems:
-        problems = services.validate_plan_lines(plan, lines)
+    problems += services.validate_plan_lines(plan, lines)
     total = totals(lines)
-    return JsonResponse({
-        "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
-    })
+    return JsonResponse(
+        {
+            "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
+        }
+    )
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     plan = get_scoped_or_404(Plan.objects.select_related("issuer"), request.user, via="issuer", pk=pk)
     try:
         if action == "submit":
@@ -182,8 +214,9 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
             messages.success(request, "已审核通过")
         else:
-            services.do_return_plan(actor=request.user, plan=plan, reason=request.POST.get("reason", ""),
-                                    ip=client_ip(request))
+            services.do_return_plan(
+                actor=request.user, plan=plan, reason=request.POST.get("reason", ""), ip=client_ip(request)
+            )
             messages.success(request, "已退回经办人")
     except ActionRefused as exc:
         messages.error(request, str(exc))
@@ -194,21 +227,21 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require_POST
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "submit")
 
 
 @require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "approve")
 
 
 @require_POST
-def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_return(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "return")
 
 
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("不支持的格式")
     plan = _plan(request, pk)

@@ -18,3 +18,6 @@ class AuditRecord(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = "审计记录"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor} {self.action} {self.entity}"

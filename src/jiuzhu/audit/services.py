@@ -34,7 +34,13 @@ def hashed_fields(rec: AuditRecord) -> dict[str, Any]:
 
 
 def record(
-    *, actor: Any, action: str, entity: str, region_path: str = "/", before: Any = None, after: Any = None,
+    *,
+    actor: Any,
+    action: str,
+    entity: str,
+    region_path: str = "/",
+    before: Any = None,
+    after: Any = None,
     ip: str = "",
 ) -> AuditRecord:
     """Append one record; must run inside the caller's transaction so the write and its record land together."""

@@ -22,5 +22,7 @@ def menu(request: HttpRequest) -> dict[str, object]:
             url = reverse(name) if name else None
         except NoReverseMatch:
             url = None
-        items.append({"title": title, "url": url, "active": bool(url) and request.path.startswith(url or "~")})
+        items.append(
+            {"title": title, "url": url, "active": bool(url) and request.path.startswith(url or "~")}
+        )
     return {"main_menu": items}

@@ -57,8 +57,9 @@ def load_seed_plans(data: dict[str, Any]) -> list[Plan]:
     maker = User.objects.get(username="dq_cz_jb")
     checker = User.objects.get(username="dq_cz_sh")
     rows = data["rows"]
-    original = [AdjustmentLine(_region_code(r["region"]), increase=parse_amount(r["base"], unit="万元"))
-                for r in rows]
+    original = [
+        AdjustmentLine(_region_code(r["region"]), increase=parse_amount(r["base"], unit="万元")) for r in rows
+    ]
     adjustment = [
         AdjustmentLine(
             _region_code(r["region"]),
@@ -69,13 +70,21 @@ def load_seed_plans(data: dict[str, Any]) -> list[Plan]:
         for r in rows
     ]
     plans = []
-    for key, kind, lines in (("allocation", Plan.ALLOCATION, original), ("adjustment", Plan.ADJUSTMENT, adjustment)):
+    for key, kind, lines in (
+        ("allocation", Plan.ALLOCATION, original),
+        ("adjustment", Plan.ADJUSTMENT, adjustment),
+    ):
         meta = data[key]
         plan = Plan.objects.filter(doc_no=meta["doc_no"]).first()
         if plan is None:
             plan = allocation.do_create_plan(
-                actor=maker, fund=fund, kind=kind, doc_no=meta["doc_no"], title=meta["title"],
-                doc_date=datetime.date.fromisoformat(meta["doc_date"]), issuer=issuer,
+                actor=maker,
+                fund=fund,
+                kind=kind,
+                doc_no=meta["doc_no"],
+                title=meta["title"],
+                doc_date=datetime.date.fromisoformat(meta["doc_date"]),
+                issuer=issuer,
             )
             allocation.do_save_rows(actor=maker, plan=plan, lines=lines)
             allocation.do_submit_plan(actor=maker, plan=plan)

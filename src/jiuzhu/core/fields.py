@@ -9,12 +9,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 
 from jiuzhu.domain.money import MoneyError, from_fen, parse_amount, to_fen
 
 
 class MoneyField(models.BigIntegerField):
     description = "金额（以分存储）"
+    # What django-stubs reports as the attribute's types: Decimal 元, whatever the column holds.
+    _pyi_private_set_type: Decimal | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
         return None if value is None else from_fen(int(value))
@@ -42,7 +46,7 @@ class MoneyField(models.BigIntegerField):
             return value
         return value if prepared else self.get_prep_value(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         from django import forms
 
         return forms.CharField(**{"max_length": 32, **kwargs})

@@ -88,7 +88,9 @@ def validate_lines(
         problems += _region_problems(line, index, tree=tree, issuer_code=issuer_code, seen=seen)
         problems += _amount_problems(line, index, _label(tree, line.region_code))
         if declared is not None and index <= len(declared):
-            problems += _declared_row_problems(line, declared[index - 1], index, _label(tree, line.region_code))
+            problems += _declared_row_problems(
+                line, declared[index - 1], index, _label(tree, line.region_code)
+            )
     if declared_total is not None:
         problems += _declared_total_problems(totals(lines), declared_total)
     return problems
@@ -157,7 +159,9 @@ def _amount_problems(line: AdjustmentLine, index: int, label: str) -> list[Probl
     return problems
 
 
-def _declared_row_problems(line: AdjustmentLine, stated: DeclaredRow, index: int, label: str) -> list[Problem]:
+def _declared_row_problems(
+    line: AdjustmentLine, stated: DeclaredRow, index: int, label: str
+) -> list[Problem]:
     problems = []
     for key, computed, rule in (("net", line.net, "4=3-2"), ("final", line.final, "5=1+4")):
         value = getattr(stated, key)

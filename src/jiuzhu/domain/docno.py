@@ -4,7 +4,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_DOCNO = re.compile(r"^(?P<agency>[^\[〔【(（［]+?)[\[〔【(（［](?P<year>\d{4})[\]〕】)）］]第?(?P<serial>\d+)号$")
+_DOCNO = re.compile(
+    r"^(?P<agency>[^\[〔【(（［]+?)[\[〔【(（［](?P<year>\d{4})[\]〕】)）］]第?(?P<serial>\d+)号$"
+)
 
 
 class DocNoError(ValueError):

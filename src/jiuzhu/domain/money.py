@@ -26,7 +26,7 @@ class MoneyError(ValueError):
 
 def parse_amount(value: object, *, unit: str = "元") -> Decimal:
     """Return the amount in 元 given text, an int or a Decimal; ``unit`` applies when the text names none."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError("金额不能是浮点数，请以文本或整数提供")
     if isinstance(value, int | Decimal):
         return _checked(Decimal(value) * _unit_factor(unit), str(value))
@@ -93,8 +93,7 @@ def format_wan(amount: Decimal, *, places: int = 4, grouping: bool = True, trim:
     """``4130000`` 元 → ``413.0000`` 万元; ``trim`` drops trailing zeros (``413``), as the notice prints."""
     wan = to_wan(amount)
     if trim:
-        text = f"{wan.normalize():,f}" if grouping else f"{wan.normalize():f}"
-        return text
+        return f"{wan.normalize():,f}" if grouping else f"{wan.normalize():f}"
     quantum = Decimal(1).scaleb(-places)
     if wan != wan.quantize(quantum, rounding=ROUND_DOWN):
         raise MoneyError(f"{format_yuan(amount)} 元以万元保留{places}位小数会丢失精度")

@@ -8,11 +8,16 @@ class ClassificationCode(models.Model):
 
     INCOME, EXPENDITURE = "income", "expenditure"
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    kind = models.CharField("类别", max_length=16, choices=[(INCOME, "收入分类"), (EXPENDITURE, "支出功能分类")])
+    kind = models.CharField(
+        "类别", max_length=16, choices=[(INCOME, "收入分类"), (EXPENDITURE, "支出功能分类")]
+    )
     code = models.CharField("科目编码", max_length=16)
     name = models.CharField("科目名称", max_length=128)
     purpose = models.CharField(
-        "支出方向", max_length=16, blank=True, choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()]
+        "支出方向",
+        max_length=16,
+        blank=True,
+        choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()],
     )
 
     class Meta:

@@ -11,8 +11,12 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=64)
     short_name = models.CharField("简称", max_length=32)
     level = models.CharField("级次", max_length=16, choices=[(x.value, x.value) for x in Level])
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    path = models.CharField(max_length=128, db_index=True, help_text="/650000/654200/…/ — for scoping by prefix")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(
+        max_length=128, db_index=True, help_text="/650000/654200/…/ — for scoping by prefix"
+    )
     sort_order = models.IntegerField("排序", default=0)
 
     class Meta:

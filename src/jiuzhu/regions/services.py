@@ -34,6 +34,7 @@ def do_load_seed_regions() -> int:
     data = json.loads(resources.files("jiuzhu.data").joinpath("regions.json").read_text(encoding="utf-8"))
     for unit in data["budget_units"]:
         BudgetUnit.objects.update_or_create(
-            code=unit["code"], defaults={"name": unit["name"], "region": Region.objects.get(code=unit["region"])}
+            code=unit["code"],
+            defaults={"name": unit["name"], "region": Region.objects.get(code=unit["region"])},
         )
     return created

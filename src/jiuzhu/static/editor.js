@@ -34,4 +34,7 @@
   }
 
   form.addEventListener("input", validate);
+  // Anything typed before this script loaded is taken into account at once.
+  validate();
+  form.dataset.ready = "1";
 })();

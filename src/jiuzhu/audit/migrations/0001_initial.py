@@ -4,31 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('actor', models.CharField(max_length=150, verbose_name='操作人')),
-                ('region_path', models.CharField(db_index=True, max_length=128, verbose_name='地区')),
-                ('action', models.CharField(max_length=64, verbose_name='操作')),
-                ('entity', models.CharField(max_length=128, verbose_name='对象')),
-                ('before', models.JSONField(null=True, verbose_name='变更前')),
-                ('after', models.JSONField(null=True, verbose_name='变更后')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                ("actor", models.CharField(max_length=150, verbose_name="操作人")),
+                ("region_path", models.CharField(db_index=True, max_length=128, verbose_name="地区")),
+                ("action", models.CharField(max_length=64, verbose_name="操作")),
+                ("entity", models.CharField(max_length=128, verbose_name="对象")),
+                ("before", models.JSONField(null=True, verbose_name="变更前")),
+                ("after", models.JSONField(null=True, verbose_name="变更后")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '审计记录',
-                'ordering': ['id'],
+                "verbose_name": "审计记录",
+                "ordering": ["id"],
             },
         ),
     ]

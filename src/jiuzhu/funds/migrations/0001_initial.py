@@ -5,51 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DirectFundTag',
+            name="DirectFundTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='标识代码')),
-                ('name', models.CharField(max_length=32, verbose_name='标识名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="标识代码")),
+                ("name", models.CharField(max_length=32, verbose_name="标识名称")),
             ],
         ),
         migrations.CreateModel(
-            name='ClassificationCode',
+            name="ClassificationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('income', '收入分类'), ('expenditure', '支出功能分类')], max_length=16, verbose_name='类别')),
-                ('code', models.CharField(max_length=16, verbose_name='科目编码')),
-                ('name', models.CharField(max_length=128, verbose_name='科目名称')),
-                ('purpose', models.CharField(blank=True, choices=[('dibao', '低保'), ('tekun', '特困人员救助供养'), ('linshi', '临时救助'), ('liulang', '流浪乞讨人员救助'), ('guer', '孤儿基本生活保障')], max_length=16, verbose_name='支出方向')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("income", "收入分类"), ("expenditure", "支出功能分类")],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="科目编码")),
+                ("name", models.CharField(max_length=128, verbose_name="科目名称")),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dibao", "低保"),
+                            ("tekun", "特困人员救助供养"),
+                            ("linshi", "临时救助"),
+                            ("liulang", "流浪乞讨人员救助"),
+                            ("guer", "孤儿基本生活保障"),
+                        ],
+                        max_length=16,
+                        verbose_name="支出方向",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['fiscal_year', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('fiscal_year', 'code'), name='uniq_code_per_year')],
+                "ordering": ["fiscal_year", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fiscal_year", "code"), name="uniq_code_per_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Fund',
+            name="Fund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='资金名称')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('income_code', models.CharField(max_length=16, verbose_name='收入分类科目')),
-                ('expenditure_codes', models.JSONField(default=list, verbose_name='允许的支出功能分类科目')),
-                ('purposes', models.JSONField(default=list, verbose_name='支出方向')),
-                ('source_label', models.CharField(default='自治区', help_text='prints as 自治区补助资金额度, 自治区财政…', max_length=16, verbose_name='资金来源层级')),
-                ('direct_fund_tag_label', models.CharField(help_text="the notice's own wording, e.g. 自治区直达资金", max_length=32, verbose_name='标识用语')),
-                ('direct_fund_tag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='funds.directfundtag', verbose_name='直达资金标识')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="资金名称")),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("income_code", models.CharField(max_length=16, verbose_name="收入分类科目")),
+                ("expenditure_codes", models.JSONField(default=list, verbose_name="允许的支出功能分类科目")),
+                ("purposes", models.JSONField(default=list, verbose_name="支出方向")),
+                (
+                    "source_label",
+                    models.CharField(
+                        default="自治区",
+                        help_text="prints as 自治区补助资金额度, 自治区财政…",
+                        max_length=16,
+                        verbose_name="资金来源层级",
+                    ),
+                ),
+                (
+                    "direct_fund_tag_label",
+                    models.CharField(
+                        help_text="the notice's own wording, e.g. 自治区直达资金",
+                        max_length=32,
+                        verbose_name="标识用语",
+                    ),
+                ),
+                (
+                    "direct_fund_tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="funds.directfundtag",
+                        verbose_name="直达资金标识",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('name', 'fiscal_year'), name='uniq_fund_per_year')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("name", "fiscal_year"), name="uniq_fund_per_year")
+                ],
             },
         ),
     ]

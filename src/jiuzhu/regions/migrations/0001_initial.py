@@ -5,46 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='行政区划代码')),
-                ('mof_div_code', models.CharField(max_length=9, unique=True, verbose_name='财政区划代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('short_name', models.CharField(max_length=32, verbose_name='简称')),
-                ('level', models.CharField(choices=[('province', 'province'), ('prefecture', 'prefecture'), ('county', 'county')], max_length=16, verbose_name='级次')),
-                ('path', models.CharField(db_index=True, help_text='/650000/654200/…/ — for scoping by prefix', max_length=128)),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="行政区划代码")),
+                ("mof_div_code", models.CharField(max_length=9, unique=True, verbose_name="财政区划代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("short_name", models.CharField(max_length=32, verbose_name="简称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("prefecture", "prefecture"),
+                            ("county", "county"),
+                        ],
+                        max_length=16,
+                        verbose_name="级次",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        db_index=True, help_text="/650000/654200/…/ — for scoping by prefix", max_length=128
+                    ),
+                ),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '财政区划',
-                'ordering': ['path'],
+                "verbose_name": "财政区划",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetUnit',
+            name="BudgetUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='单位代码')),
-                ('name', models.CharField(max_length=128, verbose_name='单位名称')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_units', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="单位代码")),
+                ("name", models.CharField(max_length=128, verbose_name="单位名称")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_units",
+                        to="regions.region",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RegionAlias',
+            name="RegionAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=64, unique=True, verbose_name='别名')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=64, unique=True, verbose_name="别名")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="regions.region",
+                    ),
+                ),
             ],
         ),
     ]

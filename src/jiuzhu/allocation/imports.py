@@ -1,0 +1,162 @@
+"""Read an allocation/adjustment table a clerk keeps in Excel (XLSX) or CSV into domain lines.
+
+The layout is Attachment 1's: a header row naming 调减/调增 (the two-row header is fine), an optional 合计
+row, one row per region. Amounts are in the table's unit (单位：万元 unless it says 元). Every bad cell is a
+problem with its row and column; nothing is read half-way.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from python_calamine import CalamineWorkbook
+
+from jiuzhu.domain.allocation import AdjustmentLine, DeclaredRow, Totals
+from jiuzhu.domain.money import MoneyError, parse_amount
+from jiuzhu.domain.problems import Problem, Where
+from jiuzhu.domain.regions import RegionTree
+
+MAX_BYTES = 5 * 1024 * 1024
+HEADERS = {
+    "region": ("地区", "地（州、市）", "县（市）", "单位", "mof_div_code", "财政区划代码"),
+    "base": ("自治区补助资金额度", "补助资金额度", "原额度", "base"),
+    "decrease": ("调减资金情况", "调减", "decrease"),
+    "increase": ("调增资金情况", "调增", "increase"),
+    "net": ("调整数小计", "net"),
+    "final": ("调整后各地实际安排资金合计", "调整后合计", "final"),
+}
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    lines: list[AdjustmentLine]
+    declared: list[DeclaredRow]
+    declared_total: Totals | None
+    problems: list[Problem]
+
+
+def read_rows(data: bytes) -> tuple[str, list[list[str]]]:
+    """(sheet name, rows as text) from XLSX/XLS/ODS content or CSV (UTF-8 or GB18030), by content."""
+    if len(data) > MAX_BYTES:
+        raise ValueError("文件超过5MB，请拆分后再导入")
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        return sheet.name, [[_cell_text(c) for c in row] for row in sheet.to_python(skip_empty_area=False)]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("无法识别文件编码（应为 UTF-8 或 GB18030 的 CSV，或 XLSX 表格）")
+    return "CSV", [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _cell_text(value: object) -> str:
+    # Spreadsheet numbers arrive as float; their shortest repr is the number the clerk typed.
+    if isinstance(value, float):
+        return repr(value).removesuffix(".0")
+    return str(value).strip()
+
+
+def parse_table(sheet: str, rows: list[list[str]], tree: RegionTree, *, unit: str = "万元") -> ReadTable:
+    header_index = next((i for i, r in enumerate(rows) if any("调减" in c for c in r)), None)
+    if header_index is None:
+        return ReadTable(
+            [], [], None, [Problem("NO_HEADER", "未找到表头（应包含“调减”“调增”列）", Where(sheet=sheet))]
+        )
+    if any("单位" in c and "元" in c and "万元" not in c for r in rows[:header_index] for c in r):
+        unit = "元"
+    columns = _columns(rows[header_index : header_index + 2])
+    missing = [k for k in ("region", "base", "decrease", "increase") if k not in columns]
+    if missing:
+        return ReadTable(
+            [],
+            [],
+            None,
+            [
+                Problem(
+                    "MISSING_COLUMN",
+                    f"缺少列：{'、'.join(HEADERS[k][0] for k in missing)}",
+                    Where(sheet=sheet, row=header_index + 1),
+                )
+            ],
+        )
+    lines, declared, problems = [], [], []
+    total: Totals | None = None
+    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        name = _at(row, columns["region"])
+        if not name or name in {"1", "2", "3"} or all(not c for c in row):
+            continue
+        values, cell_problems = _amounts(row, columns, sheet, number, unit)
+        problems += cell_problems
+        if cell_problems:
+            continue
+        if name == "合计":
+            total = _totals(values)
+            continue
+        node = tree.find(name)
+        code = node.code if node else name
+        lines.append(
+            AdjustmentLine(
+                code,
+                values["base"] or Decimal(0),
+                values["decrease"] or Decimal(0),
+                values["increase"] or Decimal(0),
+            )
+        )
+        declared.append(DeclaredRow(net=values.get("net"), final=values.get("final")))
+    return ReadTable(lines, declared, total, problems)
+
+
+def _columns(header_rows: list[list[str]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for row in header_rows:
+        for index, title in enumerate(row):
+            clean = "".join(title.split())
+            for key, names in HEADERS.items():
+                if key not in found and clean in names:
+                    found[key] = index
+    return found
+
+
+def _at(row: list[str], index: int) -> str:
+    return row[index].strip() if index < len(row) else ""
+
+
+def _amounts(
+    row: list[str],
+    columns: dict[str, int],
+    sheet: str,
+    number: int,
+    unit: str,
+) -> tuple[dict[str, Decimal | None], list[Problem]]:
+    values: dict[str, Decimal | None] = {}
+    problems = []
+    for key in ("base", "decrease", "increase", "net", "final"):
+        text = _at(row, columns[key]) if key in columns else ""
+        if not text:
+            values[key] = None
+            continue
+        try:
+            values[key] = parse_amount(text, unit=unit)
+        except MoneyError as exc:
+            problems.append(
+                Problem("BAD_AMOUNT", str(exc), Where(sheet=sheet, row=number, column=HEADERS[key][0]))
+            )
+    return values, problems
+
+
+def _totals(values: dict[str, Decimal | None]) -> Totals:
+    zero = Decimal(0)
+    base, dec, inc = (values[k] or zero for k in ("base", "decrease", "increase"))
+    return Totals(
+        base=base,
+        decrease=dec,
+        increase=inc,
+        net=values["net"] if values["net"] is not None else inc - dec,
+        final=values["final"] if values["final"] is not None else base + inc - dec,
+    )
