@@ -41,13 +41,19 @@ def register_yumin(people, *, late: bool = False):
     issue, increase = movements(YUMIN)
     actor = people["ymx_cz_jb"]
     do_register_receipt(
-        actor=actor, movement=issue, cor_bgt_doc_no="裕财社〔2022〕3号",
-        lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("300000.00")),
-               RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("90000.00"))],
+        actor=actor,
+        movement=issue,
+        cor_bgt_doc_no="裕财社〔2022〕3号",
+        lines=[
+            RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("300000.00")),
+            RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("90000.00")),
+        ],
         registered_on=datetime.date(2022, 2, 10),
     )
     return do_register_receipt(
-        actor=actor, movement=increase, cor_bgt_doc_no="裕财社〔2022〕41号",
+        actor=actor,
+        movement=increase,
+        cor_bgt_doc_no="裕财社〔2022〕41号",
         lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("2170000.00"))],
         registered_on=datetime.date(2022, 12, 20) if late else datetime.date(2022, 11, 15),
     )
@@ -72,21 +78,43 @@ def csv_bytes(header: list[str], rows: list[list[object]], encoding: str = "utf-
     return out.getvalue().encode(encoding)
 
 
-PAYMENT_HEADER = ["pay_cert_no", "cor_bgt_doc_no", "exp_func_code", "pay_amt", "xpay_amt", "xpay_date", "payee"]
+PAYMENT_HEADER = [
+    "pay_cert_no",
+    "cor_bgt_doc_no",
+    "exp_func_code",
+    "pay_amt",
+    "xpay_amt",
+    "xpay_date",
+    "payee",
+]
 
 
 def import_payments(actor, region, rows, name="pay.csv"):
     from jiuzhu.ledger.services import do_import_file
 
-    return do_import_file(actor=actor, kind="payments", region=region, data=csv_bytes(PAYMENT_HEADER, rows),
-                          filename=name)
+    return do_import_file(
+        actor=actor, kind="payments", region=region, data=csv_bytes(PAYMENT_HEADER, rows), filename=name
+    )
 
 
 @pytest.fixture
 def voucher(yumin, people):
     """The templates' voucher D012022-V02CTD-08061: 5,000.00 元 of 裕民县 低保 (2081902)."""
-    import_payments(people["ymx_cz_jb"], yumin,
-                    [["D012022-V02CTD-08061", "裕财社〔2022〕3号", "2081902", "5000", "5000", "2022-05-10", "裕民县民政局"]])
+    import_payments(
+        people["ymx_cz_jb"],
+        yumin,
+        [
+            [
+                "D012022-V02CTD-08061",
+                "裕财社〔2022〕3号",
+                "2081902",
+                "5000",
+                "5000",
+                "2022-05-10",
+                "裕民县民政局",
+            ]
+        ],
+    )
     return "D012022-V02CTD-08061"
 
 

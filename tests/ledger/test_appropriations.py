@@ -22,8 +22,10 @@ def test_approval_books_movements_with_docno_income_code_and_tag(foundation):
     ]
     assert sum(m.amount for m in yumin) == Decimal("2560000.00")  # 裕民县 final 256万元
     tacheng = movements("654201")
-    assert [(m.kind, m.amount) for m in tacheng] == [("issue", Decimal("860000.00")),
-                                                     ("decrease", Decimal("-610000.00"))]
+    assert [(m.kind, m.amount) for m in tacheng] == [
+        ("issue", Decimal("860000.00")),
+        ("decrease", Decimal("-610000.00")),
+    ]
     all_movements = Movement.objects.all()
     assert {(m.income_code, m.direct_fund_tag) for m in all_movements} == {("1100248", "01")}
     assert sum(m.amount for m in all_movements) == Decimal("4130000.00")  # 合计 413万元
@@ -48,10 +50,14 @@ def test_lines_must_sum_to_the_receipt_and_use_allowed_codes(people):
     issue = movements(YUMIN)[0]
     with pytest.raises(InvalidInput) as exc:
         do_register_receipt(
-            actor=people["ymx_cz_jb"], movement=issue, cor_bgt_doc_no="裕财社〔2022〕3号",
-            lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("300000.00")),
-                   RegistrationLine("2011301", Purpose.TEMPORARY, Decimal("80000.00")),
-                   RegistrationLine("2082001", Purpose.ORPHAN, Decimal("5000.00"))],
+            actor=people["ymx_cz_jb"],
+            movement=issue,
+            cor_bgt_doc_no="裕财社〔2022〕3号",
+            lines=[
+                RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("300000.00")),
+                RegistrationLine("2011301", Purpose.TEMPORARY, Decimal("80000.00")),
+                RegistrationLine("2082001", Purpose.ORPHAN, Decimal("5000.00")),
+            ],
         )
     codes = {p.code for p in exc.value.problems}
     assert codes == {"SUM_MISMATCH", "CODE_NOT_ALLOWED", "PURPOSE_MISMATCH"}
@@ -63,7 +69,9 @@ def test_only_the_receiving_county_registers(people):
     lines = [RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("390000.00"))]
     for user in ("tcs_cz_jb", "dq_cz_sh", "dq_cz_jb"):
         with pytest.raises(ActionRefused):
-            do_register_receipt(actor=people[user], movement=issue, cor_bgt_doc_no="裕财社〔2022〕3号", lines=lines)
+            do_register_receipt(
+                actor=people[user], movement=issue, cor_bgt_doc_no="裕财社〔2022〕3号", lines=lines
+            )
 
 
 def test_late_registration_is_kept_and_flagged(people):
@@ -79,16 +87,28 @@ def test_late_registration_is_kept_and_flagged(people):
 def test_a_decrease_is_registered_against_existing_appropriations_and_not_below_paid(people):
     issue, decrease = movements("654201")
     actor = people["tcs_cz_jb"]
-    do_register_receipt(actor=actor, movement=issue, cor_bgt_doc_no="塔市财社〔2022〕2号",
-                        lines=[RegistrationLine("2081901", Purpose.SUBSISTENCE, Decimal("860000.00"))],
-                        registered_on=datetime.date(2022, 1, 25))
+    do_register_receipt(
+        actor=actor,
+        movement=issue,
+        cor_bgt_doc_no="塔市财社〔2022〕2号",
+        lines=[RegistrationLine("2081901", Purpose.SUBSISTENCE, Decimal("860000.00"))],
+        registered_on=datetime.date(2022, 1, 25),
+    )
     with pytest.raises(InvalidInput) as exc:
-        do_register_receipt(actor=actor, movement=decrease, cor_bgt_doc_no="塔市财社〔2022〕50号",
-                            lines=[RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("-610000.00"))])
+        do_register_receipt(
+            actor=actor,
+            movement=decrease,
+            cor_bgt_doc_no="塔市财社〔2022〕50号",
+            lines=[RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("-610000.00"))],
+        )
     assert [p.code for p in exc.value.problems] == ["DECREASE_WITHOUT_APPROPRIATION"]
-    do_register_receipt(actor=actor, movement=decrease, cor_bgt_doc_no="塔市财社〔2022〕50号",
-                        lines=[RegistrationLine("2081901", Purpose.SUBSISTENCE, Decimal("-610000.00"))],
-                        registered_on=datetime.date(2022, 11, 5))
+    do_register_receipt(
+        actor=actor,
+        movement=decrease,
+        cor_bgt_doc_no="塔市财社〔2022〕50号",
+        lines=[RegistrationLine("2081901", Purpose.SUBSISTENCE, Decimal("-610000.00"))],
+        registered_on=datetime.date(2022, 11, 5),
+    )
     (line,) = ledger_report(SystemActor(), region=issue.region)["regions"][0]["appropriations"]
     assert line["registered"] == line["balance"] == "250000.00"
 

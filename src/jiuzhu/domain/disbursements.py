@@ -33,16 +33,42 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pay_month": ("发放月份",),
 }
 TITLES = {element: titles[0] for element, titles in COLUMNS.items()}
-REQUIRED = ("pay_cert_no", "per_name", "iden_type", "iden_no", "to_peop_family", "pay_amt", "xpay_amt", "pay_month")
+REQUIRED = (
+    "pay_cert_no",
+    "per_name",
+    "iden_type",
+    "iden_no",
+    "to_peop_family",
+    "pay_amt",
+    "xpay_amt",
+    "pay_month",
+)
 #: The national template's 13 columns, in order (the export writes these).
 TEMPLATE_13 = (
-    "town_code", "town_name", "village_code", "village_name", "per_name", "iden_type", "iden_no",
-    "to_peop_family", "pay_amt", "xpay_amt", "add_word", "pay_month", "pay_cert_no",
+    "town_code",
+    "town_name",
+    "village_code",
+    "village_name",
+    "per_name",
+    "iden_type",
+    "iden_no",
+    "to_peop_family",
+    "pay_amt",
+    "xpay_amt",
+    "add_word",
+    "pay_month",
+    "pay_cert_no",
 )
 TEMPLATE_14 = ("pro_code", "pay_cert_no", *TEMPLATE_13[:-1])
 _ALIASES = alias_index(COLUMNS)
 
-IDEN_TYPES = {"01": "身份证号", "02": "残疾人证号", "03": "护照号", "04": "无法查明身份信息的流浪乞讨人员", "05": "优抚安置"}
+IDEN_TYPES = {
+    "01": "身份证号",
+    "02": "残疾人证号",
+    "03": "护照号",
+    "04": "无法查明身份信息的流浪乞讨人员",
+    "05": "优抚安置",
+}
 FAMILY = {"01": "到人", "02": "到户"}
 ANNUAL = "全年"
 _CODED = re.compile(r"^(\d{1,2})(?:[-－—_.、](.*))?$")
@@ -135,17 +161,19 @@ class _RowReader:
             self.problem("REQUIRED", element, "必填项为空")
         return value
 
-    def amount(self, element: str) -> int:
+    def amount(self, element: str) -> int | None:
+        """Fen, or None when the cell is empty or unreadable (its problem is recorded)."""
         text = self.code(element)
         if not text:
-            return 0
+            return None
         try:
             fen = amount_fen(text)
         except MoneyError as exc:
             self.problem("BAD_AMOUNT", element, str(exc), value=text)
-            return 0
+            return None
         if fen < 0:
             self.problem("NEGATIVE_AMOUNT", element, f"金额不能为负数（{text}）", value=text)
+            return None
         return fen
 
 
@@ -154,7 +182,13 @@ def parse_payouts(table: Table) -> tuple[list[PayoutRecord], list[Problem]]:
     header = find_header(table, _ALIASES, required=REQUIRED)
     if header is None:
         names = "、".join(TITLES[r] for r in REQUIRED)
-        return [], [Problem("MISSING_COLUMNS", f"未找到到人到户发放明细的表头（需包含：{names}）", Where(sheet=table.sheet))]
+        return [], [
+            Problem(
+                "MISSING_COLUMNS",
+                f"未找到到人到户发放明细的表头（需包含：{names}）",
+                Where(sheet=table.sheet),
+            )
+        ]
     records: list[PayoutRecord] = []
     problems: list[Problem] = []
     for index in range(header.row_index + 1, len(table.rows)):
@@ -170,7 +204,9 @@ def parse_payouts(table: Table) -> tuple[list[PayoutRecord], list[Problem]]:
     return records, problems
 
 
-def _parse_row(table: Table, header: Header, row: Sequence[object], number: int) -> tuple[PayoutRecord | None, list[Problem]]:
+def _parse_row(
+    table: Table, header: Header, row: Sequence[object], number: int
+) -> tuple[PayoutRecord | None, list[Problem]]:
     r = _RowReader(table, header, row, number)
     iden_no_raw = r.raw("iden_no")
     if isinstance(iden_no_raw, float):
@@ -185,15 +221,30 @@ def _parse_row(table: Table, header: Header, row: Sequence[object], number: int)
     if month is None:
         r.problem("BAD_MONTH", "pay_month", f"“{month_text}”不是有效的发放月份（应为1—12月或“全年”）")
     pay_amt, xpay_amt = r.amount("pay_amt"), r.amount("xpay_amt")
-    if xpay_amt > pay_amt >= 0:
-        r.problem("PAID_ABOVE_DUE", "xpay_amt",
-                  f"实发金额{from_fen(xpay_amt)}元大于应发金额{from_fen(pay_amt)}元", pay_amt=from_fen(pay_amt),
-                  xpay_amt=from_fen(xpay_amt))
+    if pay_amt is not None and xpay_amt is not None and xpay_amt > pay_amt:
+        r.problem(
+            "PAID_ABOVE_DUE",
+            "xpay_amt",
+            f"实发金额{from_fen(xpay_amt)}元大于应发金额{from_fen(pay_amt)}元",
+            pay_amt=from_fen(pay_amt),
+            xpay_amt=from_fen(xpay_amt),
+        )
     record = PayoutRecord(
-        row=number, pay_cert_no=r.code("pay_cert_no"), per_name=r.text("per_name"), iden_type=iden_type or "",
-        iden_no=iden_no, to_peop_family=family or "", pay_amt=pay_amt, xpay_amt=xpay_amt, pay_month=month or "",
-        town_code=r.code("town_code"), town_name=r.text("town_name"), village_code=r.code("village_code"),
-        village_name=r.text("village_name"), add_word=r.text("add_word"), pro_code=r.code("pro_code"),
+        row=number,
+        pay_cert_no=r.code("pay_cert_no"),
+        per_name=r.text("per_name"),
+        iden_type=iden_type or "",
+        iden_no=iden_no,
+        to_peop_family=family or "",
+        pay_amt=pay_amt or 0,
+        xpay_amt=xpay_amt or 0,
+        pay_month=month or "",
+        town_code=r.code("town_code"),
+        town_name=r.text("town_name"),
+        village_code=r.code("village_code"),
+        village_name=r.text("village_name"),
+        add_word=r.text("add_word"),
+        pro_code=r.code("pro_code"),
     )
     return (None if r.problems else record), r.problems
 
@@ -231,32 +282,49 @@ def check_against_vouchers(
     for record in records:
         voucher = vouchers.get(record.pay_cert_no)
         if voucher is None:
-            problems.append(Problem("UNKNOWN_VOUCHER", f"支付凭证号“{record.pay_cert_no}”在本地区不存在",
-                                    Where(sheet=sheet, row=record.row, column=TITLES["pay_cert_no"])))
+            problems.append(
+                Problem(
+                    "UNKNOWN_VOUCHER",
+                    f"支付凭证号“{record.pay_cert_no}”在本地区不存在",
+                    Where(sheet=sheet, row=record.row, column=TITLES["pay_cert_no"]),
+                )
+            )
             continue
         sums[record.pay_cert_no] = sums.get(record.pay_cert_no, 0) + record.xpay_amt
         first_rows.setdefault(record.pay_cert_no, record.row)
         key = (record.iden_no, record.pay_month, voucher.purpose)
         if key in seen:
-            problems.append(Problem("DUPLICATE_IN_FILE",
-                                    f"与第{seen[key]}行重复（同一证件号码、发放月份和支出方向）",
-                                    Where(sheet=sheet, row=record.row, column=TITLES["iden_no"])))
+            problems.append(
+                Problem(
+                    "DUPLICATE_IN_FILE",
+                    f"与第{seen[key]}行重复（同一证件号码、发放月份和支出方向）",
+                    Where(sheet=sheet, row=record.row, column=TITLES["iden_no"]),
+                )
+            )
         else:
             seen[key] = record.row
     for number, total in sums.items():
         voucher = vouchers[number]
         if voucher.paid_out + total > voucher.xpay_amt:
-            problems.append(Problem(
-                "VOUCHER_OVERSPENT",
-                f"支付凭证“{number}”实际支付{from_fen(voucher.xpay_amt)}元，已发放{from_fen(voucher.paid_out)}元，"
-                f"本文件再发放{from_fen(total)}元，超出{from_fen(voucher.paid_out + total - voucher.xpay_amt)}元",
-                Where(sheet=sheet, row=first_rows[number], column=TITLES["xpay_amt"], entity=number),
-                numbers={"xpay_amt": from_fen(voucher.xpay_amt), "paid_out": from_fen(voucher.paid_out),
-                         "file": from_fen(total)},
-            ))
+            problems.append(
+                Problem(
+                    "VOUCHER_OVERSPENT",
+                    f"支付凭证“{number}”实际支付{from_fen(voucher.xpay_amt)}元，已发放{from_fen(voucher.paid_out)}元，"
+                    f"本文件再发放{from_fen(total)}元，超出{from_fen(voucher.paid_out + total - voucher.xpay_amt)}元",
+                    Where(sheet=sheet, row=first_rows[number], column=TITLES["xpay_amt"], entity=number),
+                    numbers={
+                        "xpay_amt": from_fen(voucher.xpay_amt),
+                        "paid_out": from_fen(voucher.paid_out),
+                        "file": from_fen(total),
+                    },
+                )
+            )
     return problems
 
 
 def stored_duplicate(record_row: int, *, sheet: str = "") -> Problem:
-    return Problem("DUPLICATE_STORED", "该人员本月同一支出方向已有发放记录（重复发放）",
-                   Where(sheet=sheet, row=record_row, column=TITLES["iden_no"]))
+    return Problem(
+        "DUPLICATE_STORED",
+        "该人员本月同一支出方向已有发放记录（重复发放）",
+        Where(sheet=sheet, row=record_row, column=TITLES["iden_no"]),
+    )

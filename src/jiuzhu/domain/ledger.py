@@ -38,7 +38,9 @@ class PlanMovement:
     """Signed: negative for 调减."""
 
 
-def movements_for_row(*, is_adjustment: bool, base: Decimal, decrease: Decimal, increase: Decimal) -> list[PlanMovement]:
+def movements_for_row(
+    *, is_adjustment: bool, base: Decimal, decrease: Decimal, increase: Decimal
+) -> list[PlanMovement]:
     """下达 for an allocation plan (its final amount); 调增 and 调减 for an adjustment. Zero amounts book nothing."""
     if not is_adjustment:
         amount = base + increase - decrease
@@ -118,27 +120,46 @@ def _line_problems(
     problems = []
     key = (line.exp_func_code, line.purpose.value)
     if key in seen:
-        problems.append(Problem("DUPLICATE_LINE", "同一科目和支出方向重复登记", Where(row=row, column="支出功能分类科目")))
+        problems.append(
+            Problem("DUPLICATE_LINE", "同一科目和支出方向重复登记", Where(row=row, column="支出功能分类科目"))
+        )
     seen.add(key)
     if line.exp_func_code not in allowed:
         problems.append(
-            Problem("CODE_NOT_ALLOWED", f"支出功能分类科目{line.exp_func_code}不是本资金允许的科目",
-                    Where(row=row, column="支出功能分类科目"))
+            Problem(
+                "CODE_NOT_ALLOWED",
+                f"支出功能分类科目{line.exp_func_code}不是本资金允许的科目",
+                Where(row=row, column="支出功能分类科目"),
+            )
         )
     elif code_purposes.get(line.exp_func_code) not in ("", None, line.purpose.value):
         problems.append(
-            Problem("PURPOSE_MISMATCH", f"科目{line.exp_func_code}不属于支出方向“{line.purpose.label}”",
-                    Where(row=row, column="支出方向"))
+            Problem(
+                "PURPOSE_MISMATCH",
+                f"科目{line.exp_func_code}不属于支出方向“{line.purpose.label}”",
+                Where(row=row, column="支出方向"),
+            )
         )
     if line.amount == 0 or (line.amount > 0) != (receipt_amount > 0):
         sign = "正数" if receipt_amount > 0 else "负数（调减）"
-        problems.append(Problem("LINE_SIGN", f"登记金额应为{sign}且不为零", Where(row=row, column="金额"),
-                                numbers={"amount": line.amount}))
+        problems.append(
+            Problem(
+                "LINE_SIGN",
+                f"登记金额应为{sign}且不为零",
+                Where(row=row, column="金额"),
+                numbers={"amount": line.amount},
+            )
+        )
     elif line.amount < 0:
         state = existing.get(key)
         if state is None:
-            problems.append(Problem("DECREASE_WITHOUT_APPROPRIATION", "调减只能登记到已有的指标（相同科目和支出方向）",
-                                    Where(row=row, column="支出功能分类科目")))
+            problems.append(
+                Problem(
+                    "DECREASE_WITHOUT_APPROPRIATION",
+                    "调减只能登记到已有的指标（相同科目和支出方向）",
+                    Where(row=row, column="支出功能分类科目"),
+                )
+            )
         elif state.registered + line.amount < state.paid:
             problems.append(
                 Problem(
@@ -178,5 +199,7 @@ class Balance:
         return self.registered - self.paid
 
 
-def fold_balance(registered: Iterable[Decimal], paid: Iterable[Decimal], paid_out: Iterable[Decimal]) -> Balance:
+def fold_balance(
+    registered: Iterable[Decimal], paid: Iterable[Decimal], paid_out: Iterable[Decimal]
+) -> Balance:
     return Balance(sum(registered, ZERO), sum(paid, ZERO), sum(paid_out, ZERO))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from .docno import DocNoError, normalise_docno
 from .money import MoneyError, format_yuan, parse_amount
 from .problems import Problem, Where
-from .tabular import Table, alias_index, cell_text, compact_text, find_header, is_blank
+from .tabular import Header, Table, alias_index, cell_text, compact_text, find_header, is_blank
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "pay_cert_no": ("支付凭证号", "凭证号"),
@@ -84,64 +84,108 @@ def parse_payments(table: Table) -> tuple[list[PaymentRecord], list[Problem]]:
     header = find_header(table, _ALIASES, required=REQUIRED)
     if header is None or not ({"bgt_id", "cor_bgt_doc_no"} & header.positions.keys()):
         names = "、".join(TITLES[r] for r in REQUIRED)
-        return [], [Problem("MISSING_COLUMNS", f"未找到支付凭证的表头（需包含：{names}，以及指标主键或本级指标文号）",
-                            Where(sheet=table.sheet))]
+        return [], [
+            Problem(
+                "MISSING_COLUMNS",
+                f"未找到支付凭证的表头（需包含：{names}，以及指标主键或本级指标文号）",
+                Where(sheet=table.sheet),
+            )
+        ]
     records, problems = [], []
     for index in range(header.row_index + 1, len(table.rows)):
-        row = table.rows[index]
-        if is_blank(row):
+        if is_blank(table.rows[index]):
             continue
-        number = table.first_row + index
-        row_problems: list[Problem] = []
-
-        def cell(element: str, row: Sequence[object] = row) -> object:
-            position = header.positions.get(element)
-            return row[position] if position is not None and position < len(row) else None
-
-        def problem(code: str, element: str, message: str, number: int = number) -> None:
-            where = Where(sheet=table.sheet, row=number, column=header.titles.get(element) or TITLES[element])
-            row_problems.append(Problem(code, message, where))
-
-        values = {e: compact_text(cell(e)) for e in ("pay_cert_no", "bgt_id", "exp_func_code", "is_dir", "pro_code")}
-        for element in ("pay_cert_no", "exp_func_code"):
-            if not values[element]:
-                problem("REQUIRED", element, "必填项为空")
-        doc = cell_text(cell("cor_bgt_doc_no"))
-        if doc:
-            try:
-                doc = normalise_docno(doc)
-            except DocNoError as exc:
-                problem("BAD_DOCNO", "cor_bgt_doc_no", str(exc))
-        if not values["bgt_id"] and not doc:
-            problem("REQUIRED", "bgt_id", "指标主键和本级指标文号至少填写一项")
-        amounts = {}
-        for element in ("pay_amt", "xpay_amt"):
-            try:
-                amounts[element] = parse_amount(compact_text(cell(element)))
-                if amounts[element] <= 0:
-                    problem("NOT_POSITIVE", element, "金额应大于零")
-            except MoneyError as exc:
-                problem("BAD_AMOUNT", element, str(exc))
-        if len(amounts) == 2 and amounts["xpay_amt"] > amounts["pay_amt"]:
-            problem("PAID_ABOVE_VOUCHER", "xpay_amt",
-                    f"实际支付金额{format_yuan(amounts['xpay_amt'])}元大于支付金额{format_yuan(amounts['pay_amt'])}元")
-        date = parse_date(cell("xpay_date"))
-        if date is None:
-            problem("BAD_DATE", "xpay_date", f"“{cell_text(cell('xpay_date'))}”不是有效的日期")
-        payee = cell_text(cell("payee_acct_name"))
-        if not payee:
-            problem("REQUIRED", "payee_acct_name", "必填项为空")
-        problems += row_problems
-        if not row_problems and date is not None:
-            records.append(PaymentRecord(
-                row=number, pay_cert_no=values["pay_cert_no"], bgt_id=values["bgt_id"], cor_bgt_doc_no=doc,
-                exp_func_code=values["exp_func_code"], pay_amt=amounts["pay_amt"], xpay_amt=amounts["xpay_amt"],
-                xpay_date=date, payee_acct_name=payee, is_dir=values["is_dir"].split("-")[0],
-                pro_code=values["pro_code"], use_des=cell_text(cell("use_des")),
-            ))
+        reader = _Row(table, header, table.rows[index], table.first_row + index)
+        record = reader.record()
+        problems += reader.problems
+        if record is not None:
+            records.append(record)
     if not records and not problems:
         problems.append(Problem("EMPTY", "文件中没有支付凭证", Where(sheet=table.sheet)))
     return records, problems
+
+
+class _Row:
+    """One voucher row, read by element, collecting every problem with its place."""
+
+    def __init__(self, table: Table, header: Header, row: Sequence[object], number: int) -> None:
+        self.table, self.header, self.row, self.number = table, header, row, number
+        self.problems: list[Problem] = []
+
+    def cell(self, element: str) -> object:
+        position = self.header.positions.get(element)
+        return self.row[position] if position is not None and position < len(self.row) else None
+
+    def problem(self, code: str, element: str, message: str) -> None:
+        column = self.header.titles.get(element) or TITLES[element]
+        self.problems.append(
+            Problem(code, message, Where(sheet=self.table.sheet, row=self.number, column=column))
+        )
+
+    def code(self, element: str, *, required: bool = False) -> str:
+        value = compact_text(self.cell(element))
+        if required and not value:
+            self.problem("REQUIRED", element, "必填项为空")
+        return value
+
+    def doc_no(self) -> str:
+        doc = cell_text(self.cell("cor_bgt_doc_no"))
+        if not doc:
+            return ""
+        try:
+            return normalise_docno(doc)
+        except DocNoError as exc:
+            self.problem("BAD_DOCNO", "cor_bgt_doc_no", str(exc))
+            return ""
+
+    def amount(self, element: str) -> Decimal | None:
+        try:
+            value = parse_amount(compact_text(self.cell(element)))
+        except MoneyError as exc:
+            self.problem("BAD_AMOUNT", element, str(exc))
+            return None
+        if value <= 0:
+            self.problem("NOT_POSITIVE", element, "金额应大于零")
+        return value
+
+    def record(self) -> PaymentRecord | None:
+        number, bgt_id, code = (
+            self.code("pay_cert_no", required=True),
+            self.code("bgt_id"),
+            self.code("exp_func_code", required=True),
+        )
+        doc = self.doc_no()
+        if not bgt_id and not doc:
+            self.problem("REQUIRED", "bgt_id", "指标主键和本级指标文号至少填写一项")
+        pay_amt, xpay_amt = self.amount("pay_amt"), self.amount("xpay_amt")
+        if pay_amt is not None and xpay_amt is not None and xpay_amt > pay_amt:
+            self.problem(
+                "PAID_ABOVE_VOUCHER",
+                "xpay_amt",
+                f"实际支付金额{format_yuan(xpay_amt)}元大于支付金额{format_yuan(pay_amt)}元",
+            )
+        date = parse_date(self.cell("xpay_date"))
+        if date is None:
+            self.problem("BAD_DATE", "xpay_date", f"“{cell_text(self.cell('xpay_date'))}”不是有效的日期")
+        payee = cell_text(self.cell("payee_acct_name"))
+        if not payee:
+            self.problem("REQUIRED", "payee_acct_name", "必填项为空")
+        if self.problems or date is None or pay_amt is None or xpay_amt is None:
+            return None
+        return PaymentRecord(
+            row=self.number,
+            pay_cert_no=number,
+            bgt_id=bgt_id,
+            cor_bgt_doc_no=doc,
+            exp_func_code=code,
+            pay_amt=pay_amt,
+            xpay_amt=xpay_amt,
+            xpay_date=date,
+            payee_acct_name=payee,
+            is_dir=self.code("is_dir").split("-")[0],
+            pro_code=self.code("pro_code"),
+            use_des=cell_text(self.cell("use_des")),
+        )
 
 
 def resolve(record: PaymentRecord, appropriations: Sequence[AppropriationInfo]) -> list[AppropriationInfo]:
@@ -168,40 +212,71 @@ def check_payments(
     seen: dict[str, int] = {}
 
     def add(code: str, record: PaymentRecord, column: str, message: str, **numbers: Decimal | str) -> None:
-        problems.append(Problem(code, message, Where(sheet=sheet, row=record.row, column=TITLES[column]),
-                                numbers=numbers))
+        problems.append(
+            Problem(code, message, Where(sheet=sheet, row=record.row, column=TITLES[column]), numbers=numbers)
+        )
 
     for record in records:
         if record.pay_cert_no in stored_numbers:
             add("DUPLICATE_STORED", record, "pay_cert_no", f"支付凭证号“{record.pay_cert_no}”已导入过")
         if record.pay_cert_no in seen:
-            add("DUPLICATE_IN_FILE", record, "pay_cert_no", f"与第{seen[record.pay_cert_no]}行的支付凭证号重复")
+            add(
+                "DUPLICATE_IN_FILE",
+                record,
+                "pay_cert_no",
+                f"与第{seen[record.pay_cert_no]}行的支付凭证号重复",
+            )
         seen.setdefault(record.pay_cert_no, record.row)
         if record.xpay_date.year != fiscal_year:
-            add("OUTSIDE_YEAR", record, "xpay_date",
-                f"实际支付日期{record.xpay_date.isoformat()}不在{fiscal_year}预算年度内")
+            add(
+                "OUTSIDE_YEAR",
+                record,
+                "xpay_date",
+                f"实际支付日期{record.xpay_date.isoformat()}不在{fiscal_year}预算年度内",
+            )
         found = resolve(record, appropriations)
         key = record.bgt_id or record.cor_bgt_doc_no
         if not found:
-            add("UNKNOWN_APPROPRIATION", record, "bgt_id" if record.bgt_id else "cor_bgt_doc_no",
-                f"本地区没有指标“{key}”")
+            add(
+                "UNKNOWN_APPROPRIATION",
+                record,
+                "bgt_id" if record.bgt_id else "cor_bgt_doc_no",
+                f"本地区没有指标“{key}”",
+            )
             continue
         if len(found) > 1:
-            add("AMBIGUOUS_APPROPRIATION", record, "cor_bgt_doc_no",
-                f"文号“{key}”对应多个指标，请填写指标主键（bgt_id）")
+            add(
+                "AMBIGUOUS_APPROPRIATION",
+                record,
+                "cor_bgt_doc_no",
+                f"文号“{key}”对应多个指标，请填写指标主键（bgt_id）",
+            )
             continue
         target = found[0]
         links[record.row] = target
         if record.exp_func_code != target.exp_func_code:
-            add("CODE_MISMATCH", record, "exp_func_code",
-                f"支出功能分类科目{record.exp_func_code}与指标的科目{target.exp_func_code}不一致")
+            add(
+                "CODE_MISMATCH",
+                record,
+                "exp_func_code",
+                f"支出功能分类科目{record.exp_func_code}与指标的科目{target.exp_func_code}不一致",
+            )
         if record.is_dir and record.is_dir != target.is_dir:
-            add("TAG_MISMATCH", record, "is_dir",
-                f"直达资金标识{record.is_dir}与指标的标识{target.is_dir}不一致，标识必须保持不变")
+            add(
+                "TAG_MISMATCH",
+                record,
+                "is_dir",
+                f"直达资金标识{record.is_dir}与指标的标识{target.is_dir}不一致，标识必须保持不变",
+            )
         spent[target.bgt_id] = spent.get(target.bgt_id, Decimal(0)) + record.xpay_amt
         if spent[target.bgt_id] > target.available:
-            add("OVERSPEND", record, "xpay_amt",
+            add(
+                "OVERSPEND",
+                record,
+                "xpay_amt",
                 f"指标{target.bgt_id}可用余额{format_yuan(target.available)}元，累计支付{format_yuan(spent[target.bgt_id])}元，"
                 f"超支{format_yuan(spent[target.bgt_id] - target.available)}元",
-                available=target.available, spent=spent[target.bgt_id])
+                available=target.available,
+                spent=spent[target.bgt_id],
+            )
     return links, problems

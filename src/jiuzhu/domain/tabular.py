@@ -48,7 +48,9 @@ class Header:
     """element → the title as the file writes it (for messages)."""
 
 
-def find_header(table: Table, aliases: Mapping[str, str], *, required: Sequence[str], scan: int = 5) -> Header | None:
+def find_header(
+    table: Table, aliases: Mapping[str, str], *, required: Sequence[str], scan: int = 5
+) -> Header | None:
     """The first of the top ``scan`` rows naming every required column, or None."""
     for index, row in enumerate(table.rows[:scan]):
         positions: dict[str, int] = {}

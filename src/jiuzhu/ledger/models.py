@@ -18,7 +18,9 @@ PURPOSE_CHOICES = [(p.value, label) for p, label in PURPOSE_LABELS.items()]
 class Movement(models.Model):
     """指标变动: what a region received (or gave back) under an approved plan; booked on approval."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="接收地区")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="接收地区"
+    )
     fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey("allocation.Plan", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=16, choices=[(k.value, k.label) for k in MovementKind])
@@ -55,7 +57,9 @@ class Appropriation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["region", "fund", "exp_func_code", "purpose"], name="uniq_appropriation")
+            models.UniqueConstraint(
+                fields=["region", "fund", "exp_func_code", "purpose"], name="uniq_appropriation"
+            )
         ]
         ordering = ["region__path", "purpose", "exp_func_code"]
         verbose_name = "指标"
@@ -76,11 +80,17 @@ class Registration(models.Model):
     class Meta:
         verbose_name = "指标登记"
 
+    def __str__(self) -> str:
+        return f"{self.cor_bgt_doc_no} ({self.registered_on})"
+
 
 class RegistrationLine(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="lines")
     appropriation = models.ForeignKey(Appropriation, on_delete=models.PROTECT, related_name="lines")
     amount = MoneyField("金额", help_text="signed like the movement")
+
+    def __str__(self) -> str:
+        return f"{self.appropriation_id}: {self.amount}"
 
 
 class ImportBatch(models.Model):
@@ -89,7 +99,13 @@ class ImportBatch(models.Model):
     PAYMENTS, DISBURSEMENTS = "payments", "disbursements"
     KINDS = [(PAYMENTS, "支付凭证"), (DISBURSEMENTS, "到人到户发放明细")]
     QUEUED, RUNNING, DONE, REJECTED, FAILED = "queued", "running", "done", "rejected", "failed"
-    STATUSES = [(QUEUED, "排队中"), (RUNNING, "导入中"), (DONE, "已导入"), (REJECTED, "已拒绝"), (FAILED, "失败")]
+    STATUSES = [
+        (QUEUED, "排队中"),
+        (RUNNING, "导入中"),
+        (DONE, "已导入"),
+        (REJECTED, "已拒绝"),
+        (FAILED, "失败"),
+    ]
 
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -114,8 +130,9 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "sha256"], condition=models.Q(status="done"),
-                                    name="uniq_imported_file"),
+            models.UniqueConstraint(
+                fields=["kind", "sha256"], condition=models.Q(status="done"), name="uniq_imported_file"
+            ),
         ]
         verbose_name = "导入批次"
 
@@ -164,9 +181,12 @@ class Disbursement(models.Model):
     # time on a million-row import.
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disbursements")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="disbursements",
-                              db_index=False)
-    origin = models.CharField(max_length=16, default=IMPORTED, choices=[(IMPORTED, "导入"), (DEMO_FAULT, "演示故障")])
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, related_name="disbursements", db_index=False
+    )
+    origin = models.CharField(
+        max_length=16, default=IMPORTED, choices=[(IMPORTED, "导入"), (DEMO_FAULT, "演示故障")]
+    )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     purpose = models.CharField("支出方向", max_length=16, choices=PURPOSE_CHOICES)
     row_no = models.IntegerField("文件行号")
@@ -191,3 +211,6 @@ class Disbursement(models.Model):
             models.Index(fields=["region", "fiscal_year", "pay_month"], name="disb_region_month"),
         ]
         verbose_name = "到人到户发放"
+
+    def __str__(self) -> str:
+        return f"{self.pay_cert_no} {self.pay_month} {self.per_name}"

@@ -23,7 +23,9 @@ STALL_AFTER = datetime.timedelta(minutes=10)
 
 
 def visible_movements(user: Any) -> QuerySet[Movement]:
-    return scoped(Movement.objects.select_related("region", "plan"), user).order_by("region__path", "received_on", "id")
+    return scoped(Movement.objects.select_related("region", "plan"), user).order_by(
+        "region__path", "received_on", "id"
+    )
 
 
 def visible_appropriations(user: Any) -> QuerySet[Appropriation]:
@@ -54,7 +56,9 @@ def _sums(queryset: QuerySet[Any], key: str, field: str) -> dict[Any, Decimal]:
     return {k: v or ZERO for k, v in queryset.values_list(key).annotate(t=Sum(field)).values_list(key, "t")}
 
 
-def ledger_report(user: Any, *, region: Region | None = None, fiscal_year: int | None = None) -> dict[str, Any]:
+def ledger_report(
+    user: Any, *, region: Region | None = None, fiscal_year: int | None = None
+) -> dict[str, Any]:
     """Per region and appropriation: received, registered, paid, paid out to persons, balance, tag, purpose.
 
     ``received`` is what the region's movements brought (下达 + 调增 − 调减); ``registered`` what it booked into
@@ -73,37 +77,62 @@ def ledger_report(user: Any, *, region: Region | None = None, fiscal_year: int |
     registered_by_region = _sums(movements.filter(registration__isnull=False), "region", "amount")
     registered = _sums(appropriations, "pk", "lines__amount")
     paid = _sums(appropriations, "pk", "payments__xpay_amt")
-    paid_out = _sums(Disbursement.objects.filter(payment__appropriation__in=appropriations),
-                     "payment__appropriation", "xpay_amt")
+    paid_out = _sums(
+        Disbursement.objects.filter(payment__appropriation__in=appropriations),
+        "payment__appropriation",
+        "xpay_amt",
+    )
     region_ids = set(received) | {a.region_id for a in appropriations}
     out = []
     for reg in Region.objects.filter(pk__in=region_ids).order_by("path"):
-        lines = [_appropriation_line(a, registered, paid, paid_out) for a in appropriations if a.region_id == reg.pk]
-        receipts = [_receipt(m) for m in movements.filter(region=reg).select_related("registration")
-                    .order_by("received_on", "id")]
-        totals = {k: sum((Decimal(x[k]) for x in lines), ZERO) for k in ("registered", "paid", "paid_out", "balance")}
-        out.append({
-            "mof_div_code": reg.mof_div_code, "mof_div_name": reg.name, "short_name": reg.short_name,
-            "received": str(received.get(reg.pk, ZERO)),
-            "registered": str(registered_by_region.get(reg.pk, ZERO)),
-            "unregistered": str(received.get(reg.pk, ZERO) - registered_by_region.get(reg.pk, ZERO)),
-            **{k: str(v) for k, v in totals.items() if k != "registered"},
-            "late_registrations": sum(1 for r in receipts if r["late"]),
-            "receipts": receipts,
-            "appropriations": lines,
-        })
+        lines = [
+            _appropriation_line(a, registered, paid, paid_out)
+            for a in appropriations
+            if a.region_id == reg.pk
+        ]
+        receipts = [
+            _receipt(m)
+            for m in movements.filter(region=reg).select_related("registration").order_by("received_on", "id")
+        ]
+        totals = {
+            k: sum((Decimal(x[k]) for x in lines), ZERO)
+            for k in ("registered", "paid", "paid_out", "balance")
+        }
+        out.append(
+            {
+                "mof_div_code": reg.mof_div_code,
+                "mof_div_name": reg.name,
+                "short_name": reg.short_name,
+                "received": str(received.get(reg.pk, ZERO)),
+                "registered": str(registered_by_region.get(reg.pk, ZERO)),
+                "unregistered": str(received.get(reg.pk, ZERO) - registered_by_region.get(reg.pk, ZERO)),
+                **{k: str(v) for k, v in totals.items() if k != "registered"},
+                "late_registrations": sum(1 for r in receipts if r["late"]),
+                "receipts": receipts,
+                "appropriations": lines,
+            }
+        )
     return {"fiscal_year": fiscal_year, "regions": out}
 
 
-def _appropriation_line(a: Appropriation, registered: dict[Any, Decimal], paid: dict[Any, Decimal],
-                        paid_out: dict[Any, Decimal]) -> dict[str, Any]:
+def _appropriation_line(
+    a: Appropriation, registered: dict[Any, Decimal], paid: dict[Any, Decimal], paid_out: dict[Any, Decimal]
+) -> dict[str, Any]:
     reg, pay = registered.get(a.pk, ZERO), paid.get(a.pk, ZERO)
     return {
-        "bgt_id": a.bgt_id, "cor_bgt_doc_no": a.cor_bgt_doc_no, "exp_func_code": a.exp_func_code,
-        "purpose": a.purpose, "purpose_name": PURPOSE_LABELS[Purpose(a.purpose)], "is_dir": a.direct_fund_tag,
-        "income_sort_code": a.income_code, "fiscal_year": a.fiscal_year,
-        "received": str(reg), "registered": str(reg), "paid": str(pay),
-        "paid_out": str(paid_out.get(a.pk, ZERO)), "balance": str(reg - pay),
+        "bgt_id": a.bgt_id,
+        "cor_bgt_doc_no": a.cor_bgt_doc_no,
+        "exp_func_code": a.exp_func_code,
+        "purpose": a.purpose,
+        "purpose_name": PURPOSE_LABELS[Purpose(a.purpose)],
+        "is_dir": a.direct_fund_tag,
+        "income_sort_code": a.income_code,
+        "fiscal_year": a.fiscal_year,
+        "received": str(reg),
+        "registered": str(reg),
+        "paid": str(pay),
+        "paid_out": str(paid_out.get(a.pk, ZERO)),
+        "balance": str(reg - pay),
     }
 
 
@@ -112,8 +141,12 @@ def _receipt(m: Movement) -> dict[str, Any]:
     registered_on = registration.registered_on if registration else None
     late = is_late(m.received_on, registered_on or timezone.localdate())
     return {
-        "sup_bgt_doc_no": m.sup_bgt_doc_no, "kind": m.get_kind_display(), "amount": str(m.amount),
-        "received_on": m.received_on.isoformat(), "income_sort_code": m.income_code, "is_dir": m.direct_fund_tag,
+        "sup_bgt_doc_no": m.sup_bgt_doc_no,
+        "kind": m.get_kind_display(),
+        "amount": str(m.amount),
+        "received_on": m.received_on.isoformat(),
+        "income_sort_code": m.income_code,
+        "is_dir": m.direct_fund_tag,
         "registered": registration is not None,
         "cor_bgt_doc_no": registration.cor_bgt_doc_no if registration else "",
         "registered_on": registered_on.isoformat() if registered_on else None,

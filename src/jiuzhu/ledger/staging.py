@@ -12,11 +12,23 @@ from django.db import connection
 STAGING = "ledger_payout_staging"
 #: staging column → type; every column but the last two is copied into ledger_disbursement.
 COLUMNS = (
-    ("row_no", "integer"), ("payment_id", "bigint"), ("purpose", "varchar(16)"), ("pay_cert_no", "varchar(64)"),
-    ("per_name", "varchar(64)"), ("iden_type", "varchar(2)"), ("iden_no", "varchar(64)"),
-    ("to_peop_family", "varchar(2)"), ("pay_amt", "bigint"), ("xpay_amt", "bigint"), ("pay_month", "varchar(4)"),
-    ("town_code", "varchar(32)"), ("town_name", "varchar(64)"), ("village_code", "varchar(32)"),
-    ("village_name", "varchar(64)"), ("add_word", "varchar(200)"), ("pro_code", "varchar(40)"),
+    ("row_no", "integer"),
+    ("payment_id", "bigint"),
+    ("purpose", "varchar(16)"),
+    ("pay_cert_no", "varchar(64)"),
+    ("per_name", "varchar(64)"),
+    ("iden_type", "varchar(2)"),
+    ("iden_no", "varchar(64)"),
+    ("to_peop_family", "varchar(2)"),
+    ("pay_amt", "bigint"),
+    ("xpay_amt", "bigint"),
+    ("pay_month", "varchar(4)"),
+    ("town_code", "varchar(32)"),
+    ("town_name", "varchar(64)"),
+    ("village_code", "varchar(32)"),
+    ("village_name", "varchar(64)"),
+    ("add_word", "varchar(200)"),
+    ("pro_code", "varchar(40)"),
 )
 NAMES = [name for name, _ in COLUMNS]
 CHUNK = 20000
@@ -41,7 +53,7 @@ def _load(cursor: object, rows: Sequence[tuple[object, ...]], progress: Callable
                 progress(min(start + CHUNK, len(rows)))
         return
     placeholders = ", ".join("?" for _ in NAMES)
-    sql = f"INSERT INTO {STAGING} ({', '.join(NAMES)}) VALUES ({placeholders})"
+    sql = f"INSERT INTO {STAGING} ({', '.join(NAMES)}) VALUES ({placeholders})"  # noqa: S608 (constants)
     raw = cursor.cursor  # type: ignore[attr-defined]  # sqlite3's cursor: executemany without Django's wrapping
     for start in range(0, len(rows), CHUNK):
         raw.executemany(sql, rows[start : start + CHUNK])
@@ -68,7 +80,7 @@ def stage_and_store(
                   SELECT 1 FROM ledger_disbursement d
                   WHERE d.iden_no = s.iden_no AND d.pay_month = s.pay_month AND d.purpose = s.purpose
                     AND d.fiscal_year = %s)
-                ORDER BY s.row_no""",
+                ORDER BY s.row_no""",  # noqa: S608 (constant names only; values are parameters)
             [fiscal_year],
         )
         duplicates = [row[0] for row in cursor.fetchall()]
@@ -76,7 +88,7 @@ def stage_and_store(
             columns = ", ".join(NAMES)
             cursor.execute(
                 f"""INSERT INTO ledger_disbursement ({columns}, region_id, batch_id, origin, fiscal_year)
-                    SELECT {columns}, %s, %s, 'import', %s FROM {STAGING} ORDER BY row_no""",
+                    SELECT {columns}, %s, %s, 'import', %s FROM {STAGING} ORDER BY row_no""",  # noqa: S608 (constant names only)
                 [region_id, batch_id, fiscal_year],
             )
         if connection.vendor != "postgresql":

@@ -1,26 +1,36 @@
 """The 到人到户资金发放明细表 back out, in the national template's 13 columns, for the 直达资金监控系统."""
 
 import io
+from decimal import Decimal
 from collections.abc import Iterable
 
 import xlsxwriter
 
 from jiuzhu.core.spreadsheet import safe_text
 from jiuzhu.domain.disbursements import FAMILY, IDEN_TYPES, TEMPLATE_13, TITLES
-from jiuzhu.domain.money import from_fen
 
-REQUIRED_MARK = {"per_name", "iden_type", "iden_no", "to_peop_family", "pay_amt", "xpay_amt", "pay_month",
-                 "pay_cert_no"}
+REQUIRED_MARK = {
+    "per_name",
+    "iden_type",
+    "iden_no",
+    "to_peop_family",
+    "pay_amt",
+    "xpay_amt",
+    "pay_month",
+    "pay_cert_no",
+}
 SHEET = "到人到户资金发放明细表模板"
 
 
 def template_row(values: dict[str, object]) -> list[object]:
-    """One payout (element → stored value, amounts in fen) as the template's cells."""
+    """One payout (element → stored value; amounts Decimal 元 as the MoneyField gives them) as template cells."""
     cells: list[object] = []
     for element in TEMPLATE_13:
         value = values[element]
         if element in ("pay_amt", "xpay_amt"):
-            cells.append(from_fen(int(value)))  # type: ignore[call-overload]
+            if not isinstance(value, Decimal):
+                raise TypeError(f"{element} must be Decimal 元, not {type(value).__name__}")
+            cells.append(value)
         elif element == "iden_type":
             cells.append(IDEN_TYPES.get(str(value), str(value)))
         elif element == "to_peop_family":
