@@ -1,8 +1,8 @@
 """The 到人到户资金发放明细表 back out, in the national template's 13 columns, for the 直达资金监控系统."""
 
 import io
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 
 import xlsxwriter
 
