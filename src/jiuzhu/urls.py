@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
+    path("ledger/", include("jiuzhu.ledger.urls")),
 ]

@@ -20,8 +20,14 @@ def run(*args):
 def test_import_disbursements_refuses_the_sample_with_one_problem_per_line(voucher):
     with pytest.raises(CommandError, match="文件被拒绝") as exc:
         out, err = io.StringIO(), io.StringIO()
-        call_command("import_disbursements", str(FIXTURES / "benefitPeopleByPerson.xls"), region="654225",
-                     no_progress=True, stdout=out, stderr=err)
+        call_command(
+            "import_disbursements",
+            str(FIXTURES / "benefitPeopleByPerson.xls"),
+            region="654225",
+            no_progress=True,
+            stdout=out,
+            stderr=err,
+        )
     lines = err.getvalue().splitlines()
     assert "第3行，“证件号码”列：身份证号码应为18位，实为17位" in lines[0]
     assert "第4行，“证件号码”列：身份证号码应为18位，实为17位" in "\n".join(lines)
@@ -31,8 +37,13 @@ def test_import_disbursements_refuses_the_sample_with_one_problem_per_line(vouch
 
 def test_import_then_again_then_ledger_and_export(voucher, tmp_path):
     path = tmp_path / "p.csv"
-    path.write_bytes(csv_bytes(HEADER, [["甲", "身份证号", valid_id(serial=1), "到人", "600", "600", "5月",
-                                         "D012022-V02CTD-08061"]], "gb18030"))
+    path.write_bytes(
+        csv_bytes(
+            HEADER,
+            [["甲", "身份证号", valid_id(serial=1), "到人", "600", "600", "5月", "D012022-V02CTD-08061"]],
+            "gb18030",
+        )
+    )
     out, _ = run("import_disbursements", str(path), "--region", "裕民县", "--no-progress")
     assert "已导入1行" in out
     out, _ = run("import_disbursements", str(path), "--region", "654225000", "--no-progress")

@@ -29,10 +29,20 @@ def test_chinese_titles_and_bgt_id_are_accepted(yumin, people):
     from ledger_helpers import csv_bytes
 
     bgt_id = Appropriation.objects.get(region=yumin, purpose="linshi").bgt_id
-    data = csv_bytes(["支付凭证号*", "指标主键", "支出功能分类科目", "支付金额", "实际支付金额", "实际支付日期", "收款人全称",
-                      "直达资金标识"],
-                     [["L1", bgt_id, "2082001", "8,000.00", "8000", "2022/7/1", "某某", "01-中央直达资金"]],
-                     "gb18030")
+    data = csv_bytes(
+        [
+            "支付凭证号*",
+            "指标主键",
+            "支出功能分类科目",
+            "支付金额",
+            "实际支付金额",
+            "实际支付日期",
+            "收款人全称",
+            "直达资金标识",
+        ],
+        [["L1", bgt_id, "2082001", "8,000.00", "8000", "2022/7/1", "某某", "01-中央直达资金"]],
+        "gb18030",
+    )
     do_import_file(actor=people["ymx_cz_jb"], kind="payments", region=yumin, data=data, filename="zf.csv")
     assert Payment.objects.get().xpay_amt == Decimal("8000.00")
 
@@ -41,7 +51,16 @@ def test_overspend_code_tag_and_year_are_refused_all_at_once(yumin, people):
     from ledger_helpers import csv_bytes
 
     rows = [
-        ["A1", "裕财社〔2022〕3号", "2082001", "90000", "90000", "2022-03-01", "x", ""],  # exactly the balance
+        [
+            "A1",
+            "裕财社〔2022〕3号",
+            "2082001",
+            "90000",
+            "90000",
+            "2022-03-01",
+            "x",
+            "",
+        ],  # exactly the balance
         ["A2", "裕财社〔2022〕3号", "2082001", "0.01", "0.01", "2022-03-02", "x", ""],  # overspend by 0.01
         ["A3", "裕财社〔2022〕41号", "2082001", "10", "10", "2022-03-03", "x", ""],  # code differs
         ["A4", "裕财社〔2022〕3号", "2081902", "10", "10", "2022-03-04", "x", "09"],  # tag differs
@@ -49,12 +68,30 @@ def test_overspend_code_tag_and_year_are_refused_all_at_once(yumin, people):
         ["A5", "裕财社〔2022〕3号", "2081902", "10", "10", "2022-01-01", "x", ""],  # duplicate number
         ["A7", "裕财社〔2022〕99号", "2081902", "10", "10", "2022-01-01", "x", ""],  # unknown
     ]
-    header = ["pay_cert_no", "cor_bgt_doc_no", "exp_func_code", "pay_amt", "xpay_amt", "xpay_date", "payee", "is_dir"]
+    header = [
+        "pay_cert_no",
+        "cor_bgt_doc_no",
+        "exp_func_code",
+        "pay_amt",
+        "xpay_amt",
+        "xpay_date",
+        "payee",
+        "is_dir",
+    ]
     with pytest.raises(InvalidInput) as exc:
-        do_import_file(actor=people["ymx_cz_jb"], kind="payments", region=yumin, data=csv_bytes(header, rows),
-                       filename="p.csv")
+        do_import_file(
+            actor=people["ymx_cz_jb"],
+            kind="payments",
+            region=yumin,
+            data=csv_bytes(header, rows),
+            filename="p.csv",
+        )
     assert [(p.where.row, p.code) for p in exc.value.problems] == [
-        (3, "OVERSPEND"), (4, "CODE_MISMATCH"), (5, "TAG_MISMATCH"), (6, "OUTSIDE_YEAR"), (7, "DUPLICATE_IN_FILE"),
+        (3, "OVERSPEND"),
+        (4, "CODE_MISMATCH"),
+        (5, "TAG_MISMATCH"),
+        (6, "OUTSIDE_YEAR"),
+        (7, "DUPLICATE_IN_FILE"),
         (8, "UNKNOWN_APPROPRIATION"),
     ]
     assert not Payment.objects.exists()

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .identity import ric_problem
+from .identity import mask, ric_problem
 from .money import MoneyError, from_fen, parse_amount, to_fen
 from .problems import Problem, Where
 from .tabular import Header, Table, alias_index, cell_text, compact_text, find_header, is_blank
@@ -214,7 +214,7 @@ def _parse_row(
     iden_type = _coded(r, "iden_type", IDEN_TYPES)
     iden_no = r.code("iden_no").upper()
     if iden_type == "01" and iden_no and (reason := ric_problem(iden_no)):
-        r.problem("BAD_ID", "iden_no", reason, value=iden_no)
+        r.problem("BAD_ID", "iden_no", reason, value=mask(iden_no))
     family = _coded(r, "to_peop_family", FAMILY)
     month_text = r.code("pay_month")
     month = parse_month(month_text) if month_text else ""

@@ -402,7 +402,7 @@ def run_batch(
             stored = _import_payouts(batch, table, track, actor=actor, ip=ip)
     except InvalidInput as exc:
         _finish(batch, status=ImportBatch.REJECTED, problems=exc.problems, actor=actor, ip=ip)
-        raise
+        raise ImportRejected(exc.problems, batch) from exc
     except _AlreadyDone:
         ImportBatch.objects.filter(pk=batch.pk).delete()
         done = _already(batch.kind, batch.sha256)
@@ -415,6 +415,14 @@ def run_batch(
     batch.refresh_from_db()
     track("完成", stored, stored)
     return ImportOutcome(batch, already_imported=False)
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused; ``batch`` keeps its problems for the page."""
+
+    def __init__(self, problems: list[Problem], batch: ImportBatch) -> None:
+        super().__init__(problems)
+        self.batch = batch
 
 
 class _AlreadyDone(Exception):
@@ -453,7 +461,14 @@ def _mark_done(batch: ImportBatch, stored: int, *, actor: Any, ip: str, summary:
     try:
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.DONE, rows_stored=stored, finished_at=timezone.now(), phase="", problems=[]
+                status=ImportBatch.DONE,
+                rows_stored=stored,
+                rows_done=stored,
+                rows_total=stored,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                phase="",
+                problems=[],
             )
     except IntegrityError as exc:  # the same file finished in another session meanwhile
         raise _AlreadyDone from exc

@@ -1,8 +1,9 @@
 """The 到人到户资金发放明细表 back out, in the national template's 13 columns, for the 直达资金监控系统."""
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
 
@@ -22,7 +23,7 @@ REQUIRED_MARK = {
 SHEET = "到人到户资金发放明细表模板"
 
 
-def template_row(values: dict[str, object]) -> list[object]:
+def template_row(values: Mapping[str, Any]) -> list[object]:
     """One payout (element → stored value; amounts Decimal 元 as the MoneyField gives them) as template cells."""
     cells: list[object] = []
     for element in TEMPLATE_13:
@@ -40,7 +41,7 @@ def template_row(values: dict[str, object]) -> list[object]:
     return cells
 
 
-def write_payouts_xlsx(rows: Iterable[dict[str, object]]) -> bytes:
+def write_payouts_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
     sheet = book.add_worksheet(SHEET)
