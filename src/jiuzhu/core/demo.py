@@ -93,8 +93,14 @@ def load_seed_plans(data: dict[str, Any]) -> list[Plan]:
     return plans
 
 
+def _ledger_demo_year() -> None:
+    from jiuzhu.ledger.demo import load_demo_year
+
+    load_demo_year()
+
+
 #: Steps after the foundation's; other apps add theirs (the ledger's synthetic year, …).
-EXTRA_STEPS: list[Callable[[], None]] = []
+EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year]
 
 
 @transaction.atomic
