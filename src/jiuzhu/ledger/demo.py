@@ -100,9 +100,8 @@ def load_demo_year() -> None:
         if not finals:
             continue
         payments = _payments(code, finals, rng)
-        _import(
-            maker, "payments", _csv(PAYMENT_HEADER, [p["row"] for p in payments]), f"{code}-2022-支付凭证.csv"
-        )
+        voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
+        _import(maker, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-支付凭证.csv")
         payouts = _payouts(code, payments, rng)
         if payouts:
             _import(maker, "disbursements", _csv(PAYOUT_HEADER, payouts), f"{code}-2022-到人到户发放.csv")

@@ -6,6 +6,7 @@ inside the caller's transaction, so a refusal leaves nothing behind.
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -34,18 +35,16 @@ NAMES = [name for name, _ in COLUMNS]
 CHUNK = 20000
 
 
-def _create(cursor: object) -> None:
+def _create(cursor: Any) -> None:
+    """A temporary table of this session, made afresh: several imports may share one outer transaction."""
     columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS)
-    if connection.vendor == "postgresql":
-        cursor.execute(f"CREATE TEMP TABLE {STAGING} ({columns}) ON COMMIT DROP")  # type: ignore[attr-defined]
-    else:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGING}")  # type: ignore[attr-defined]
-        cursor.execute(f"CREATE TEMP TABLE {STAGING} ({columns})")  # type: ignore[attr-defined]
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(f"CREATE TEMP TABLE {STAGING} ({columns})")
 
 
-def _load(cursor: object, rows: Sequence[tuple[object, ...]], progress: Callable[[int], None]) -> None:
+def _load(cursor: Any, rows: Sequence[tuple[object, ...]], progress: Callable[[int], None]) -> None:
     if connection.vendor == "postgresql":
-        raw = cursor.cursor  # type: ignore[attr-defined]  # psycopg's own cursor under Django's wrapper
+        raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
         with raw.copy(f"COPY {STAGING} ({', '.join(NAMES)}) FROM STDIN") as copy:
             for start in range(0, len(rows), CHUNK):
                 for row in rows[start : start + CHUNK]:
@@ -54,7 +53,7 @@ def _load(cursor: object, rows: Sequence[tuple[object, ...]], progress: Callable
         return
     placeholders = ", ".join("?" for _ in NAMES)
     sql = f"INSERT INTO {STAGING} ({', '.join(NAMES)}) VALUES ({placeholders})"  # noqa: S608 (constants)
-    raw = cursor.cursor  # type: ignore[attr-defined]  # sqlite3's cursor: executemany without Django's wrapping
+    raw = cursor.cursor  # sqlite3's cursor: executemany without Django's wrapping
     for start in range(0, len(rows), CHUNK):
         raw.executemany(sql, rows[start : start + CHUNK])
         progress(min(start + CHUNK, len(rows)))
@@ -91,6 +90,5 @@ def stage_and_store(
                     SELECT {columns}, %s, %s, 'import', %s FROM {STAGING} ORDER BY row_no""",  # noqa: S608 (constant names only)
                 [region_id, batch_id, fiscal_year],
             )
-        if connection.vendor != "postgresql":
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGING}")
+        cursor.execute(f"DROP TABLE {STAGING}")
     return duplicates
