@@ -19,7 +19,7 @@ run: $(STAMP)
 
 # SQLite always; PostgreSQL too when JIUZHU_TEST_DATABASE_URL names one (.ci/run sets it).
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$JIUZHU_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	 else echo "JIUZHU_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
@@ -31,7 +31,7 @@ test-postgres: $(STAMP)
 	JIUZHU_DATABASE_URL=$$JIUZHU_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy src
 
 bench: $(STAMP)

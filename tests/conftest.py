@@ -6,6 +6,20 @@ import pytest
 # ORM calls the tests make beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def pytest_configure(config):
+    """Tests hash the demo users' passwords with a fast hasher; Argon2 costs ~0.25 s a user by design.
+
+    tests/db/test_settings.py checks that the real settings put Argon2 first.
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The ledger's synthetic year (thousands of payouts) is loaded by the one test that checks it
+    # (tests/ledger/test_demo_year.py), not by every test that uses the demo fixture.
+    settings.JIUZHU_DEMO_LEDGER_YEAR = False
+
+
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
     path("ledger/", include("jiuzhu.ledger.urls")),
+    path("reference/", include("jiuzhu.funds.urls")),
+    path("documents/", include("jiuzhu.documents.urls")),
 ]

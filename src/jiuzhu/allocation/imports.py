@@ -8,11 +8,12 @@ problem with its row and column; nothing is read half-way.
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from python_calamine import CalamineWorkbook
 
 from jiuzhu.domain.allocation import AdjustmentLine, DeclaredRow, Totals
+from jiuzhu.domain.factor import Factor
 from jiuzhu.domain.money import MoneyError, parse_amount
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.regions import RegionTree
@@ -160,3 +161,56 @@ def _totals(values: dict[str, Decimal | None]) -> Totals:
         net=values["net"] if values["net"] is not None else inc - dec,
         final=values["final"] if values["final"] is not None else base + inc - dec,
     )
+
+
+@dataclass(frozen=True)
+class FactorTable:
+    region_codes: list[str]
+    factors: list[Factor]
+    problems: list[Problem]
+
+
+def parse_factor_table(sheet: str, rows: list[list[str]], tree: RegionTree) -> FactorTable:
+    """地区 | factor… header, a 权重 row of weights, then one row per region with the factor values."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 3 or rows[0][0].strip() not in HEADERS["region"]:
+        return FactorTable(
+            [], [], [Problem("NO_HEADER", "第一行应为表头：地区、各因素名称", Where(sheet=sheet, row=1))]
+        )
+    names = [c.strip() for c in rows[0][1:] if c.strip()]
+    problems: list[Problem] = []
+    weights = [_decimal(rows[1], i + 1, sheet, 2, names[i], problems) for i in range(len(names))]
+    if rows[1][0].strip() != "权重":
+        problems.append(Problem("NO_WEIGHTS", "第二行应为“权重”行", Where(sheet=sheet, row=2)))
+    codes: list[str] = []
+    values: list[dict[str, Decimal]] = [{} for _ in names]
+    for number, row in enumerate(rows[2:], start=3):
+        node = tree.find(row[0])
+        if node is None:
+            problems.append(
+                Problem(
+                    "UNKNOWN_REGION", f"未知的地区“{row[0]}”", Where(sheet=sheet, row=number, column="地区")
+                )
+            )
+            continue
+        codes.append(node.code)
+        for i, name in enumerate(names):
+            values[i][node.code] = _decimal(row, i + 1, sheet, number, name, problems)
+    factors = [Factor(name, weights[i], values[i]) for i, name in enumerate(names)]
+    return FactorTable(codes, factors, problems)
+
+
+def _decimal(
+    row: list[str], index: int, sheet: str, number: int, column: str, problems: list[Problem]
+) -> Decimal:
+    text = _at(row, index).replace(",", "") or "0"
+    try:
+        value = Decimal(text)
+        if not value.is_finite():
+            raise InvalidOperation
+        return value
+    except InvalidOperation:
+        problems.append(
+            Problem("BAD_NUMBER", f"“{text}”不是有效的数值", Where(sheet=sheet, row=number, column=column))
+        )
+        return Decimal(0)

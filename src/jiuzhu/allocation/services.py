@@ -12,6 +12,7 @@ from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine, validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno
+from jiuzhu.domain.factor import Factor, FactorError, split_by_factors
 from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
@@ -199,3 +200,25 @@ def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None
         after={"status": plan.status, "reason": plan.return_reason},
         ip=ip,
     )
+
+
+def do_fill_by_factors(
+    *,
+    actor: Any,
+    plan: Plan,
+    total: Decimal,
+    factors: list[Factor],
+    region_codes: list[str],
+    unit: Decimal,
+    ip: str = "",
+) -> dict[str, Decimal]:
+    """因素法: split ``total`` over the regions and save it as the allocation plan's amounts."""
+    if plan.kind != Plan.ALLOCATION:
+        raise ActionRefused("因素法只用于分配下达方案；调整方案请逐地区填写调减、调增")
+    try:
+        parts = split_by_factors(total, factors, region_codes, unit=unit)
+    except FactorError as exc:
+        raise InvalidInput([Problem("FACTOR", str(exc))]) from exc
+    lines = [AdjustmentLine(code, increase=amount) for code, amount in parts.items()]
+    do_save_rows(actor=actor, plan=plan, lines=lines, ip=ip)
+    return parts

@@ -59,7 +59,9 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     for plan in visible_plans(request.user):
         lines = [r.line() for r in visible_rows(request.user, plan)]
         plans.append({"plan": plan, "final": _wan(totals(lines).final), "rows": len(lines)})
-    return render(request, "allocation/list.html", {"plans": plans})
+    return render(
+        request, "allocation/list.html", {"plans": plans, "can_create": request.user.can("allocation.edit")}
+    )
 
 
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:

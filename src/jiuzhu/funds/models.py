@@ -1,6 +1,6 @@
 from django.db import models
 
-from jiuzhu.domain.purposes import PURPOSE_LABELS
+from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 
 
 class ClassificationCode(models.Model):
@@ -59,6 +59,10 @@ class Fund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}年{self.name}"
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [PURPOSE_LABELS[Purpose(p)] for p in self.purposes]
 
     @property
     def tag_text(self) -> str:

@@ -1,7 +1,13 @@
 import json
 from importlib import resources
+from typing import Any
 
 from django.db import transaction
+
+from jiuzhu.audit.services import record
+from jiuzhu.core.actions import require
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.domain.problems import Problem, Where
 
 from .models import ClassificationCode, DirectFundTag, Fund
 
@@ -37,3 +43,46 @@ def do_load_reference_codes() -> None:
                 "source_label": f["source_label"],
             },
         )
+
+
+@transaction.atomic
+def do_save_code(
+    *, actor: Any, fiscal_year: int, code: str, kind: str, name: str, purpose: str = "", ip: str = ""
+) -> ClassificationCode:
+    """Add or rename a classification code of one year (the reference table is the administrator's)."""
+    require(actor, "reference.manage")
+    problems = validate_code(fiscal_year=fiscal_year, code=code, kind=kind, name=name)
+    if problems:
+        raise InvalidInput(problems)
+    existing = ClassificationCode.objects.filter(fiscal_year=fiscal_year, code=code).first()
+    before = {"name": existing.name, "purpose": existing.purpose, "kind": existing.kind} if existing else None
+    obj, _ = ClassificationCode.objects.update_or_create(
+        fiscal_year=fiscal_year, code=code, defaults={"kind": kind, "name": name.strip(), "purpose": purpose}
+    )
+    record(
+        actor=actor,
+        action="reference.code",
+        entity=f"{fiscal_year}/{code}",
+        before=before,
+        after={"name": obj.name, "purpose": obj.purpose, "kind": obj.kind},
+        ip=ip,
+    )
+    return obj
+
+
+def validate_code(*, fiscal_year: int, code: str, kind: str, name: str) -> list[Problem]:
+    """Income codes are 7 digits under class 110; expenditure codes are 3, 5 or 7 digits (类/款/项)."""
+    problems = []
+    if not (2000 <= fiscal_year <= 2100):
+        problems.append(Problem("BAD_YEAR", f"年度“{fiscal_year}”无效", Where(column="年度")))
+    if not code.isdigit() or len(code) not in (3, 5, 7):
+        problems.append(
+            Problem("BAD_CODE", f"科目编码“{code}”应为3、5或7位数字（类、款、项）", Where(column="科目编码"))
+        )
+    elif kind == ClassificationCode.INCOME and not code.startswith("1"):
+        problems.append(Problem("BAD_CODE", f"收入分类科目“{code}”应以1开头", Where(column="科目编码")))
+    elif kind == ClassificationCode.EXPENDITURE and not code.startswith("2"):
+        problems.append(Problem("BAD_CODE", f"支出功能分类科目“{code}”应以2开头", Where(column="科目编码")))
+    if not name.strip():
+        problems.append(Problem("BAD_NAME", "科目名称不能为空", Where(column="科目名称")))
+    return problems

@@ -1,0 +1,132 @@
+"""Thin views: the 公文 page, a plan's notice download, template editing with preview, the checker upload."""
+
+from typing import cast
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from jiuzhu.accounts.models import User
+from jiuzhu.allocation.models import Plan
+from jiuzhu.allocation.selectors import visible_plans
+from jiuzhu.core.actions import require_within
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.core.views import client_ip
+from jiuzhu.domain.problems import Problem, Severity
+from jiuzhu.funds.models import Fund
+from jiuzhu.regions.models import load_tree
+
+from . import services
+from .checking import check_file
+from .content import build_notice
+from .extract import MAX_BYTES, ExtractError
+from .models import NoticeTemplate
+from .render import FORMATS, NoticeUnavailable, render_notice
+from .selectors import default_template, notice_lines, templates
+from .templating import VARIABLES, TemplateProblem
+
+
+def _user(request: HttpRequest) -> User:
+    """Every page needs a login (core.middleware), so the user is a real one."""
+    return cast(User, request.user)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not _user(request).can("documents.view"):
+        raise Http404("页面不存在")
+    plans = visible_plans(request.user).filter(status=Plan.APPROVED)
+    return render(request, "documents/home.html", {
+        "plans": plans,
+        "templates": templates() if _user(request).can("documents.templates") else [],
+        "can_generate": _user(request).can("documents.generate"),
+        "can_edit_templates": _user(request).can("documents.templates"),
+        "funds": Fund.objects.order_by("-fiscal_year", "name"),
+        "kinds": NoticeTemplate.KINDS,
+    })
+
+
+def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The whole notice of an approved plan, for the staff of the issuing bureau."""
+    suffix = f".{fmt}"
+    if suffix not in FORMATS or not _user(request).can("documents.generate"):
+        raise Http404("页面不存在")
+    plan = visible_plans(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("记录不存在")
+    try:
+        require_within(request.user, plan.issuer)
+        data = render_notice(plan, notice_lines(request.user, plan), suffix)
+    except (ActionRefused, NoticeUnavailable) as exc:
+        messages.error(request, str(exc))
+        return redirect("allocation:detail", pk=plan.pk)
+    response = HttpResponse(data, content_type=FORMATS[suffix])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{plan.doc_no}{suffix}')}"
+    return response
+
+
+def _preview(template: NoticeTemplate) -> tuple[object | None, str]:
+    """The notice's text as the template would word it, for the fund's latest approved plan of the kind."""
+    plan = (Plan.objects.filter(fund=template.fund, kind=template.kind, status=Plan.APPROVED)
+            .select_related("fund", "issuer").order_by("-doc_date", "-id").first())
+    if plan is None:
+        return None, "该资金还没有已审核的此类方案，无法预览"
+    try:
+        lines = [r.line() for r in plan.rows.select_related("region")]
+        return build_notice(plan, template, lines, load_tree()), ""
+    except TemplateProblem as exc:
+        return None, str(exc)
+
+
+def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse:
+    if not _user(request).can("documents.templates") or kind not in dict(NoticeTemplate.KINDS):
+        raise Http404("页面不存在")
+    fund = get_object_or_404(Fund, pk=fund_id)
+    template = (NoticeTemplate.objects.filter(fund=fund, kind=kind).first() or default_template(fund, kind)
+                or NoticeTemplate(fund=fund, kind=kind))
+    problems: list[Problem] = []
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in services.FIELDS}
+        if request.POST.get("action") == "save":
+            try:
+                services.do_save_template(actor=request.user, fund=fund, kind=kind, values=values,
+                                          ip=client_ip(request))
+                messages.success(request, "模板已保存")
+                return redirect("documents:template", fund_id=fund.pk, kind=kind)
+            except InvalidInput as exc:
+                problems = exc.problems
+            except ActionRefused as exc:
+                messages.error(request, str(exc))
+        for name, value in values.items():  # show what was typed (and preview it) without saving
+            setattr(template, name, value)
+        if not problems:
+            problems = services.validate_template(template)
+    preview, preview_error = _preview(template) if not problems else (None, "")
+    return render(request, "documents/template_edit.html", {
+        "template": template, "fund": fund, "kind_label": dict(NoticeTemplate.KINDS)[kind],
+        "problems": problems, "preview": preview, "preview_error": preview_error,
+        "variables": VARIABLES.items(), "fields": services.FIELDS,
+    })
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    """Upload a notice (TXT, DOCX, PDF with a text layer) and see every finding with its line."""
+    if not _user(request).can("documents.view"):
+        raise Http404("页面不存在")
+    context: dict[str, object] = {"max_mb": MAX_BYTES // 2**20}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要检查的文件")
+        elif upload.size is not None and upload.size > MAX_BYTES:
+            messages.error(request, f"文件过大，上限为 {MAX_BYTES // 2**20} MB")
+        else:
+            try:
+                problems = check_file(upload.read(MAX_BYTES + 1))
+                context.update({
+                    "checked": upload.name, "problems": problems,
+                    "errors": sum(p.severity is Severity.ERROR for p in problems),
+                })
+            except ExtractError as exc:
+                messages.error(request, str(exc))
+    return render(request, "documents/check.html", context)

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.views import client_ip
+from jiuzhu.domain.purposes import PURPOSE_LABELS
+
+from . import services
+from .models import ClassificationCode, Fund
+
+
+def reference_home(request: AuthedRequest) -> HttpResponse:
+    years = sorted(set(ClassificationCode.objects.values_list("fiscal_year", flat=True)), reverse=True)
+    year = int(request.GET.get("year") or (years[0] if years else 2022))
+    return render(
+        request,
+        "funds/reference.html",
+        {
+            "funds": Fund.objects.select_related("direct_fund_tag").order_by("-fiscal_year"),
+            "codes": ClassificationCode.objects.filter(fiscal_year=year),
+            "years": years,
+            "year": year,
+            "purposes": list(PURPOSE_LABELS.items()),
+            "kinds": ClassificationCode._meta.get_field("kind").choices,
+            "can_manage": request.user.can("reference.manage"),
+        },
+    )
+
+
+@require_POST
+def code_save(request: AuthedRequest) -> HttpResponse:
+    if not request.user.can("reference.manage"):
+        raise Http404("页面不存在")
+    data = request.POST
+    try:
+        year = int(data.get("fiscal_year", "0"))
+    except ValueError:
+        year = 0
+    try:
+        obj = services.do_save_code(
+            actor=request.user,
+            fiscal_year=year,
+            code=data.get("code", "").strip(),
+            kind=data.get("kind", ""),
+            name=data.get("name", ""),
+            purpose=data.get("purpose", ""),
+            ip=client_ip(request),
+        )
+        messages.success(request, f"已保存科目 {obj}")
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    return redirect(f"/reference/?year={year or ''}")
