@@ -287,3 +287,20 @@ def test_docx_order_main_text_attachments_then_the_banji(files):
     for section in document.sections[1:-1]:  # the attachments' numbers continue the main text's
         assert section.footer.is_linked_to_previous and section.even_page_footer.is_linked_to_previous
         assert section._sectPr.find(qn("w:pgNumType")) is None
+
+
+def test_docx_attachment_tables_repeat_their_header_rows(files):
+    """As the PDF's <thead>: Word repeats a table's first rows marked w:tblHeader on each page it runs onto."""
+    document = Document(io.BytesIO(files["docx"]))
+
+    def headers(table):
+        return [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in table._tbl.tr_lst]
+
+    firsts = [table.cell(0, 0).text for table in document.tables]
+    assert firsts[1:-1] == ["序号", "项目名称", "一级指标", "序号"] and firsts[-1].startswith("抄送：")
+    allocation, project, indicators, feedback = document.tables[1:5]
+    assert headers(allocation)[:4] == [True, True, True, False]
+    assert not any(headers(project))  # the project part of 附件2 stands once, above the indicators
+    assert headers(indicators)[:2] == [True, False]
+    assert [c.text for c in indicators.rows[0].cells[:4]] == ["一级指标", "二级指标", "三级指标", "指标值"]
+    assert headers(feedback)[:2] == [True, False]

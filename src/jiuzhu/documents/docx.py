@@ -477,6 +477,13 @@ def _cell(
         _run(paragraph, line, family=family, size=size, bold=bold, spacing=None)
 
 
+def _repeat_header(table: Table, rows: int) -> None:
+    """The first ``rows`` rows repeat at the top of each page the table runs onto."""
+    for row in table.rows[:rows]:
+        flag = OxmlElement("w:tblHeader")
+        row._tr.get_or_add_trPr().append(flag)
+
+
 def _merge(table: Table, start: tuple[int, int], end: tuple[int, int], text: str, **kw: Any) -> None:
     cell = table.cell(*start).merge(table.cell(*end))
     _cell(cell, text, **kw)
@@ -541,6 +548,7 @@ def _write_allocation(document: DocxDocument, notice: Notice) -> None:
         _cell(table.cell(1, c), text, family=HEITI)
     for c, text in enumerate(("", "", "1", "2", "3", "4=3-2", "5=1+4")):
         _cell(table.cell(2, c), text)
+    _repeat_header(table, 3)
     for r, row in enumerate([a.total, *a.rows], start=3):
         _cell(table.cell(r, 0), "" if row.seq is None else str(row.seq))
         _cell(table.cell(r, 1), row.name, bold=row.seq is None)
@@ -558,7 +566,9 @@ def _write_targets(document: DocxDocument, notice: Notice) -> None:
     _attachment_head(document, 2, t.title, subtitle=f"（{t.year}年度）")
     n = len(t.columns)
     cols = 4 + n
-    table = document.add_table(rows=7 + len(t.rows), cols=cols)
+    rest = (225 - 19 - 21 - 63 - 22) / max(1, n)
+    widths = (19, 21, 63, 22, *([rest] * n))
+    table = document.add_table(rows=6, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     small: dict[str, Any] = {"size": 10.5}
     head: dict[str, Any] = {"size": 10.5, "family": HEITI}
@@ -579,17 +589,24 @@ def _write_targets(document: DocxDocument, notice: Notice) -> None:
     _merge(table, (4, 6), (4, cols - 1), t.local_wan, **small)
     _cell(table.cell(5, 0), "年度总体目标", **head)
     _merge(table, (5, 1), (5, cols - 1), "\n".join(t.goals), align=WD_ALIGN_PARAGRAPH.LEFT, **small)
+    _widths(table, widths)
+    _table_borders(table)
+    # The indicators are a table of their own, so that their header row repeats on each page (Word repeats
+    # only a table's first rows); a paragraph of no height keeps Word from joining it to the table above.
+    _para(document, pitch=0.1)
+    table = document.add_table(rows=1 + len(t.rows), cols=cols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for c, text in enumerate(("一级指标", "二级指标", "三级指标", "指标值", *t.columns)):
-        _cell(table.cell(6, c), text, **head)
-    for r, (l1, l2, l3, value, span1, span2) in enumerate(t.rows, start=7):
+        _cell(table.cell(0, c), text, **head)
+    _repeat_header(table, 1)
+    for r, (l1, l2, l3, value, span1, span2) in enumerate(t.rows, start=1):
         if span1:
             _merge(table, (r, 0), (r + span1 - 1, 0), l1, **small)
         if span2:
             _merge(table, (r, 1), (r + span2 - 1, 1), l2, **small)
         _cell(table.cell(r, 2), l3, align=WD_ALIGN_PARAGRAPH.LEFT, **small)
         _cell(table.cell(r, 3), value, **small)
-    rest = (225 - 19 - 21 - 63 - 22) / max(1, n)
-    _widths(table, (19, 21, 63, 22, *([rest] * n)))
+    _widths(table, widths)
     _table_borders(table)
 
 
@@ -605,6 +622,7 @@ def _write_feedback(document: DocxDocument, notice: Notice, number: int) -> None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for c, text in enumerate(columns):
         _cell(table.cell(0, c), text, size=11, family=HEITI)
+    _repeat_header(table, 1)
     _cell(table.cell(1, 1), "合计")
     for i in range(1, f.blank_rows + 1):
         _cell(table.cell(1 + i, 0), str(i))
