@@ -49,8 +49,16 @@ def banji_last(text):
 
 def test_seed_findings_are_exactly_the_known_slips(seed_text, ref):
     problems = check_notice(seed_text, reference=ref)
-    assert codes(problems) == ["BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER"]
+    errors = ["BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER"]
+    assert codes(problems, Severity.ERROR) == errors
+    assert codes(problems, Severity.WARNING) == ["BANJI_BEFORE_ATTACHMENTS"]
     assert has_errors(problems)
+
+
+def test_seed_banji_before_the_attachments_is_a_warning_on_its_line(seed_text, ref):
+    found = next(p for p in check_notice(seed_text, reference=ref) if p.code == "BANJI_BEFORE_ATTACHMENTS")
+    assert found.severity is Severity.WARNING
+    assert found.where.row == line_no(seed_text, "抄送：")
 
 
 def test_banji_after_the_attachments_reads_the_same_without_the_warning(seed_text, ref):

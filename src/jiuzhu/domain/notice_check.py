@@ -7,7 +7,7 @@ tree, budget units, classification codes, direct-fund tags) comes in as argument
 
 The 版记 (抄送, 印发机关和印发日期) may stand after the attachments, at the end, as GB/T 9704 puts it and the
 generated notices have it, or between the 成文日期 and the attachments, as clerks have typed it (the seed notice);
-both read the same.
+both read the same, and the second order is a warning.
 """
 
 import bisect
@@ -111,6 +111,8 @@ class Parsed:
     """Index of the first line of the 版记 when it follows the attachments (where they end), else None."""
     banji_at: int | None = None
     """Index of the 版记's first line (抄送, or the 印发 line when there is no 抄送)."""
+    banji_first: bool = False
+    """The 版记 precedes the attachments (GB/T 9704 puts it last)."""
     tables: list["AllocTable"] = field(default_factory=list)
 
     @property
@@ -163,6 +165,7 @@ def parse(text: str) -> Parsed:
         parsed.banji_at = _banji_start(lines, printed, parsed.tail_start)
         if _attachment_titles(lines, printed + 1):  # the attachments follow the 版记
             parsed.tail_start = printed + 1
+            parsed.banji_first = True
         else:  # the 版记 closes the notice
             parsed.tail_end = parsed.banji_at
     parsed.tables = _alloc_tables(lines)
@@ -625,6 +628,17 @@ def attachments(parsed: Parsed, ref: Reference) -> list[Problem]:
     return problems
 
 
+def banji_position(parsed: Parsed, ref: Reference) -> list[Problem]:
+    """GB/T 9704 puts the 版记 after the attachments, on the notice's last page; before them it is a warning."""
+    if not parsed.banji_first or parsed.banji_at is None:
+        return []
+    return [Problem(
+        "BANJI_BEFORE_ATTACHMENTS",
+        "版记（抄送、印发机关和印发日期）应置于附件之后、公文最后一面（GB/T 9704—2012）",
+        _at(parsed.lines[parsed.banji_at]), Severity.WARNING,
+    )]
+
+
 _QUOTED_CODE = re.compile(r"“\s*(\d{7}|\d{5}|\d{3})(?!\d)\s*([^”]{0,40})”")
 _TAG = re.compile(r"标识为?“\s*(\d{2})\s*([^”]*)”")
 _LEVEL_WORD = {3: "类", 5: "款", 7: "项"}
@@ -687,6 +701,7 @@ RULES: tuple[Rule, ...] = (
     region_names,
     dates,
     attachments,
+    banji_position,
     classification_codes,
 )
 
