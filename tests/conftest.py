@@ -15,6 +15,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The ledger's synthetic year (thousands of payouts) is loaded by the one test that checks it
+    # (tests/ledger/test_demo_year.py), not by every test that uses the demo fixture.
+    settings.JIUZHU_DEMO_LEDGER_YEAR = False
 
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")

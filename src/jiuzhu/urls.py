@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("audit/", include("jiuzhu.audit.urls")),
     path("approvals/", include("jiuzhu.approvals.urls")),
+    path("ledger/", include("jiuzhu.ledger.urls")),
     path("reference/", include("jiuzhu.funds.urls")),
     path("documents/", include("jiuzhu.documents.urls")),
 ]

@@ -10,11 +10,17 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
 from PIL import Image
 
 from jiuzhu.documents.checking import check_file
 
 DOC = "塔地财社〔2022〕82号"
+#: LibreOffice's PDF export leaves out the blank pages it inserts (before a section that starts on an even
+#: page) unless told otherwise; a printed notice has them.
+LO_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 #: pytest-django sets up the test database only for sessions with a test that asks for it.
 pytestmark = pytest.mark.django_db
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
@@ -39,7 +45,7 @@ def files(django_db_setup, django_db_blocker, tmp_path_factory):
                     "soffice",
                     "--headless",
                     "--convert-to",
-                    "pdf",
+                    LO_PDF,
                     "--outdir",
                     str(out / "lo"),
                     str(out / "notice.docx"),
@@ -145,20 +151,49 @@ def test_first_page_is_printed_with_the_red_mark(files, key):
     assert ink(top_half)[1] > 200  # the red mark sits in the upper part of the page
 
 
-@needs_poppler
-def test_pdf_pages_portrait_then_landscape_attachments_with_page_numbers(files):
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's text, compacted (pdftotext ends every page with a form feed)."""
+    return [compact(page) for page in pdf_text(data).split("\f")[:-1]]
+
+
+def pdf_orientations(data: bytes) -> list[bool]:
+    """Per page: portrait?"""
     info = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", "99", "-"], input=files["pdf"], capture_output=True, check=True
+        ["pdfinfo", "-f", "1", "-l", "99", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
-    portrait = [float(w) < float(h) for w, h in sizes]
-    first_landscape = portrait.index(False)
-    assert all(portrait[:first_landscape]) and not any(portrait[first_landscape:])
-    assert first_landscape % 2 == 0  # the 版记 closes the main text on an even page
-    pages = pdf_text(files["pdf"]).split("\f")
-    assert "—1—" in compact(pages[0]) and "—2—" in compact(pages[1])
-    assert "附件1" in pages[first_landscape]
-    assert "抄送" in pages[first_landscape - 1]
+    return [float(w) < float(h) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+
+
+@needs_poppler
+@pytest.mark.parametrize("key", ["pdf", "lo_pdf"])
+def test_pdf_order_main_text_attachments_then_the_banji_on_the_last_even_page(files, key):
+    """GB/T 9704: the attachments follow the 正文, each on new pages, and precede the 版记, which stands alone
+    on the last page (封四), an even page, a blank page before it when needed."""
+    if key not in files:
+        pytest.skip("LibreOffice not installed")
+    pages = pdf_pages(files[key])
+    portrait = pdf_orientations(files[key])
+    assert len(pages) == len(portrait) and len(pages) % 2 == 0
+    signed = next(i for i, page in enumerate(pages) if "2022年10月31日" in page and "印发" not in page)
+    marks = [next(i for i, page in enumerate(pages) if page.startswith(f"附件{n}")) for n in (1, 2, 3)]
+    assert signed + 1 == marks[0] < marks[1] < marks[2] < len(pages) - 1
+    assert [i for i, page in enumerate(pages) if "抄送" in page or "印发" in page] == [len(pages) - 1]
+    assert pages[-1].startswith("抄送：地区审计局")
+    assert pages[-1].endswith("塔城地区财政局办公室2022年10月31日印发")
+    assert all(portrait[: marks[0]]) and not any(portrait[marks[0] : marks[2] + 1]) and portrait[-1]
+
+
+@needs_poppler
+@pytest.mark.parametrize("key", ["pdf", "lo_pdf"])
+def test_pdf_page_numbers_run_through_the_attachments_but_not_the_blank_and_banji_pages(files, key):
+    if key not in files:
+        pytest.skip("LibreOffice not installed")
+    pages = pdf_pages(files[key])
+    numbers = [re.findall(r"—(\d+)—", page) for page in pages]
+    last_text = max(i for i, page in enumerate(pages[:-1]) if page)  # the last page of 附件3
+    assert numbers[: last_text + 1] == [[str(n)] for n in range(1, last_text + 2)]
+    assert numbers[last_text + 1 :] == [[] for _ in pages[last_text + 1 :]]
+    assert all(page == "" for page in pages[last_text + 1 : -1])  # a blank page before the 版记, if any
 
 
 @needs_poppler
@@ -195,8 +230,6 @@ def test_docx_fonts_are_explicit_east_asian_without_theme_fonts(files):
 
 
 def test_docx_layout(files):
-    from docx import Document
-
     document = Document(io.BytesIO(files["docx"]))
     first = document.sections[0]
 
@@ -207,8 +240,13 @@ def test_docx_layout(files):
     assert (mm(first.top_margin), mm(first.left_margin)) == (37, 28)
     assert mm(first.page_width - first.left_margin - first.right_margin) == 156
     assert mm(first.page_height - first.top_margin - first.bottom_margin) == 225
-    assert all(s.page_width > s.page_height for s in document.sections[1:])
-    assert len(document.sections) == 4  # the main text, then one landscape section per attachment
+    # the main text, one landscape section per attachment, the 版记's portrait section
+    assert len(document.sections) == 5
+    assert all(s.page_width > s.page_height for s in document.sections[1:-1])
+    last = document.sections[-1]
+    assert (mm(last.page_width), mm(last.page_height), mm(last.top_margin), mm(last.left_margin)) == (
+        210, 297, 37, 28,
+    )
     assert document.settings.odd_and_even_pages_header_footer
     assert "PAGE" in docx_xml(files["docx"], "word/footer1.xml") + docx_xml(files["docx"], "word/footer2.xml")
     red = [
@@ -218,3 +256,51 @@ def test_docx_layout(files):
         if r.font.color.rgb is not None and str(r.font.color.rgb) == "FF0000"
     ]
     assert red == ["塔城地区财政局", "塔城地区民政局"]
+
+
+def body_blocks(document):
+    """(kind, text) of each paragraph and table in body order; a table by its first cell's text."""
+    blocks = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            blocks.append(("p", "".join(t.text or "" for t in child.iter(qn("w:t")))))
+        elif child.tag == qn("w:tbl"):
+            first = next(child.iter(qn("w:tc")))
+            blocks.append(("tbl", "".join(t.text or "" for t in first.iter(qn("w:t")))))
+    return blocks
+
+
+def test_docx_order_main_text_attachments_then_the_banji(files):
+    document = Document(io.BytesIO(files["docx"]))
+    blocks = body_blocks(document)
+    first = {text: i for i, (_, text) in reversed(list(enumerate(blocks)))}
+    banji = [i for i, (_, text) in enumerate(blocks) if "抄送" in text or "印发" in text]
+    assert [blocks[i] for i in banji] == [("tbl", "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财政评价监督科。")]
+    assert first["2022年10月31日"] < first["附件1"] < first["附件2"] < first["附件3"] < banji[0]
+    assert blocks[banji[0] + 1 :] == [("p", "")]  # only the paragraph that closes the body
+    last = document.sections[-1]
+    assert last.start_type == WD_SECTION.EVEN_PAGE  # a blank page before it when the attachments end even
+    assert last._sectPr.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
+    for footer in (last.footer, last.even_page_footer):  # no page number on the 版记 page
+        assert not footer.is_linked_to_previous
+        assert "PAGE" not in "".join(footer._element.itertext())
+    for section in document.sections[1:-1]:  # the attachments' numbers continue the main text's
+        assert section.footer.is_linked_to_previous and section.even_page_footer.is_linked_to_previous
+        assert section._sectPr.find(qn("w:pgNumType")) is None
+
+
+def test_docx_attachment_tables_repeat_their_header_rows(files):
+    """As the PDF's <thead>: Word repeats a table's first rows marked w:tblHeader on each page it runs onto."""
+    document = Document(io.BytesIO(files["docx"]))
+
+    def headers(table):
+        return [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in table._tbl.tr_lst]
+
+    firsts = [table.cell(0, 0).text for table in document.tables]
+    assert firsts[1:-1] == ["序号", "项目名称", "一级指标", "序号"] and firsts[-1].startswith("抄送：")
+    allocation, project, indicators, feedback = document.tables[1:5]
+    assert headers(allocation)[:4] == [True, True, True, False]
+    assert not any(headers(project))  # the project part of 附件2 stands once, above the indicators
+    assert headers(indicators)[:2] == [True, False]
+    assert [c.text for c in indicators.rows[0].cells[:4]] == ["一级指标", "二级指标", "三级指标", "指标值"]
+    assert headers(feedback)[:2] == [True, False]

@@ -35,14 +35,44 @@ def line_no(text, needle):
     return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
 
 
-def codes(problems):
-    return sorted(p.code for p in problems)
+def codes(problems, severity=None):
+    return sorted(p.code for p in problems if severity is None or p.severity is severity)
+
+
+def banji_last(text):
+    """The seed with its 版记 (抄送 … 印发) moved from before the attachments to the end, as GB/T 9704 has it."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("抄送"))
+    end = next(i for i, line in enumerate(lines) if line.endswith("印发"))
+    return "\n".join([*lines[:start], *lines[end + 1 :], "", *lines[start : end + 1], ""])
 
 
 def test_seed_findings_are_exactly_the_known_slips(seed_text, ref):
     problems = check_notice(seed_text, reference=ref)
-    assert codes(problems) == ["BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER"]
+    errors = ["BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER"]
+    assert codes(problems, Severity.ERROR) == errors
+    assert codes(problems, Severity.WARNING) == ["BANJI_BEFORE_ATTACHMENTS"]
     assert has_errors(problems)
+
+
+def test_seed_banji_before_the_attachments_is_a_warning_on_its_line(seed_text, ref):
+    found = next(p for p in check_notice(seed_text, reference=ref) if p.code == "BANJI_BEFORE_ATTACHMENTS")
+    assert found.severity is Severity.WARNING
+    assert found.where.row == line_no(seed_text, "抄送：")
+
+
+def test_banji_after_the_attachments_reads_the_same_without_the_warning(seed_text, ref):
+    text = banji_last(seed_text)
+    assert text.rstrip().endswith("2022年10月31日印发")
+    problems = check_notice(text, reference=ref)
+    assert codes(problems) == ["BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER"]
+    two = next(p for p in problems if p.code == "REGION_TWO_NAMES")
+    assert two.where.row == line_no(text, "和丰县")
+    # the attachments end where the 版记 begins: one missing is still missed, and the 版记 is not an attachment
+    missing = banji_last(seed_text.replace("\n自治区对地方转移支付区域绩效目标表\n", "\n"))
+    assert codes(check_notice(missing, reference=ref)) == [
+        "ATTACHMENT_MISSING", "BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER",
+    ]
 
 
 def test_seed_blank_total_suggests_413_on_its_line(seed_text, ref):
@@ -179,11 +209,13 @@ def test_pdf_layout_text_with_stray_spaces_and_space_separated_cells(ref):
         "元整）。",
         "附件：1.2022年自治区财政困难群众救助补助资金调整分配表",
         "2022年10月31日",
-        "塔城地区财政局办公室          2022年10月31日印发",
         "2022年自治区财政困难群众救助补助资金调整分配表",
         "单位：万元",
         "            合计        10      5      0      -5      5",
         "  1         塔城市      10      5      0      -5      5",
+        "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财",
+        "   政评价监督科。",
+        "塔城地区财政局办公室          2022年10月31日印发",
     ])
     assert check_notice(text, reference=ref) == []  # the figure and its 大写 wrapped over lines still read
     assert codes(check_notice(text.replace("5万元（", "万元（"), reference=ref)) == ["BLANK_FIGURE"]

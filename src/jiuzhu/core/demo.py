@@ -103,16 +103,24 @@ def load_seed_plans(data: dict[str, Any], *, approve_adjustment: bool = True) ->
     return plans
 
 
+def _ledger_demo_year() -> None:
+    from jiuzhu.ledger.demo import load_demo_year
+
+    load_demo_year()
+
+
 #: Steps after the foundation's; other apps add theirs (the ledger's synthetic year, …).
-EXTRA_STEPS: list[Callable[[], None]] = []
+EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year]
 
 
 @transaction.atomic
-def load_demo() -> None:
+def load_demo(*, with_extra_steps: bool = True) -> None:
+    """The whole scenario; tests that need only the seed pass ``with_extra_steps=False`` to stay fast."""
     data = seed_data()
     do_load_seed_regions()
     do_load_reference_codes()
     load_users(data)
     load_seed_plans(data)
-    for step in EXTRA_STEPS:
-        step()
+    if with_extra_steps:
+        for step in EXTRA_STEPS:
+            step()

@@ -3,11 +3,13 @@
 Fonts are named per the standard (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) with the East-Asian
 attributes set and the theme font attributes removed, since Word lets a theme font override an explicit
 one; the document language is zh-CN. Pages: A4, 37 mm top, 28 mm left, 版心 156 × 225 mm, 3号 body at a
-fixed 28.95 pt pitch; page numbers "— n —" outside (odd right, even left); attachments in landscape
-sections.
+fixed 28.95 pt pitch; page numbers "— n —" outside (odd right, even left).
 
-Word lays out pages itself, so the 版记 is placed by counting lines on the same grid: it goes to the bottom of
-the page where the text ends when that page is even and has room, else to the bottom of the next even page.
+The order is GB/T 9704's: the 正文 (ending with the 成文日期), each attachment in its own landscape section,
+then the 版记 in a last portrait section that starts on an even page (Word and LibreOffice insert a blank page
+before it when the attachments end on an even page; LibreOffice's PDF export leaves such pages out unless its
+IsSkipEmptyPages option is false), with no page number, its content at the bottom of the page. The
+attachments' page numbers continue the 正文's.
 """
 
 import io
@@ -31,7 +33,7 @@ from jiuzhu.domain.notice import Notice, Style, cn_date, signature_indent, text_
 
 FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 RED = RGBColor(0xFF, 0x00, 0x00)
-BODY_PT, PITCH_PT, CHARS = 16.0, 28.95, 28
+BODY_PT, PITCH_PT = 16.0, 28.95
 #: 版心 height in pt (225 mm) and the run spacing that fits 28 characters of 3号 in 156 mm.
 PAGE_PT = 225 / 25.4 * 72
 CHAR_SPACING_TWIPS = -5
@@ -91,6 +93,16 @@ _RPR_AFTER_SPACING = (
     "w:eastAsianLayout",
     "w:specVanish",
     "w:oMath",
+)
+_SECTPR_AFTER_VALIGN = (
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
 )
 _TBLPR_AFTER_LAYOUT = ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 _TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", *_TBLPR_AFTER_LAYOUT)
@@ -304,13 +316,6 @@ def _landscape(document: DocxDocument) -> Section:
 # ---------------------------------------------------------------------------------------- the main text
 
 
-def _header_height(notice: Notice) -> float:
-    """Points the 版头, title and 主送 take on page 1 (the same numbers ``_write_head`` uses)."""
-    mark = 35 / 25.4 * 72 + len(notice.issuers) * 40
-    title = 2 * PITCH_PT + len(notice.lines_of_title) * 33
-    return mark + 2 * PITCH_PT + PITCH_PT + 4 / 25.4 * 72 + title + 2 * PITCH_PT
-
-
 def _write_head(document: DocxDocument, notice: Notice) -> None:
     _para(document, pitch=35 / 25.4 * 72)  # the 发文机关标志 stands 35 mm below the top of the 版心
     table = document.add_table(rows=1, cols=2 if notice.mark_suffix else 1)
@@ -344,13 +349,8 @@ def _write_head(document: DocxDocument, notice: Notice) -> None:
     _para(document, notice.addressees, before=PITCH_PT)
 
 
-def _lines(text: str, *, indent: float = 0, width: float = CHARS) -> int:
-    return max(1, math.ceil((text_width(text) + indent) / width))
-
-
-def _write_body(document: DocxDocument, notice: Notice) -> float:
-    """The 正文, 附件说明, 署名 and 成文日期; returns the points they take after the header."""
-    used = 0.0
+def _write_body(document: DocxDocument, notice: Notice) -> None:
+    """The 正文, 附件说明, 署名 and 成文日期."""
     families = {Style.H1: HEITI, Style.H2: KAITI, Style.BODY: FANGSONG}
     for p in notice.body:
         _para(
@@ -360,7 +360,6 @@ def _write_body(document: DocxDocument, notice: Notice) -> float:
             family=families.get(p.style, FANGSONG),
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         )
-        used += _lines(p.text, indent=2) * PITCH_PT
     for i, title in enumerate(notice.attachment_titles, start=1):
         text = f"{'附件：' if i == 1 else ''}{i}.{title}"
         _para(
@@ -370,7 +369,6 @@ def _write_body(document: DocxDocument, notice: Notice) -> float:
             first_indent_chars=-4 if i == 1 else -1,
             before=PITCH_PT if i == 1 else 0,
         )
-        used += (PITCH_PT if i == 1 else 0) + _lines(title, width=CHARS - 6) * PITCH_PT
     date = cn_date(notice.doc_date)
     _para(
         document,
@@ -381,28 +379,32 @@ def _write_body(document: DocxDocument, notice: Notice) -> float:
         spacing=None,
     )
     _para(document, date, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4, spacing=None)
-    return used + 5 * PITCH_PT
 
 
 def _banji_height(notice: Notice) -> float:
-    cc_lines = math.ceil((text_width("抄送：" + notice.copy_to) + 2) * 14 / (156 / 25.4 * 72))
-    return (cc_lines + 1) * 20 + 4 * 4.25 + 6
+    """Points the 版记 takes: 4号 lines at a 20 pt pitch, 2 pt before and after each item, and the rules."""
+    cell = 156 / 25.4 * 72 - 2 * 5.4  # the 版心 less Word's default cell margins
+    first, rest = (cell - 14) / 14, (cell - 4 * 14) / 14  # characters on the first line of 抄送 and after
+    width = text_width("抄送：" + notice.copy_to) + 1  # a character of slack for the line-breaking rules
+    cc_lines = 1 if width <= first else 1 + math.ceil((width - first) / rest)
+    return (cc_lines + 1) * 20 + 2 * 4 + 3
 
 
-def _write_banji(document: DocxDocument, notice: Notice, *, text_height: float) -> None:
-    """Push the 版记 to the bottom of the last even page (one line of slack for Word's own line breaking)."""
-    total = _header_height(notice) + text_height
-    page = int(total // PAGE_PT)  # 0-based page the text ends on
-    room = PAGE_PT - (total - page * PAGE_PT)
-    height = _banji_height(notice) + PITCH_PT
-    if page % 2 == 1 and room >= height:
-        _para(document, pitch=max(1.0, room - height))
-    else:
-        breaks = 1 if page % 2 == 0 else 2
-        paragraph = _para(document)
-        for _ in range(breaks):
-            paragraph.add_run().add_break(WD_BREAK.PAGE)
-        _para(document, pitch=max(1.0, PAGE_PT - height - PITCH_PT))
+def _write_banji(document: DocxDocument, notice: Notice) -> None:
+    """The 版记 on the last page, an even one, at the bottom, with no page number.
+
+    The section starts on the next even page and aligns its content to the bottom (Word); a spacer above the
+    版记 does the same where that alignment is not read (LibreOffice), with a few points of slack, and a 1 pt
+    paragraph closes the document (a document cannot end with a table).
+    """
+    section = document.add_section(WD_SECTION.EVEN_PAGE)
+    _portrait(section)
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False  # an empty footer: no page number
+    v_align = OxmlElement("w:vAlign")
+    v_align.set(qn("w:val"), "bottom")
+    _insert(section._sectPr, v_align, _SECTPR_AFTER_VALIGN)
+    _para(document, pitch=max(1.0, PAGE_PT - _banji_height(notice) - 1 - 6))
     table = document.add_table(rows=2, cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     cc = table.cell(0, 0).paragraphs[0]
@@ -413,9 +415,11 @@ def _write_banji(document: DocxDocument, notice: Notice, *, text_height: float) 
     printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
     _run(printed, f"{notice.printer}\t{cn_date(notice.print_date)}印发", size=14, spacing=None)
     _table_borders(table, top=8, bottom=8, inside_h=4, sides=False)
+    _para(document, pitch=1)
 
 
 def _format_small(paragraph: DocxParagraph, *, left: float = 0, right: float = 0, first: float = 0) -> None:
+    _no_autospace(paragraph._p.get_or_add_pPr())
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(20)
@@ -471,6 +475,13 @@ def _cell(
         if i:
             paragraph.add_run().add_break(WD_BREAK.LINE)
         _run(paragraph, line, family=family, size=size, bold=bold, spacing=None)
+
+
+def _repeat_header(table: Table, rows: int) -> None:
+    """The first ``rows`` rows repeat at the top of each page the table runs onto."""
+    for row in table.rows[:rows]:
+        flag = OxmlElement("w:tblHeader")
+        row._tr.get_or_add_trPr().append(flag)
 
 
 def _merge(table: Table, start: tuple[int, int], end: tuple[int, int], text: str, **kw: Any) -> None:
@@ -537,6 +548,7 @@ def _write_allocation(document: DocxDocument, notice: Notice) -> None:
         _cell(table.cell(1, c), text, family=HEITI)
     for c, text in enumerate(("", "", "1", "2", "3", "4=3-2", "5=1+4")):
         _cell(table.cell(2, c), text)
+    _repeat_header(table, 3)
     for r, row in enumerate([a.total, *a.rows], start=3):
         _cell(table.cell(r, 0), "" if row.seq is None else str(row.seq))
         _cell(table.cell(r, 1), row.name, bold=row.seq is None)
@@ -554,7 +566,9 @@ def _write_targets(document: DocxDocument, notice: Notice) -> None:
     _attachment_head(document, 2, t.title, subtitle=f"（{t.year}年度）")
     n = len(t.columns)
     cols = 4 + n
-    table = document.add_table(rows=7 + len(t.rows), cols=cols)
+    rest = (225 - 19 - 21 - 63 - 22) / max(1, n)
+    widths = (19, 21, 63, 22, *([rest] * n))
+    table = document.add_table(rows=6, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     small: dict[str, Any] = {"size": 10.5}
     head: dict[str, Any] = {"size": 10.5, "family": HEITI}
@@ -575,17 +589,24 @@ def _write_targets(document: DocxDocument, notice: Notice) -> None:
     _merge(table, (4, 6), (4, cols - 1), t.local_wan, **small)
     _cell(table.cell(5, 0), "年度总体目标", **head)
     _merge(table, (5, 1), (5, cols - 1), "\n".join(t.goals), align=WD_ALIGN_PARAGRAPH.LEFT, **small)
+    _widths(table, widths)
+    _table_borders(table)
+    # The indicators are a table of their own, so that their header row repeats on each page (Word repeats
+    # only a table's first rows); a paragraph of no height keeps Word from joining it to the table above.
+    _para(document, pitch=0.1)
+    table = document.add_table(rows=1 + len(t.rows), cols=cols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for c, text in enumerate(("一级指标", "二级指标", "三级指标", "指标值", *t.columns)):
-        _cell(table.cell(6, c), text, **head)
-    for r, (l1, l2, l3, value, span1, span2) in enumerate(t.rows, start=7):
+        _cell(table.cell(0, c), text, **head)
+    _repeat_header(table, 1)
+    for r, (l1, l2, l3, value, span1, span2) in enumerate(t.rows, start=1):
         if span1:
             _merge(table, (r, 0), (r + span1 - 1, 0), l1, **small)
         if span2:
             _merge(table, (r, 1), (r + span2 - 1, 1), l2, **small)
         _cell(table.cell(r, 2), l3, align=WD_ALIGN_PARAGRAPH.LEFT, **small)
         _cell(table.cell(r, 3), value, **small)
-    rest = (225 - 19 - 21 - 63 - 22) / max(1, n)
-    _widths(table, (19, 21, 63, 22, *([rest] * n)))
+    _widths(table, widths)
     _table_borders(table)
 
 
@@ -601,6 +622,7 @@ def _write_feedback(document: DocxDocument, notice: Notice, number: int) -> None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for c, text in enumerate(columns):
         _cell(table.cell(0, c), text, size=11, family=HEITI)
+    _repeat_header(table, 1)
     _cell(table.cell(1, 1), "合计")
     for i in range(1, f.blank_rows + 1):
         _cell(table.cell(1 + i, 0), str(i))
@@ -633,12 +655,12 @@ def render_docx(notice: Notice) -> bytes:
     if body is not None:  # the default template's empty first paragraph
         body._p.getparent().remove(body._p)
     _write_head(document, notice)
-    used = _write_body(document, notice)
-    _write_banji(document, notice, text_height=used)
+    _write_body(document, notice)
     _landscape(document)
     _write_allocation(document, notice)
     _write_targets(document, notice)
     _write_feedback(document, notice, 2 + (notice.targets is not None))
+    _write_banji(document, notice)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

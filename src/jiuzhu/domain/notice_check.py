@@ -4,6 +4,10 @@ The input is the notice as plain text, one line per paragraph or table row, tabl
 (or, from a PDF's layout text, by two or more spaces). Each rule is a small function over the parsed text
 returning problems that name the line (``Where.row`` is the 1-based line number). Reference data (the region
 tree, budget units, classification codes, direct-fund tags) comes in as arguments.
+
+The 版记 (抄送, 印发机关和印发日期) may stand after the attachments, at the end, as GB/T 9704 puts it and the
+generated notices have it, or between the 成文日期 and the attachments, as clerks have typed it (the seed notice);
+both read the same, and the second order is a warning.
 """
 
 import bisect
@@ -53,6 +57,7 @@ _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _DATE_ONLY = re.compile(rf"^{_DATE}$")
 _PRINTED = re.compile(rf"{_DATE}\s*印发")
 _ANNOUNCE = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
+_COPY_TO = re.compile(r"^抄\s*送\s*[：:]")
 _ITEM = re.compile(r"^(\d+)\s*[.．、]\s*(.+)$")
 _MARKER = re.compile(r"^附\s*件\s*(\d+)$")
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、")
@@ -100,12 +105,24 @@ class Parsed:
     body_end: int = 0
     """Index (0-based, exclusive) of the first line after the 正文."""
     tail_start: int = 0
-    """Index of the first line after the 版记 (or the 附件说明): where attachments begin."""
+    """Index of the first line after the 附件说明 (or after the 版记 when it precedes the attachments): where
+    the attachments begin."""
+    tail_end: int | None = None
+    """Index of the first line of the 版记 when it follows the attachments (where they end), else None."""
+    banji_at: int | None = None
+    """Index of the 版记's first line (抄送, or the 印发 line when there is no 抄送)."""
+    banji_first: bool = False
+    """The 版记 precedes the attachments (GB/T 9704 puts it last)."""
     tables: list["AllocTable"] = field(default_factory=list)
 
+    @property
+    def tail(self) -> list[Line]:
+        """The lines of the attachments."""
+        return self.lines[self.tail_start : self.tail_end]
 
-def _nonblank(lines: Sequence[Line], start: int = 0) -> list[int]:
-    return [i for i in range(start, len(lines)) if lines[i].text]
+
+def _nonblank(lines: Sequence[Line], start: int = 0, end: int | None = None) -> list[int]:
+    return [i for i in range(start, len(lines) if end is None else end) if lines[i].text]
 
 
 def parse(text: str) -> Parsed:
@@ -145,9 +162,21 @@ def parse(text: str) -> Parsed:
         parsed.tail_start = parsed.body_end
     printed = next((i for i, x in enumerate(lines) if _PRINTED.search(x.text)), None)
     if printed is not None and printed >= parsed.tail_start:
-        parsed.tail_start = printed + 1
+        parsed.banji_at = _banji_start(lines, printed, parsed.tail_start)
+        if _attachment_titles(lines, printed + 1):  # the attachments follow the 版记
+            parsed.tail_start = printed + 1
+            parsed.banji_first = True
+        else:  # the 版记 closes the notice
+            parsed.tail_end = parsed.banji_at
     parsed.tables = _alloc_tables(lines)
     return parsed
+
+
+def _banji_start(lines: Sequence[Line], printed: int, floor: int) -> int:
+    """The 抄送 line a few lines above the 印发 line (the 印发机关 may stand on a line of its own), else the
+    印发 line itself."""
+    above = [i for i in _nonblank(lines, floor) if i < printed][-4:]
+    return next((i for i in reversed(above) if _COPY_TO.match(lines[i].text)), printed)
 
 
 # ------------------------------------------------------------------------------------------ allocation tables
@@ -425,7 +454,7 @@ def _region_mentions(parsed: Parsed, ref: Reference) -> list[tuple[Line, str]]:
     """Names in the allocation tables' name column, and region-like or known names in other tables' cells."""
     mentions = [(r.line, r.name) for t in parsed.tables for r in t.region_rows]
     in_tables = {r.line.number for t in parsed.tables for r in t.rows}
-    for line in parsed.lines[parsed.tail_start :]:
+    for line in parsed.tail:
         if not line.is_table_row or line.number in in_tables:
             continue
         for cell in line.cells:
@@ -552,10 +581,12 @@ def _docno(parsed: Parsed) -> DocNo | None:
         return None
 
 
-def _attachment_titles(lines: Sequence[Line], start: int) -> list[tuple[Line, int | None, str]]:
-    """Attachments present from ``start`` on: a title after a 附件N marker, or a title line over a table."""
+def _attachment_titles(
+    lines: Sequence[Line], start: int, end: int | None = None
+) -> list[tuple[Line, int | None, str]]:
+    """Attachments present in ``lines[start:end]``: a title after a 附件N marker, or a title line over a table."""
     found: list[tuple[Line, int | None, str]] = []
-    nonblank = _nonblank(lines, start)
+    nonblank = _nonblank(lines, start, end)
     taken: set[int] = set()
     for k, i in enumerate(nonblank):
         m = _MARKER.match(lines[i].text)
@@ -576,7 +607,7 @@ def _attachment_titles(lines: Sequence[Line], start: int) -> list[tuple[Line, in
 def attachments(parsed: Parsed, ref: Reference) -> list[Problem]:
     """Each attachment announced in the 附件说明 is present, and each present one was announced."""
     problems = []
-    present = _attachment_titles(parsed.lines, parsed.tail_start)
+    present = _attachment_titles(parsed.lines, parsed.tail_start, parsed.tail_end)
     present_titles = {_fold(t) for _, _, t in present}
     announced_titles = {_fold(t) for _, _, t in parsed.announce}
     for line, n, title in parsed.announce:
@@ -595,6 +626,17 @@ def attachments(parsed: Parsed, ref: Reference) -> list[Problem]:
             "ATTACHMENT_UNANNOUNCED", f"文中有{label}“{title}”，但附件说明未列出{detail}", _at(line),
         ))
     return problems
+
+
+def banji_position(parsed: Parsed, ref: Reference) -> list[Problem]:
+    """GB/T 9704 puts the 版记 after the attachments, on the notice's last page; before them it is a warning."""
+    if not parsed.banji_first or parsed.banji_at is None:
+        return []
+    return [Problem(
+        "BANJI_BEFORE_ATTACHMENTS",
+        "版记（抄送、印发机关和印发日期）应置于附件之后、公文最后一面（GB/T 9704—2012）",
+        _at(parsed.lines[parsed.banji_at]), Severity.WARNING,
+    )]
 
 
 _QUOTED_CODE = re.compile(r"“\s*(\d{7}|\d{5}|\d{3})(?!\d)\s*([^”]{0,40})”")
@@ -659,6 +701,7 @@ RULES: tuple[Rule, ...] = (
     region_names,
     dates,
     attachments,
+    banji_position,
     classification_codes,
 )
 

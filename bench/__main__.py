@@ -1,0 +1,211 @@
+"""Payout import benchmark: N rows as CSV and XLSX, whole import (parse, validate, store, link) on PostgreSQL and
+SQLite, against two floors measured in the same run: a raw PostgreSQL COPY of the same CSV into an unindexed
+table, and python-calamine's bare read of the XLSX. Medians of --repeat runs.
+
+    python -m bench [--rows 1000000] [--repeat 3] [--pg postgres://postgres@127.0.0.1:5432/jiuzhu_bench]
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
+MONTHS = 12
+
+
+def people(rows: int) -> int:
+    return -(-rows // MONTHS)
+
+
+def payout_rows(rows: int) -> list[list[str]]:
+    from jiuzhu.domain.identity import with_check_digit
+
+    per_month = people(rows)
+    ids = [with_check_digit(f"654225{1940 + i % 70}{1 + i // 70 % 12:02d}{1 + i % 28:02d}{i % 997:03d}")
+           for i in range(per_month)]
+    out = []
+    for n in range(rows):
+        month, person = divmod(n, per_month)
+        out.append([f"人{person}", "身份证号", ids[person], "到人", "1.00", "1.00", f"{month + 1:02d}",
+                    f"BENCH-{month + 1:02d}"])
+    return out
+
+
+def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
+    data = payout_rows(rows)
+    csv_path, xlsx_path = folder / "payouts.csv", folder / "payouts.xlsx"
+    with csv_path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        writer.writerows(data)
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = book.add_worksheet("到人到户资金发放明细表模板")
+    sheet.write_row(0, 0, HEADER)
+    for r, row in enumerate(data, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return csv_path, xlsx_path
+
+
+def worker(url: str, files: list[str], repeat: int) -> dict[str, object]:
+    """In a child process with JIUZHU_DATABASE_URL set: prepare the seed, then time each file's import."""
+    os.environ["JIUZHU_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("flush", interactive=False, verbosity=0) if _migrated() else None
+    call_command("migrate", verbosity=0)
+    from jiuzhu.core.demo import load_demo
+
+    load_demo(with_extra_steps=False)
+    _vouchers(int(files[2]))
+    from jiuzhu.ledger.models import Disbursement, ImportBatch
+    from jiuzhu.ledger.services import do_import_file
+    from jiuzhu.regions.models import Region
+
+    region = Region.objects.get(code="654225")
+    from jiuzhu.accounts.models import User
+
+    actor = User.objects.get(username="ymx_cz_jb")
+    results: dict[str, object] = {}
+    for path in files[:2]:
+        data = Path(path).read_bytes()
+        times = []
+        for _ in range(repeat):
+            Disbursement.objects.all().delete()
+            ImportBatch.objects.filter(kind="disbursements").delete()
+            started = time.perf_counter()
+            outcome = do_import_file(actor=actor, kind="disbursements", region=region, data=data, filename=path)
+            times.append(time.perf_counter() - started)
+            assert outcome.batch.rows_stored == int(files[2]), outcome.batch.rows_stored
+        results[Path(path).suffix] = statistics.median(times)
+    if connection.vendor == "postgresql":
+        results["copy"] = _raw_copy(files[0], repeat)
+    return results
+
+
+def _migrated() -> bool:
+    from django.db import connection
+
+    return "ledger_disbursement" in connection.introspection.table_names()
+
+
+def _vouchers(rows: int) -> None:
+    import datetime
+    from decimal import Decimal
+
+    from jiuzhu.accounts.models import User
+    from jiuzhu.domain.ledger import RegistrationLine
+    from jiuzhu.domain.purposes import Purpose
+    from jiuzhu.ledger.models import Movement
+    from jiuzhu.ledger.services import do_import_file, do_register_receipt
+
+    actor = User.objects.get(username="ymx_cz_jb")
+    for n, movement in enumerate(Movement.objects.filter(region__code="654225").order_by("id"), start=1):
+        do_register_receipt(actor=actor, movement=movement, cor_bgt_doc_no=f"裕财社〔2022〕{n}号",
+                            lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
+                            registered_on=datetime.date(2022, 11, 20))
+    amount = Decimal(people(rows))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["pay_cert_no", "cor_bgt_doc_no", "exp_func_code", "pay_amt", "xpay_amt", "xpay_date", "payee"])
+    for month in range(1, MONTHS + 1):
+        writer.writerow([f"BENCH-{month:02d}", "裕财社〔2022〕1号", "2081902", amount, amount, f"2022-{month:02d}-20", "x"])
+    do_import_file(actor=actor, kind="payments", region=actor.region, data=out.getvalue().encode(), filename="v.csv")
+
+
+def _raw_copy(csv_path: str, repeat: int) -> float:
+    from django.db import connection
+
+    data = Path(csv_path).read_bytes()
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            cursor.execute("DROP TABLE IF EXISTS bench_raw")
+            cursor.execute("CREATE TABLE bench_raw (a text, b text, c text, d text, e text, f text, g text, h text)")
+            started = time.perf_counter()
+            with cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                copy.write(data)
+            times.append(time.perf_counter() - started)
+        cursor.execute("DROP TABLE bench_raw")
+    return statistics.median(times)
+
+
+def bare_read(xlsx_path: Path, repeat: int) -> float:
+    from python_calamine import CalamineWorkbook
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        CalamineWorkbook.from_path(str(xlsx_path)).get_sheet_by_index(0).to_python()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/jiuzhu_bench")
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        url, *files = args.worker
+        print(json.dumps(worker(url, files, args.repeat)))
+        return
+    folder = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
+    started = time.perf_counter()
+    csv_path, xlsx_path = write_files(args.rows, folder)
+    print(f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
+          f" (generated in {time.perf_counter() - started:.1f} s)")
+    _ensure_pg(args.pg)
+    runs = {}
+    for name, url in (("PostgreSQL", args.pg), ("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}")):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench", "--repeat", str(args.repeat), "--worker", url, str(csv_path),
+             str(xlsx_path), str(args.rows)],
+            check=True, capture_output=True, text=True, env={**os.environ, "JIUZHU_VAR_DIR": str(folder)},
+        )
+        runs[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    read = bare_read(xlsx_path, args.repeat)
+    rate = lambda seconds: f"{args.rows / seconds:,.0f} rows/s"  # noqa: E731
+    copy = runs["PostgreSQL"]["copy"]
+    print(f"floor  raw COPY of the CSV (PostgreSQL, unindexed): {copy:.2f} s  {rate(copy)}")
+    print(f"floor  python-calamine bare read of the XLSX:       {read:.2f} s  {rate(read)}")
+    for name, result in runs.items():
+        csv_s, xlsx_s = result[".csv"], result[".xlsx"]
+        extra = f"  = {csv_s / copy:.1f}× raw COPY (goal ≤ 3×)" if name == "PostgreSQL" else (
+            "  (goal ≥ 200,000 rows/s)")
+        print(f"{name:10} CSV  import: {csv_s:.2f} s  {rate(csv_s)}{extra}")
+        print(f"{name:10} XLSX import: {xlsx_s:.2f} s  {rate(xlsx_s)}  = {xlsx_s / read:.1f}× bare read (goal ≤ 2×)")
+
+
+def _ensure_pg(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

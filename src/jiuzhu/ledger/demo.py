@@ -1,0 +1,303 @@
+"""The demo year: a synthetic but plausible 2022 of the ledger for the seed scenario, deterministic (seeded).
+
+Every county registers what it received under 塔地财社〔2022〕8号 and 82号 by purpose (shares below; the 82号
+decreases are registered against the same appropriations), imports monthly payment vouchers, and imports its
+per-person payouts — all through the same services and importers a clerk uses. Then three faults are put in for
+monitoring to find: 裕民县 registers the 82号 increase 45 days after receipt (late), and, through the clearly
+named demo-only service, one duplicate payout and one payout above its 应发 (the importer refuses both).
+
+Scale follows the money: the fund is 413万元 for the year, so at 低保 500–700 元/人·月 (特困 and 孤儿 more) it
+pays about 6,500 person-months — some 600 people paid monthly — not 30,000 people; see the report.
+"""
+
+import csv
+import datetime
+import io
+import random
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+
+from jiuzhu.accounts.models import User
+from jiuzhu.domain.factor import largest_remainder
+from jiuzhu.domain.identity import with_check_digit
+from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.purposes import Purpose
+
+from .actors import SystemActor
+from .models import Disbursement, ImportBatch, Movement, Payment, Registration
+from .services import demo_only_insert_fault_payouts, do_import_file, do_register_receipt
+
+SEED = 2022
+FEN = Decimal("0.01")
+#: Share of each county's final amount per purpose (per mille).
+SHARES = {
+    Purpose.SUBSISTENCE: 600,
+    Purpose.EXTREME_POVERTY: 200,
+    Purpose.TEMPORARY: 120,
+    Purpose.VAGRANT: 30,
+    Purpose.ORPHAN: 50,
+}
+#: Monthly payout per person (元) by purpose; 流浪乞讨 is paid to the 救助站, not to persons.
+MONTHLY = {
+    Purpose.SUBSISTENCE: (500, 700),
+    Purpose.EXTREME_POVERTY: (800, 1000),
+    Purpose.TEMPORARY: (300, 1500),
+    Purpose.ORPHAN: (1200, 1500),
+}
+CITIES = {"654201", "654202", "654203"}
+DOC_AGENCY = {
+    "654200": "塔地财社",
+    "654201": "塔市财社",
+    "654221": "额财社",
+    "654202": "乌财社",
+    "654203": "沙财社",
+    "654224": "托财社",
+    "654225": "裕财社",
+    "654226": "和财社",
+}
+MAKERS = {
+    "654200": "dq_cz_jb",
+    "654201": "tcs_cz_jb",
+    "654221": "ems_cz_jb",
+    "654202": "wss_cz_jb",
+    "654203": "sws_cz_jb",
+    "654224": "tlx_cz_jb",
+    "654225": "ymx_cz_jb",
+    "654226": "hfx_cz_jb",
+}
+LATE = "654225"  # 裕民县 registers the 82号 increase late
+FAULT_REGION, FAULT_VOUCHER_MONTH = "654201", 3
+FAULT_SLACK = Decimal(1500)
+PAID_SHARE = Fraction(95, 100)
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢艾买热阿"
+GIVEN = "明华建国秀英玉兰志强丽娟军平海燕桂芳文杰红梅德胜淑珍古丽努尔江别克巴图吐尔逊阿依热依拉"
+
+
+def code_for(region: str, purpose: Purpose) -> str:
+    return {
+        Purpose.SUBSISTENCE: "2081901" if region in CITIES else "2081902",
+        Purpose.EXTREME_POVERTY: "2082101" if region in CITIES else "2082102",
+        Purpose.TEMPORARY: "2082001",
+        Purpose.VAGRANT: "2082002",
+        Purpose.ORPHAN: "2081001",
+    }[purpose]
+
+
+def split(total: Decimal, weights: dict[Purpose, int]) -> dict[Purpose, Decimal]:
+    """Exact split of ``total`` by weights, the remainder fen to the largest remainders."""
+    fen = int(total / FEN)
+    whole = sum(weights.values())
+    shares = {p.value: Fraction(fen * w, whole) for p, w in weights.items()}
+    return {Purpose(k): v for k, v in largest_remainder(shares, fen, FEN).items()}
+
+
+def load_demo_year() -> None:
+    """Idempotent: registrations, files and faults already in place are left alone.
+
+    Skipped when the setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed).
+    """
+    if not getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
+        return
+    rng = random.Random(SEED)
+    makers = {code: User.objects.get(username=name) for code, name in MAKERS.items()}
+    for code, maker in makers.items():
+        finals = _register(code, maker)
+        if not finals:
+            continue
+        payments = _payments(code, finals, rng)
+        voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
+        _import(maker, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-支付凭证.csv")
+        payouts = _payouts(code, payments, rng)
+        if payouts:
+            _import(maker, "disbursements", _csv(PAYOUT_HEADER, payouts), f"{code}-2022-到人到户发放.csv")
+    _faults()
+
+
+def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
+    movements = list(
+        Movement.objects.filter(region__code=code, fiscal_year=2022).order_by("received_on", "id")
+    )
+    if not movements:
+        return {}
+    base = sum((m.amount for m in movements if m.kind == "issue"), Decimal(0))
+    final = sum((m.amount for m in movements), Decimal(0))
+    weights = {Purpose.ORPHAN: 1} if code == "654200" else SHARES  # 地区本级: 地区社会福利院's orphans
+    base_split, final_split = split(base, weights), split(final, weights)
+    for serial, movement in enumerate(movements, start=1):
+        if Registration.objects.filter(movement=movement).exists():
+            continue
+        if movement.kind == "issue":
+            amounts, day = base_split, movement.received_on + datetime.timedelta(days=21)
+        else:
+            amounts = {p: final_split[p] - base_split[p] for p in weights}
+            late = code == LATE
+            day = movement.received_on + datetime.timedelta(days=45 if late else 15)
+        lines = [RegistrationLine(code_for(code, p), p, a) for p, a in amounts.items() if a]
+        do_register_receipt(
+            actor=maker,
+            movement=movement,
+            cor_bgt_doc_no=f"{DOC_AGENCY[code]}〔2022〕{serial * 3}号",
+            lines=lines,
+            registered_on=day,
+        )
+    return final_split
+
+
+PAYMENT_HEADER = [
+    "pay_cert_no",
+    "cor_bgt_doc_no",
+    "exp_func_code",
+    "pay_amt",
+    "xpay_amt",
+    "xpay_date",
+    "payee_acct_name",
+    "is_dir",
+    "use_des",
+]
+PAYOUT_HEADER = [
+    "town_code",
+    "town_name",
+    "village_code",
+    "village_name",
+    "per_name",
+    "iden_type",
+    "iden_no",
+    "to_peop_family",
+    "pay_amt",
+    "xpay_amt",
+    "add_word",
+    "pay_month",
+    "pay_cert_no",
+]
+
+
+def _payments(code: str, finals: dict[Purpose, Decimal], rng: random.Random) -> list[dict[str, object]]:
+    doc = f"{DOC_AGENCY[code]}〔2022〕3号"
+    out = []
+    for purpose, amount in finals.items():
+        months = [6, 12] if purpose is Purpose.VAGRANT else list(range(1, 13))
+        paid = (amount * Decimal(PAID_SHARE.numerator) / Decimal(PAID_SHARE.denominator)).quantize(FEN)
+        parts = largest_remainder(
+            {str(m): Fraction(int(paid / FEN), len(months)) for m in months}, int(paid / FEN), FEN
+        )
+        for month in months:
+            value = parts[str(month)]
+            if not value:
+                continue
+            number = f"ZF{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
+            payee = "塔城地区救助管理站" if purpose is Purpose.VAGRANT else f"{code}一卡通代发户"
+            row = [
+                number,
+                doc,
+                code_for(code, purpose),
+                value,
+                value,
+                f"2022-{month:02d}-{20 + rng.randint(0, 8)}",
+                payee,
+                "01",
+                f"{purpose.label}{month}月",
+            ]
+            out.append({"row": row, "purpose": purpose, "month": month, "amount": value, "number": number})
+    return out
+
+
+def _payouts(code: str, payments: list[dict[str, object]], rng: random.Random) -> list[list[object]]:
+    rows: list[list[object]] = []
+    pools: dict[Purpose, list[tuple[str, str, int]]] = {}
+    used_ids: set[str] = set()
+    for payment in payments:
+        purpose = payment["purpose"]
+        if purpose not in MONTHLY or code == "654200":
+            continue
+        assert isinstance(purpose, Purpose) and isinstance(payment["amount"], Decimal)
+        target = payment["amount"]
+        if (
+            code == FAULT_REGION
+            and payment["month"] == FAULT_VOUCHER_MONTH
+            and purpose is Purpose.SUBSISTENCE
+        ):
+            target -= FAULT_SLACK  # room on this voucher for the demo's fault rows
+        pool = pools.setdefault(purpose, [])
+        low, high = MONTHLY[purpose]
+        index, remaining = 0, target
+        while remaining > 0:
+            if index >= len(pool):
+                pool.append(_person(code, rng, used_ids))
+            name, iden_no, town = pool[index]
+            index += 1
+            amount = min(Decimal(rng.randint(low, high)), remaining)
+            remaining -= amount
+            rows.append(
+                [
+                    f"{code}{town:03d}",
+                    f"第{town}乡镇",
+                    f"{code}{town:03d}001",
+                    "一村",
+                    name,
+                    "01-身份证号",
+                    iden_no,
+                    "1-到人",
+                    amount,
+                    amount,
+                    "",
+                    f"{payment['month']:02d}",
+                    payment["number"],
+                ]
+            )
+    return rows
+
+
+def _person(code: str, rng: random.Random, used: set[str]) -> tuple[str, str, int]:
+    while True:
+        birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randint(0, 27000))
+        iden_no = with_check_digit(f"{code}{birth:%Y%m%d}{rng.randint(1, 999):03d}")
+        if iden_no not in used:
+            used.add(iden_no)
+            break
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+    return name, iden_no, rng.randint(1, 8)
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _import(actor: User, kind: str, data: bytes, name: str) -> None:
+    do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+
+
+def _faults() -> None:
+    """A duplicate payout and a payout above its 应发, on 塔城市's March 低保 voucher (left room for them)."""
+    if Disbursement.objects.filter(origin=Disbursement.DEMO_FAULT).exists():
+        return
+    voucher = Payment.objects.get(pay_cert_no=f"ZF{FAULT_REGION}2022103", region__code=FAULT_REGION)
+    original = Disbursement.objects.filter(payment=voucher).order_by("row_no").first()
+    if original is None or not ImportBatch.objects.filter(region__code=FAULT_REGION, status="done").exists():
+        return
+    fields = {
+        f.name: getattr(original, f.name)
+        for f in Disbursement._meta.fields
+        if f.name not in ("id", "batch", "origin", "region", "payment")
+    }
+    duplicate = {**fields, "region": original.region, "payment": voucher, "add_word": "演示：重复发放"}
+    above = {
+        **fields,
+        "region": original.region,
+        "payment": voucher,
+        "per_name": "演示超发",
+        "iden_no": with_check_digit(f"{FAULT_REGION}19550505777"),
+        "pay_amt": Decimal(500),
+        "xpay_amt": Decimal(650),
+        "add_word": "演示：实发大于应发",
+    }
+    demo_only_insert_fault_payouts(
+        actor=SystemActor(username="system:demo", is_demo_loader=True),
+        payouts=[duplicate, above],
+        reason="演示故障：重复发放、实发大于应发",
+    )

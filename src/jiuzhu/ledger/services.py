@@ -1,0 +1,668 @@
+"""Every write to the ledger: one transaction, one audit record, keyword-only arguments.
+
+- ``book_plan_movements`` runs on ``allocation.signals.plan_approved``, inside the approval's transaction.
+- ``do_register_receipt`` is the county's 指标登记 of one movement.
+- ``refuse_tag_change`` is the only way a request to change a direct-fund tag ends: refused, and recorded.
+- ``do_import_file`` imports a payment or payout file (idempotent by sha256, all or nothing);
+  ``do_queue_import`` / ``run_batch`` do the same as a background task with persistent progress.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jiuzhu.audit.services import record
+from jiuzhu.core.actions import require, require_within
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.domain import disbursements as payout_rules
+from jiuzhu.domain import payments as payment_rules
+from jiuzhu.domain.docno import DocNoError, normalise_docno
+from jiuzhu.domain.ledger import (
+    AppropriationState,
+    RegistrationLine,
+    late_warning,
+    movements_for_row,
+    validate_registration,
+)
+from jiuzhu.domain.money import format_yuan
+from jiuzhu.domain.problems import Problem, Where, has_errors
+from jiuzhu.funds.models import ClassificationCode
+from jiuzhu.regions.models import Region
+
+from .io.readers import read_table
+from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment, Registration
+from .models import RegistrationLine as LineModel
+from .staging import stage_and_store
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+# --- appropriations ---------------------------------------------------------------------------------------
+
+
+def book_plan_movements(*, plan: Any, actor: Any) -> list[Movement]:
+    """Book each region's 下达 / 调增 / 调减 of an approved plan; runs inside the approval's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("plan movements are booked inside the approval's transaction")
+    fund = plan.fund
+    booked = []
+    for row in plan.rows.select_related("region"):
+        for item in movements_for_row(
+            is_adjustment=plan.kind == "adjustment",
+            base=row.base,
+            decrease=row.decrease,
+            increase=row.increase,
+        ):
+            movement, created = Movement.objects.get_or_create(
+                plan=plan,
+                region=row.region,
+                kind=item.kind.value,
+                defaults={
+                    "fund": fund,
+                    "amount": item.amount,
+                    "sup_bgt_doc_no": plan.doc_no,
+                    "income_code": fund.income_code,
+                    "direct_fund_tag": fund.direct_fund_tag.code,
+                    "received_on": plan.doc_date,
+                    "fiscal_year": fund.fiscal_year,
+                },
+            )
+            if created:
+                booked.append(movement)
+    record(
+        actor=actor,
+        action="ledger.book_movements",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after={m.region.code: [m.kind, str(m.amount), m.direct_fund_tag] for m in booked},
+    )
+    return booked
+
+
+def _bgt_id(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: str) -> str:
+    return f"{region.mof_div_code}-{fiscal_year}-{fund_id}-{code}-{purpose}"
+
+
+def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str], AppropriationState]:
+    registered = dict(
+        Appropriation.objects.filter(region=region, fund_id=fund_id)
+        .values_list("pk")
+        .annotate(total=Sum("lines__amount"))
+        .values_list("pk", "total")
+    )
+    paid = dict(
+        Payment.objects.filter(appropriation__region=region, appropriation__fund_id=fund_id)
+        .values_list("appropriation")
+        .annotate(total=Sum("xpay_amt"))
+        .values_list("appropriation", "total")
+    )
+    return {
+        (a.exp_func_code, a.purpose): AppropriationState(
+            registered.get(a.pk) or Decimal(0), paid.get(a.pk) or Decimal(0)
+        )
+        for a in Appropriation.objects.filter(region=region, fund_id=fund_id)
+    }
+
+
+@transaction.atomic
+def do_register_receipt(
+    *,
+    actor: Any,
+    movement: Movement,
+    cor_bgt_doc_no: str,
+    lines: Sequence[RegistrationLine],
+    registered_on: datetime.date | None = None,
+    ip: str = "",
+) -> tuple[Registration, list[Problem]]:
+    """指标登记: the receiving region books one movement to its own appropriations, split by purpose.
+
+    ``registered_on`` defaults to today; the demo year passes its synthetic dates. Returns the registration
+    and its warnings (a registration later than 30 days after receipt is flagged, not refused).
+    """
+    require(actor, "ledger.register")
+    movement = Movement.objects.select_for_update().select_related("region", "fund").get(pk=movement.pk)
+    if actor.region_id != movement.region_id:
+        raise ActionRefused("只有接收地区本级可以登记该指标")
+    if Registration.objects.filter(movement=movement).exists():
+        raise ActionRefused("该笔指标已登记；如需更正，请通过新的调整文件")
+    registered_on = registered_on or timezone.localdate()
+    problems: list[Problem] = []
+    try:
+        cor_bgt_doc_no = normalise_docno(cor_bgt_doc_no) if cor_bgt_doc_no.strip() else ""
+    except DocNoError as exc:
+        problems.append(Problem("BAD_DOCNO", str(exc), Where(column="本级指标文号")))
+        cor_bgt_doc_no = ""
+    fund = movement.fund
+    code_purposes = dict(
+        ClassificationCode.objects.filter(
+            fiscal_year=fund.fiscal_year, code__in=fund.expenditure_codes
+        ).values_list("code", "purpose")
+    )
+    if registered_on < movement.received_on:
+        problems.append(Problem("BEFORE_RECEIPT", "登记日期早于收到指标的日期", Where(column="登记日期")))
+    problems += validate_registration(
+        receipt_amount=movement.amount,
+        lines=lines,
+        allowed_codes=fund.expenditure_codes,
+        code_purposes=code_purposes,
+        existing=_appropriation_states(movement.region, fund.pk),
+        cor_bgt_doc_no=cor_bgt_doc_no,
+    )
+    if has_errors(problems):
+        raise InvalidInput(problems)
+    registration = Registration.objects.create(
+        movement=movement, cor_bgt_doc_no=cor_bgt_doc_no, registered_on=registered_on, registered_by=actor
+    )
+    for line in lines:
+        appropriation, _ = Appropriation.objects.get_or_create(
+            region=movement.region,
+            fund=fund,
+            exp_func_code=line.exp_func_code,
+            purpose=line.purpose.value,
+            defaults={
+                "bgt_id": _bgt_id(
+                    movement.region, fund.fiscal_year, fund.pk, line.exp_func_code, line.purpose.value
+                ),
+                "fiscal_year": fund.fiscal_year,
+                "cor_bgt_doc_no": cor_bgt_doc_no,
+                "income_code": movement.income_code,
+                "direct_fund_tag": movement.direct_fund_tag,
+            },
+        )
+        if appropriation.direct_fund_tag != movement.direct_fund_tag:
+            raise InvalidInput(
+                [Problem("TAG_MISMATCH", "直达资金标识与已有指标不一致", Where(column="直达资金标识"))]
+            )
+        LineModel.objects.create(registration=registration, appropriation=appropriation, amount=line.amount)
+    warning = late_warning(movement.received_on, registered_on)
+    record(
+        actor=actor,
+        action="ledger.register",
+        entity=f"{movement.sup_bgt_doc_no} {movement.get_kind_display()}",
+        region_path=movement.region.path,
+        ip=ip,
+        after={
+            "cor_bgt_doc_no": cor_bgt_doc_no,
+            "registered_on": registered_on.isoformat(),
+            "late": warning is not None,
+            "tag": movement.direct_fund_tag,
+            "lines": [[x.exp_func_code, x.purpose.value, str(x.amount)] for x in lines],
+        },
+    )
+    return registration, [warning] if warning else []
+
+
+def refuse_tag_change(
+    *, actor: Any, target: Movement | Appropriation | Payment, new_tag: str, ip: str = ""
+) -> None:
+    """A direct-fund tag is never edited. The attempt is recorded (committed) and then refused."""
+    region = target.region
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="ledger.tag_change_refused",
+            entity=f"{type(target).__name__}#{target.pk}",
+            region_path=region.path,
+            ip=ip,
+            before={"direct_fund_tag": target.direct_fund_tag},
+            after={"requested": new_tag},
+        )
+    raise ActionRefused(
+        f"直达资金标识“{target.direct_fund_tag}”贯穿分配、拨付、使用全过程且保持不变，不能修改"
+    )
+
+
+# --- imports ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    batch: ImportBatch
+    already_imported: bool
+    """True when the same file (same sha256) was imported before; then nothing changed."""
+
+    @property
+    def message(self) -> str:
+        if self.already_imported:
+            return (
+                f"该文件已于{timezone.localtime(self.batch.finished_at):%Y-%m-%d %H:%M}导入"
+                f"（{self.batch.rows_stored}行），本次未作任何改动"
+            )
+        return f"已导入{self.batch.rows_stored}行"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _keep_file(sha: str, data: bytes) -> str:
+    relative = f"imports/{sha[:2]}/{sha}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return relative
+
+
+def read_kept_file(batch: ImportBatch) -> bytes:
+    data = (Path(settings.MEDIA_ROOT) / batch.stored_path).read_bytes()
+    if sha256_of(data) != batch.sha256:
+        raise ActionRefused("保存的导入文件已损坏（sha256不符）")
+    return data
+
+
+def _already(kind: str, sha: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.DONE).first()
+
+
+def _new_batch(
+    *, actor: Any, kind: str, region: Region, data: bytes, filename: str, status: str
+) -> ImportBatch:
+    sha = sha256_of(data)
+    return ImportBatch.objects.create(
+        kind=kind,
+        region=region,
+        filename=Path(filename).name[:255],
+        sha256=sha,
+        size=len(data),
+        stored_path=_keep_file(sha, data),
+        status=status,
+        created_by=getattr(actor, "username", str(actor)),
+    )
+
+
+def do_import_file(
+    *,
+    actor: Any,
+    kind: str,
+    region: Region,
+    data: bytes,
+    filename: str,
+    progress: Progress = _no_progress,
+    ip: str = "",
+) -> ImportOutcome:
+    """Import a payment or payout file now. Raises InvalidInput with every problem when the file is refused."""
+    require(actor, "ledger.import")
+    require_within(actor, region)
+    if kind not in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS):
+        raise ActionRefused(f"未知的导入类型：{kind}")
+    existing = _already(kind, sha256_of(data))
+    if existing:
+        return ImportOutcome(existing, already_imported=True)
+    batch = _new_batch(
+        actor=actor, kind=kind, region=region, data=data, filename=filename, status=ImportBatch.RUNNING
+    )
+    return run_batch(batch=batch, data=data, actor=actor, progress=progress, ip=ip)
+
+
+@transaction.atomic
+def do_queue_import(
+    *, actor: Any, kind: str, region: Region, data: bytes, filename: str, ip: str = ""
+) -> ImportOutcome:
+    """Keep the file and queue its import as a background task; the batch shows its progress."""
+    require(actor, "ledger.import")
+    require_within(actor, region)
+    existing = _already(kind, sha256_of(data))
+    if existing:
+        return ImportOutcome(existing, already_imported=True)
+    batch = _new_batch(
+        actor=actor, kind=kind, region=region, data=data, filename=filename, status=ImportBatch.QUEUED
+    )
+    record(
+        actor=actor,
+        action="ledger.import_queued",
+        entity=f"{kind}:{batch.sha256[:12]}",
+        region_path=region.path,
+        after={"filename": batch.filename, "size": batch.size, "sha256": batch.sha256},
+        ip=ip,
+    )
+    _enqueue(batch)
+    return ImportOutcome(batch, already_imported=False)
+
+
+def _enqueue(batch: ImportBatch) -> None:
+    from .tasks import import_batch
+
+    def send() -> None:
+        result = import_batch.enqueue(batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
+    """Queue again a batch that failed or whose task died (no heartbeat); a rejected file needs a new file."""
+    require(actor, "ledger.import")
+    require_within(actor, batch.region)
+    from .selectors import is_stalled
+
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not (batch.status == ImportBatch.FAILED or is_stalled(batch)):
+        raise ActionRefused("只有失败或已中断的导入可以重试")
+    before = {"status": batch.status, "error": batch.error}
+    batch.status, batch.phase, batch.error, batch.rows_done = ImportBatch.QUEUED, "", "", 0
+    batch.save(update_fields=["status", "phase", "error", "rows_done"])
+    record(
+        actor=actor,
+        action="ledger.import_retry",
+        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        region_path=batch.region.path,
+        before=before,
+        after={"status": batch.status},
+        ip=ip,
+    )
+    _enqueue(batch)
+
+
+class _Tracker:
+    """Writes a batch's phase and progress (at most every 2% and at phase changes) and passes it on."""
+
+    def __init__(self, batch: ImportBatch, progress: Progress) -> None:
+        self.batch, self.progress, self.last = batch, progress, (-1, "")
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.progress(phase, done, total)
+        step = max(total // 50, 1)
+        if (done // step, phase) == self.last:
+            return
+        self.last = (done // step, phase)
+        if not transaction.get_connection().in_atomic_block:
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                phase=phase, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+            )
+
+
+def run_batch(
+    *, batch: ImportBatch, data: bytes, actor: Any, progress: Progress = _no_progress, ip: str = ""
+) -> ImportOutcome:
+    """Parse, validate and store one batch; all or nothing. The batch ends done, rejected or failed."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.RUNNING, heartbeat_at=timezone.now(), attempts=batch.attempts + 1
+    )
+    track = _Tracker(batch, progress)
+    try:
+        table = read_table(data)
+        if batch.kind == ImportBatch.PAYMENTS:
+            stored = _import_payments(batch, table, track, actor=actor, ip=ip)
+        else:
+            stored = _import_payouts(batch, table, track, actor=actor, ip=ip)
+    except InvalidInput as exc:
+        _finish(batch, status=ImportBatch.REJECTED, problems=exc.problems, actor=actor, ip=ip)
+        raise ImportRejected(exc.problems, batch) from exc
+    except _AlreadyDone:
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+        done = _already(batch.kind, batch.sha256)
+        if done is None:
+            raise
+        return ImportOutcome(done, already_imported=True)
+    except Exception as exc:
+        _finish(batch, status=ImportBatch.FAILED, error=f"{type(exc).__name__}: {exc}", actor=actor, ip=ip)
+        raise
+    batch.refresh_from_db()
+    track("完成", stored, stored)
+    return ImportOutcome(batch, already_imported=False)
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused; ``batch`` keeps its problems for the page."""
+
+    def __init__(self, problems: list[Problem], batch: ImportBatch) -> None:
+        super().__init__(problems)
+        self.batch = batch
+
+
+class _AlreadyDone(Exception):
+    """Another import of the same file finished first."""
+
+
+@transaction.atomic
+def _finish(
+    batch: ImportBatch,
+    *,
+    status: str,
+    actor: Any,
+    problems: Sequence[Problem] = (),
+    error: str = "",
+    ip: str = "",
+) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status,
+        problems=[p.as_dict() for p in problems][:2000],
+        error=error[:2000],
+        finished_at=timezone.now(),
+        phase="",
+    )
+    record(
+        actor=actor,
+        action=f"ledger.import_{status}",
+        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        region_path=batch.region.path,
+        ip=ip,
+        after={"filename": batch.filename, "problems": len(problems), "error": error[:200]},
+    )
+
+
+def _mark_done(batch: ImportBatch, stored: int, *, actor: Any, ip: str, summary: dict[str, Any]) -> None:
+    """Inside the import's transaction: the batch is done, with its audit record."""
+    try:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.DONE,
+                rows_stored=stored,
+                rows_done=stored,
+                rows_total=stored,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                phase="",
+                problems=[],
+            )
+    except IntegrityError as exc:  # the same file finished in another session meanwhile
+        raise _AlreadyDone from exc
+    record(
+        actor=actor,
+        action="ledger.import_done",
+        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        region_path=batch.region.path,
+        ip=ip,
+        after={"filename": batch.filename, "rows": stored, **summary},
+    )
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.where.row or 0, p.where.column))
+
+
+# payments
+
+
+def _appropriation_infos(
+    region: Region,
+) -> tuple[list[payment_rules.AppropriationInfo], dict[str, Appropriation]]:
+    appropriations = {a.bgt_id: a for a in Appropriation.objects.filter(region=region)}
+    registered = dict(
+        Appropriation.objects.filter(region=region)
+        .values_list("bgt_id")
+        .annotate(t=Sum("lines__amount"))
+        .values_list("bgt_id", "t")
+    )
+    paid = dict(
+        Appropriation.objects.filter(region=region)
+        .values_list("bgt_id")
+        .annotate(t=Sum("payments__xpay_amt"))
+        .values_list("bgt_id", "t")
+    )
+    docs: dict[str, set[str]] = {}
+    for bgt_id, doc in LineModel.objects.filter(appropriation__region=region).values_list(
+        "appropriation__bgt_id", "registration__cor_bgt_doc_no"
+    ):
+        docs.setdefault(bgt_id, set()).add(doc)
+    infos = [
+        payment_rules.AppropriationInfo(
+            bgt_id=a.bgt_id,
+            cor_bgt_doc_nos=frozenset(docs.get(a.bgt_id, set())),
+            exp_func_code=a.exp_func_code,
+            is_dir=a.direct_fund_tag,
+            available=(registered.get(a.bgt_id) or Decimal(0)) - (paid.get(a.bgt_id) or Decimal(0)),
+        )
+        for a in appropriations.values()
+    ]
+    return infos, appropriations
+
+
+def _import_payments(batch: ImportBatch, table: Any, track: Progress, *, actor: Any, ip: str) -> int:
+    records, problems = payment_rules.parse_payments(table)
+    track("校验", len(records), len(records))
+    with transaction.atomic():
+        region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region at a time
+        infos, appropriations = _appropriation_infos(region)
+        years = {a.fiscal_year for a in appropriations.values()} or {timezone.localdate().year}
+        fiscal_year = max(years)
+        stored_numbers = set(
+            Payment.objects.filter(region=region, fiscal_year=fiscal_year).values_list(
+                "pay_cert_no", flat=True
+            )
+        )
+        links, cross = payment_rules.check_payments(
+            records,
+            appropriations=infos,
+            fiscal_year=fiscal_year,
+            stored_numbers=stored_numbers,
+            sheet=table.sheet,
+        )
+        problems += cross
+        if has_errors(problems):
+            raise InvalidInput(_sorted(problems))
+        Payment.objects.bulk_create(
+            Payment(
+                region=region,
+                appropriation=appropriations[links[r.row].bgt_id],
+                batch=batch,
+                fiscal_year=fiscal_year,
+                pay_cert_no=r.pay_cert_no,
+                exp_func_code=r.exp_func_code,
+                pay_amt=r.pay_amt,
+                xpay_amt=r.xpay_amt,
+                xpay_date=r.xpay_date,
+                payee_acct_name=r.payee_acct_name[:128],
+                pro_code=r.pro_code,
+                use_des=r.use_des[:200],
+                direct_fund_tag=links[r.row].is_dir,
+                row_no=r.row,
+            )
+            for r in records
+        )
+        total = sum((r.xpay_amt for r in records), Decimal(0))
+        _mark_done(batch, len(records), actor=actor, ip=ip, summary={"xpay_amt": str(total)})
+    return len(records)
+
+
+# payouts
+
+
+def _vouchers(region: Region) -> tuple[dict[str, payout_rules.VoucherInfo], dict[str, tuple[int, int]]]:
+    """pay_cert_no → rule info, and → (payment id, fiscal year), for the region's vouchers."""
+    rows = (
+        Payment.objects.filter(region=region)
+        .order_by("fiscal_year")
+        .values_list("pay_cert_no")
+        .annotate(paid_out=Sum("disbursements__xpay_amt"))
+        .values_list("pay_cert_no", "pk", "fiscal_year", "xpay_amt", "appropriation__purpose", "paid_out")
+    )
+    infos, ids = {}, {}
+    for number, pk, year, xpay, purpose, paid_out in rows:
+        infos[number] = payout_rules.VoucherInfo(
+            purpose=purpose, xpay_amt=int(xpay * 100), paid_out=int((paid_out or 0) * 100)
+        )
+        ids[number] = (pk, year)
+    return infos, ids
+
+
+def _import_payouts(batch: ImportBatch, table: Any, track: Progress, *, actor: Any, ip: str) -> int:
+    track("解析", 0, len(table.rows))
+    records, problems = payout_rules.parse_payouts(table)
+    track("校验", len(records), len(records))
+    with transaction.atomic():
+        region = Region.objects.select_for_update().get(pk=batch.region_id)
+        vouchers, ids = _vouchers(region)
+        problems += payout_rules.check_against_vouchers(records, vouchers, sheet=table.sheet)
+        if has_errors(problems):
+            raise InvalidInput(_sorted(problems))
+        years = {ids[r.pay_cert_no][1] for r in records}
+        if len(years) > 1:
+            raise InvalidInput(
+                [Problem("MIXED_YEARS", "一个文件只能包含同一预算年度的支付凭证", Where(sheet=table.sheet))]
+            )
+        fiscal_year = years.pop()
+        rows = [
+            (
+                r.row,
+                ids[r.pay_cert_no][0],
+                vouchers[r.pay_cert_no].purpose,
+                r.pay_cert_no,
+                r.per_name[:64],
+                r.iden_type,
+                r.iden_no,
+                r.to_peop_family,
+                r.pay_amt,
+                r.xpay_amt,
+                r.pay_month,
+                r.town_code[:32],
+                r.town_name[:64],
+                r.village_code[:32],
+                r.village_name[:64],
+                r.add_word[:200],
+                r.pro_code[:40],
+            )
+            for r in records
+        ]
+        duplicates = stage_and_store(
+            rows,
+            region_id=region.pk,
+            batch_id=batch.pk,
+            fiscal_year=fiscal_year,
+            progress=lambda n: track("写入", n, len(rows)),
+        )
+        if duplicates:
+            raise InvalidInput([payout_rules.stored_duplicate(n, sheet=table.sheet) for n in duplicates])
+        total = sum(r.xpay_amt for r in records)
+        _mark_done(batch, len(records), actor=actor, ip=ip, summary={"xpay_amt_fen": total})
+    return len(records)
+
+
+# --- demo only ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, Any]], reason: str) -> int:
+    """DEMO ONLY: store payouts the importer would refuse (a duplicate, 实发 above 应发), bypassing its checks.
+
+    Monitoring must find such faults in stored data, and the importer rightly refuses them, so the demo year
+    puts them in through this path; each row is marked ``origin = demo_fault`` and the write is audited. Nothing
+    but ``jiuzhu.ledger.demo`` calls it.
+    """
+    if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
+        raise ActionRefused("演示故障数据只能由演示场景写入")
+    rows = [Disbursement(origin=Disbursement.DEMO_FAULT, batch=None, **p) for p in payouts]
+    Disbursement.objects.bulk_create(rows)
+    record(
+        actor=actor,
+        action="ledger.demo_fault_payouts",
+        entity=reason,
+        region_path="/",
+        after={"rows": len(rows), "amounts": [format_yuan(r.xpay_amt) for r in rows]},
+    )
+    return len(rows)

@@ -1,0 +1,22 @@
+"""Background imports (django-tasks, database backend): the batch row keeps state and progress; a task that
+died leaves its batch ``running`` without heartbeat, which the page shows as 已中断 with a retry button."""
+
+from django_tasks import task
+
+from jiuzhu.core.errors import InvalidInput
+
+from .models import ImportBatch
+
+
+@task()
+def import_batch(batch_id: int) -> str:
+    from .services import read_kept_file, run_batch
+
+    batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
+    if batch.status != ImportBatch.QUEUED:
+        return batch.status
+    try:
+        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=batch.created_by)
+    except InvalidInput:
+        return ImportBatch.REJECTED
+    return outcome.batch.status

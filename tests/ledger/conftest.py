@@ -1,0 +1,1 @@
+from ledger_helpers import foundation, people, voucher, yumin  # noqa: F401  (pytest fixtures)

@@ -1,0 +1,122 @@
+"""Helpers and fixtures of the ledger tests: small data on top of the seed scenario (never the whole demo year)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from jiuzhu.domain.identity import with_check_digit
+from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.purposes import Purpose
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures"
+YUMIN = "654225"
+
+
+@pytest.fixture
+def foundation(db):
+    """The seed scenario without other apps' extra demo steps: regions, codes, users, both approved plans."""
+    from jiuzhu.core import demo
+
+    demo.load_demo(with_extra_steps=False)
+
+
+@pytest.fixture
+def people(foundation):
+    from jiuzhu.accounts.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+def movements(region_code: str):
+    from jiuzhu.ledger.models import Movement
+
+    return list(Movement.objects.filter(region__code=region_code).order_by("received_on", "id"))
+
+
+def register_yumin(people, *, late: bool = False):
+    """裕民县 registers 39万 (8号) as 低保 + 临时救助 and the 217万 increase (82号) as 低保."""
+    from jiuzhu.ledger.services import do_register_receipt
+
+    issue, increase = movements(YUMIN)
+    actor = people["ymx_cz_jb"]
+    do_register_receipt(
+        actor=actor,
+        movement=issue,
+        cor_bgt_doc_no="裕财社〔2022〕3号",
+        lines=[
+            RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("300000.00")),
+            RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("90000.00")),
+        ],
+        registered_on=datetime.date(2022, 2, 10),
+    )
+    return do_register_receipt(
+        actor=actor,
+        movement=increase,
+        cor_bgt_doc_no="裕财社〔2022〕41号",
+        lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("2170000.00"))],
+        registered_on=datetime.date(2022, 12, 20) if late else datetime.date(2022, 11, 15),
+    )
+
+
+@pytest.fixture
+def yumin(people):
+    register_yumin(people)
+    from jiuzhu.regions.models import Region
+
+    return Region.objects.get(code=YUMIN)
+
+
+def csv_bytes(header: list[str], rows: list[list[object]], encoding: str = "utf-8") -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+PAYMENT_HEADER = [
+    "pay_cert_no",
+    "cor_bgt_doc_no",
+    "exp_func_code",
+    "pay_amt",
+    "xpay_amt",
+    "xpay_date",
+    "payee",
+]
+
+
+def import_payments(actor, region, rows, name="pay.csv"):
+    from jiuzhu.ledger.services import do_import_file
+
+    return do_import_file(
+        actor=actor, kind="payments", region=region, data=csv_bytes(PAYMENT_HEADER, rows), filename=name
+    )
+
+
+@pytest.fixture
+def voucher(yumin, people):
+    """The templates' voucher D012022-V02CTD-08061: 5,000.00 元 of 裕民县 低保 (2081902)."""
+    import_payments(
+        people["ymx_cz_jb"],
+        yumin,
+        [
+            [
+                "D012022-V02CTD-08061",
+                "裕财社〔2022〕3号",
+                "2081902",
+                "5000",
+                "5000",
+                "2022-05-10",
+                "裕民县民政局",
+            ]
+        ],
+    )
+    return "D012022-V02CTD-08061"
+
+
+def valid_id(prefix: str = YUMIN, birth: str = "19800101", serial: int = 1) -> str:
+    return with_check_digit(f"{prefix}{birth}{serial:03d}")

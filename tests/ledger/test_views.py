@@ -1,0 +1,99 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from ledger_helpers import FIXTURES, YUMIN, csv_bytes, movements, valid_id
+
+from jiuzhu.domain.identity import mask
+from jiuzhu.ledger.models import Disbursement, ImportBatch, Registration
+
+HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
+
+
+@pytest.fixture
+def county(client, people):
+    client.force_login(people["ymx_cz_jb"])
+    return client
+
+
+def test_register_through_the_page(county, people):
+    issue = movements(YUMIN)[0]
+    page = county.get(reverse("ledger:home"))
+    assert reverse("ledger:register", args=[issue.pk]) in page.content.decode()
+    response = county.post(
+        reverse("ledger:register", args=[issue.pk]),
+        {
+            "cor_bgt_doc_no": "裕财社[2022]3号",
+            "code_0": "2081902",
+            "purpose_0": "dibao",
+            "amount_0": "300,000",
+            "code_1": "2082001",
+            "purpose_1": "linshi",
+            "amount_1": "80000",
+        },
+    )
+    assert "登记合计380,000.00元，与收到的390,000.00元不等" in response.content.decode()
+    response = county.post(
+        reverse("ledger:register", args=[issue.pk]),
+        {
+            "cor_bgt_doc_no": "裕财社[2022]3号",
+            "code_0": "2081902",
+            "purpose_0": "dibao",
+            "amount_0": "300,000",
+            "code_1": "2082001",
+            "purpose_1": "linshi",
+            "amount_1": "90000",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.cor_bgt_doc_no == "裕财社〔2022〕3号"
+
+
+def test_another_county_cannot_open_the_registration(client, people):
+    client.force_login(people["tcs_cz_jb"])
+    issue = movements(YUMIN)[0]
+    assert client.get(reverse("ledger:register", args=[issue.pk])).status_code == 404
+
+
+def test_upload_shows_problems_and_masked_ids(county, voucher):
+    response = county.post(
+        reverse("ledger:payouts"),
+        {
+            "kind": "disbursements",
+            "file": SimpleUploadedFile(
+                "benefitPeopleByPerson.xls", (FIXTURES / "benefitPeopleByPerson.xls").read_bytes()
+            ),
+        },
+    )
+    batch = ImportBatch.objects.get(kind="disbursements")
+    assert response.url == reverse("ledger:batch", args=[batch.pk])
+    page = county.get(response.url).content.decode()
+    assert "身份证号码应为18位，实为17位" in page and "证件号码" in page
+    good = csv_bytes(
+        HEADER, [["甲", "身份证号", valid_id(serial=5), "到人", "600", "600", "5", "D012022-V02CTD-08061"]]
+    )
+    county.post(
+        reverse("ledger:payouts"), {"kind": "disbursements", "file": SimpleUploadedFile("a.csv", good)}
+    )
+    assert Disbursement.objects.count() == 1
+    page = county.get(reverse("ledger:payouts")).content.decode()
+    assert mask(valid_id(serial=5)) in page and valid_id(serial=5) not in page
+    export = county.get(reverse("ledger:export"), {"month": "2022-05"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_batches_of_other_regions_are_not_visible(client, people, voucher):
+    county = people["ymx_cz_jb"]
+    from jiuzhu.ledger.services import do_import_file
+
+    good = csv_bytes(
+        HEADER, [["甲", "身份证号", valid_id(serial=5), "到人", "600", "600", "5", "D012022-V02CTD-08061"]]
+    )
+    batch = do_import_file(
+        actor=county, kind="disbursements", region=county.region, data=good, filename="a.csv"
+    ).batch
+    client.force_login(people["tcs_cz_jb"])
+    assert client.get(reverse("ledger:batch", args=[batch.pk])).status_code == 404
+    assert "a.csv" not in client.get(reverse("ledger:payouts")).content.decode()
+    client.force_login(people["dq_sj_ck"])  # the prefecture's auditor sees it
+    assert client.get(reverse("ledger:batch", args=[batch.pk])).status_code == 200
