@@ -29,13 +29,25 @@ def payout_rows(rows: int) -> list[list[str]]:
     from jiuzhu.domain.identity import with_check_digit
 
     per_month = people(rows)
-    ids = [with_check_digit(f"654225{1940 + i % 70}{1 + i // 70 % 12:02d}{1 + i % 28:02d}{i % 997:03d}")
-           for i in range(per_month)]
+    ids = [
+        with_check_digit(f"654225{1940 + i % 70}{1 + i // 70 % 12:02d}{1 + i % 28:02d}{i % 997:03d}")
+        for i in range(per_month)
+    ]
     out = []
     for n in range(rows):
         month, person = divmod(n, per_month)
-        out.append([f"人{person}", "身份证号", ids[person], "到人", "1.00", "1.00", f"{month + 1:02d}",
-                    f"BENCH-{month + 1:02d}"])
+        out.append(
+            [
+                f"人{person}",
+                "身份证号",
+                ids[person],
+                "到人",
+                "1.00",
+                "1.00",
+                f"{month + 1:02d}",
+                f"BENCH-{month + 1:02d}",
+            ]
+        )
     return out
 
 
@@ -91,7 +103,9 @@ def worker(url: str, files: list[str], repeat: int) -> dict[str, object]:
             Disbursement.objects.all().delete()
             ImportBatch.objects.filter(kind="disbursements").delete()
             started = time.perf_counter()
-            outcome = do_import_file(actor=actor, kind="disbursements", region=region, data=data, filename=path)
+            outcome = do_import_file(
+                actor=actor, kind="disbursements", region=region, data=data, filename=path
+            )
             times.append(time.perf_counter() - started)
             assert outcome.batch.rows_stored == int(files[2]), outcome.batch.rows_stored
         results[Path(path).suffix] = statistics.median(times)
@@ -118,16 +132,34 @@ def _vouchers(rows: int) -> None:
 
     actor = User.objects.get(username="ymx_cz_jb")
     for n, movement in enumerate(Movement.objects.filter(region__code="654225").order_by("id"), start=1):
-        do_register_receipt(actor=actor, movement=movement, cor_bgt_doc_no=f"裕财社〔2022〕{n}号",
-                            lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
-                            registered_on=datetime.date(2022, 11, 20))
+        do_register_receipt(
+            actor=actor,
+            movement=movement,
+            cor_bgt_doc_no=f"裕财社〔2022〕{n}号",
+            lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
+            registered_on=datetime.date(2022, 11, 20),
+        )
     amount = Decimal(people(rows))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["pay_cert_no", "cor_bgt_doc_no", "exp_func_code", "pay_amt", "xpay_amt", "xpay_date", "payee"])
+    writer.writerow(
+        ["pay_cert_no", "cor_bgt_doc_no", "exp_func_code", "pay_amt", "xpay_amt", "xpay_date", "payee"]
+    )
     for month in range(1, MONTHS + 1):
-        writer.writerow([f"BENCH-{month:02d}", "裕财社〔2022〕1号", "2081902", amount, amount, f"2022-{month:02d}-20", "x"])
-    do_import_file(actor=actor, kind="payments", region=actor.region, data=out.getvalue().encode(), filename="v.csv")
+        writer.writerow(
+            [
+                f"BENCH-{month:02d}",
+                "裕财社〔2022〕1号",
+                "2081902",
+                amount,
+                amount,
+                f"2022-{month:02d}-20",
+                "x",
+            ]
+        )
+    do_import_file(
+        actor=actor, kind="payments", region=actor.region, data=out.getvalue().encode(), filename="v.csv"
+    )
 
 
 def _raw_copy(csv_path: str, repeat: int) -> float:
@@ -138,7 +170,9 @@ def _raw_copy(csv_path: str, repeat: int) -> float:
     with connection.cursor() as cursor:
         for _ in range(repeat):
             cursor.execute("DROP TABLE IF EXISTS bench_raw")
-            cursor.execute("CREATE TABLE bench_raw (a text, b text, c text, d text, e text, f text, g text, h text)")
+            cursor.execute(
+                "CREATE TABLE bench_raw (a text, b text, c text, d text, e text, f text, g text, h text)"
+            )
             started = time.perf_counter()
             with cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
                 copy.write(data)
@@ -174,15 +208,30 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
     started = time.perf_counter()
     csv_path, xlsx_path = write_files(args.rows, folder)
-    print(f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
-          f" (generated in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
+        f" (generated in {time.perf_counter() - started:.1f} s)"
+    )
     _ensure_pg(args.pg)
     runs = {}
     for name, url in (("PostgreSQL", args.pg), ("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}")):
         out = subprocess.run(
-            [sys.executable, "-m", "bench", "--repeat", str(args.repeat), "--worker", url, str(csv_path),
-             str(xlsx_path), str(args.rows)],
-            check=True, capture_output=True, text=True, env={**os.environ, "JIUZHU_VAR_DIR": str(folder)},
+            [
+                sys.executable,
+                "-m",
+                "bench",
+                "--repeat",
+                str(args.repeat),
+                "--worker",
+                url,
+                str(csv_path),
+                str(xlsx_path),
+                str(args.rows),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "JIUZHU_VAR_DIR": str(folder)},
         )
         runs[name] = json.loads(out.stdout.strip().splitlines()[-1])
     read = bare_read(xlsx_path, args.repeat)
@@ -192,10 +241,15 @@ def main() -> None:
     print(f"floor  python-calamine bare read of the XLSX:       {read:.2f} s  {rate(read)}")
     for name, result in runs.items():
         csv_s, xlsx_s = result[".csv"], result[".xlsx"]
-        extra = f"  = {csv_s / copy:.1f}× raw COPY (goal ≤ 3×)" if name == "PostgreSQL" else (
-            "  (goal ≥ 200,000 rows/s)")
+        extra = (
+            f"  = {csv_s / copy:.1f}× raw COPY (goal ≤ 3×)"
+            if name == "PostgreSQL"
+            else ("  (goal ≥ 200,000 rows/s)")
+        )
         print(f"{name:10} CSV  import: {csv_s:.2f} s  {rate(csv_s)}{extra}")
-        print(f"{name:10} XLSX import: {xlsx_s:.2f} s  {rate(xlsx_s)}  = {xlsx_s / read:.1f}× bare read (goal ≤ 2×)")
+        print(
+            f"{name:10} XLSX import: {xlsx_s:.2f} s  {rate(xlsx_s)}  = {xlsx_s / read:.1f}× bare read (goal ≤ 2×)"
+        )
 
 
 def _ensure_pg(url: str) -> None:

@@ -24,9 +24,21 @@ TESTS_DIR = pathlib.Path(__file__).parent
 #: Who logs in: a county (裕民县) in every department and role, another county (额敏县), the prefecture
 #: (塔城地区) and its audit bureau, and nobody. Seed users plus the ones ``build_base_world`` adds.
 MATRIX_USERS = [
-    "ymx_cz_jb", "ymx_cz_sh", "ymx_mz_jb", "ymx_mz_sh", "ymx_sj_ck", "ymx_admin",
-    "ems_cz_jb", "ems_cz_sh", "ems_sj_ck",
-    "admin", "dq_cz_jb", "dq_cz_sh", "dq_mz_jb", "dq_mz_sh", "dq_sj_ck",
+    "ymx_cz_jb",
+    "ymx_cz_sh",
+    "ymx_mz_jb",
+    "ymx_mz_sh",
+    "ymx_sj_ck",
+    "ymx_admin",
+    "ems_cz_jb",
+    "ems_cz_sh",
+    "ems_sj_ck",
+    "admin",
+    "dq_cz_jb",
+    "dq_cz_sh",
+    "dq_mz_jb",
+    "dq_mz_sh",
+    "dq_sj_ck",
     "anonymous",
 ]
 
@@ -61,8 +73,15 @@ class World:
     things: dict[str, Thing] = field(default_factory=dict)
     regions: list[Any] = field(default_factory=list)
 
-    def add(self, name: str, obj: Any, *, region_path: str, markers: list[str],
-            visible_to: Callable[[World, Any], bool] | None = None) -> Any:
+    def add(
+        self,
+        name: str,
+        obj: Any,
+        *,
+        region_path: str,
+        markers: list[str],
+        visible_to: Callable[[World, Any], bool] | None = None,
+    ) -> Any:
         self.things[name] = Thing(obj, region_path, markers, visible_to)
         return obj
 
@@ -147,7 +166,9 @@ def scoped_thing(name: str, action: str, status: int = 200) -> Callable[[World, 
 
 
 # --- the URL configuration --------------------------------------------------------------------------------
-def url_names(resolver: URLResolver | None = None, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, str]]:
+def url_names(
+    resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""
+) -> Iterator[tuple[str, str]]:
     """(name, route) of every pattern, namespaced like ``reverse`` wants it; unnamed patterns come back as such."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
@@ -193,6 +214,7 @@ def body_text(response: Any) -> str:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
         return "\n".join(
             " ".join("" if v is None else str(v) for v in row)
-            for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
         )
     return raw.decode("utf-8", errors="replace")

@@ -29,8 +29,15 @@ def test_passwords_are_hashed_with_argon2(users):
     from jiuzhu.regions.models import Region
 
     with override_settings(PASSWORD_HASHERS=real.PASSWORD_HASHERS):
-        user = do_create_user(actor=users["admin"], username="argon_check", display_name="", department="finance",
-                              role="maker", password="Argon#Check1", region=Region.objects.get(code="654225"))
+        user = do_create_user(
+            actor=users["admin"],
+            username="argon_check",
+            display_name="",
+            department="finance",
+            role="maker",
+            password="Argon#Check1",
+            region=Region.objects.get(code="654225"),
+        )
         assert user.password.startswith("argon2$")
         assert _login(Client(), "argon_check", "Argon#Check1").status_code == 302
 
@@ -54,7 +61,9 @@ def test_ten_wrong_passwords_lock_the_account_and_say_so_in_chinese(users):
     page = tenth.content.decode()
     assert "账号已锁定" in page and "连续 10 次密码错误" in page and "30 分钟" in page
     # Locked: even the right password is refused, from any address.
-    again = Client().post("/login/", {"username": "ymx_cz_jb", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    again = Client().post(
+        "/login/", {"username": "ymx_cz_jb", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
     assert again.status_code == 429 and "账号已锁定" in again.content.decode()
     assert AuditRecord.objects.filter(action="accounts.login_failed", entity="ymx_cz_jb").count() >= 10
     assert AuditRecord.objects.filter(action="accounts.locked_out", entity="ymx_cz_jb").exists()
@@ -83,7 +92,9 @@ def test_an_administrator_unlocks_a_locked_account(users):
     assert "解除锁定" in admin.get(f"/accounts/users/{target.pk}/").content.decode()
     admin.post(f"/accounts/users/{target.pk}/unlock/")
     assert _login(Client(), "hfx_cz_jb").status_code == 302
-    assert AuditRecord.objects.filter(action="accounts.user_unlock", entity="hfx_cz_jb", actor="admin").exists()
+    assert AuditRecord.objects.filter(
+        action="accounts.user_unlock", entity="hfx_cz_jb", actor="admin"
+    ).exists()
 
 
 def test_sessions_expire_after_thirty_idle_minutes(users):
@@ -138,9 +149,14 @@ def test_templates_have_no_inline_script_or_style():
         if path.name in SERVER_SIDE_ONLY:
             continue
         text = path.read_text()
-        offenders += [f"{path.name}: inline <script>" for tag in re.findall(r"<script\b[^>]*>", text, re.I)
-                      if "src=" not in tag]
-        offenders += [f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+\s*=|\sstyle\s*=|<style\b", text, re.I)]
+        offenders += [
+            f"{path.name}: inline <script>"
+            for tag in re.findall(r"<script\b[^>]*>", text, re.I)
+            if "src=" not in tag
+        ]
+        offenders += [
+            f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+\s*=|\sstyle\s*=|<style\b", text, re.I)
+        ]
     assert not offenders
 
 
@@ -162,14 +178,20 @@ def test_the_password_change_page(users):
     _login(client, "ymx_cz_jb")
     page = client.get("/accounts/password/").content.decode()
     assert "修改密码" in page and "csrfmiddlewaretoken" in page
-    wrong = client.post("/accounts/password/", {"old_password": "nope", "new_password1": "Yumin#2023x",
-                                                "new_password2": "Yumin#2023x"})
+    wrong = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password1": "Yumin#2023x", "new_password2": "Yumin#2023x"},
+    )
     assert wrong.status_code == 200 and "原密码" in wrong.content.decode()
-    weak = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "12345678",
-                                               "new_password2": "12345678"})
+    weak = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert weak.status_code == 200
-    ok = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Yumin#2023x",
-                                             "new_password2": "Yumin#2023x"})
+    ok = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Yumin#2023x", "new_password2": "Yumin#2023x"},
+    )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200  # still logged in on this session
     assert _login(Client(), "ymx_cz_jb").status_code == 200  # the old password no longer works

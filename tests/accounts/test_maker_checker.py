@@ -49,8 +49,11 @@ def test_the_maker_of_the_seed_adjustment_cannot_approve_it_and_a_second_checker
     state = services.do_approve_plan(actor=users["dq_cz_sh"], plan=plan)
     plan.refresh_from_db()
     assert state.complete and plan.status == Plan.APPROVED and plan.approved_by.username == "dq_cz_sh"
-    steps = list(Approval.objects.filter(subject="allocation.plan", object_id=plan.pk).values_list(
-        "decision", "actor__username"))
+    steps = list(
+        Approval.objects.filter(subject="allocation.plan", object_id=plan.pk).values_list(
+            "decision", "actor__username"
+        )
+    )
     assert steps == [("submit", "dq_cz_jb"), ("approve", "dq_cz_sh")]
 
 
@@ -123,8 +126,15 @@ def _big_plan(users, *, amount="12000000", doc_no="塔地财社〔2022〕120号"
 
     maker = users["dq_cz_jb"]
     fund = Fund.objects.get()
-    plan = services.do_create_plan(actor=maker, fund=fund, kind=Plan.ALLOCATION, doc_no=doc_no, title="追加分配",
-                                   doc_date=datetime.date(2022, 11, 20), issuer=Region.objects.get(code="654200"))
+    plan = services.do_create_plan(
+        actor=maker,
+        fund=fund,
+        kind=Plan.ALLOCATION,
+        doc_no=doc_no,
+        title="追加分配",
+        doc_date=datetime.date(2022, 11, 20),
+        issuer=Region.objects.get(code="654200"),
+    )
     services.do_save_rows(actor=maker, plan=plan, lines=[AdjustmentLine("654225", increase=Decimal(amount))])
     return plan
 
@@ -162,8 +172,14 @@ def test_rules_are_per_area_matter_and_fund(pending):
     fund = Fund.objects.get()
     prefecture, yumin, emin = (Region.objects.get(code=c) for c in ("654200", "654225", "654221"))
     ymx_admin = users["admin"]
-    do_create_rule(actor=ymx_admin, region=yumin, subject="allocation.plan", fund=fund, min_amount=Decimal(100),
-                   approvals_required=3)
+    do_create_rule(
+        actor=ymx_admin,
+        region=yumin,
+        subject="allocation.plan",
+        fund=fund,
+        min_amount=Decimal(100),
+        approvals_required=3,
+    )
     amount = Decimal(500)
     assert required_approvals(subject="allocation.plan", region=yumin, fund=fund, amount=amount) == 3
     assert required_approvals(subject="allocation.plan", region=emin, fund=fund, amount=amount) == 1
@@ -171,7 +187,9 @@ def test_rules_are_per_area_matter_and_fund(pending):
     assert required_approvals(subject="allocation.plan", region=yumin, fund=fund, amount=Decimal(99)) == 1
     # The prefecture's own 1000万 rule reaches the counties under it.
     assert required_approvals(subject="ledger.import", region=emin, fund=None, amount=Decimal(10**7)) == 2
-    assert required_approvals(subject="ledger.import", region=prefecture, fund=None, amount=Decimal(10**7)) == 2
+    assert (
+        required_approvals(subject="ledger.import", region=prefecture, fund=None, amount=Decimal(10**7)) == 2
+    )
 
 
 def test_rules_are_kept_by_an_administrator_within_their_area(pending):
@@ -179,19 +197,40 @@ def test_rules_are_kept_by_an_administrator_within_their_area(pending):
 
     _, users = pending
     with pytest.raises(ActionRefused):
-        do_create_rule(actor=users["dq_cz_sh"], region=Region.objects.get(code="654200"), subject="", fund=None,
-                       min_amount=Decimal(0), approvals_required=2)
+        do_create_rule(
+            actor=users["dq_cz_sh"],
+            region=Region.objects.get(code="654200"),
+            subject="",
+            fund=None,
+            min_amount=Decimal(0),
+            approvals_required=2,
+        )
     admin = _client(users["admin"])
-    response = admin.post("/approvals/rules/", {
-        "region": Region.objects.get(code="654225").pk, "subject": "allocation.plan", "fund": "",
-        "min_amount": "5,000,000.00", "approvals_required": "2"})
+    response = admin.post(
+        "/approvals/rules/",
+        {
+            "region": Region.objects.get(code="654225").pk,
+            "subject": "allocation.plan",
+            "fund": "",
+            "min_amount": "5,000,000.00",
+            "approvals_required": "2",
+        },
+    )
     assert response.status_code == 302
     rule = ApprovalRule.objects.get(region__code="654225")
     assert rule.min_amount == Decimal("5000000.00") and rule.approvals_required == 2
     page = admin.get("/approvals/rules/").content.decode()
     assert "裕民县" in page and "5,000,000" in page
-    bad = admin.post("/approvals/rules/", {"region": Region.objects.get(code="654225").pk, "subject": "",
-                                           "min_amount": "1e30", "approvals_required": "2"}, follow=True)
+    bad = admin.post(
+        "/approvals/rules/",
+        {
+            "region": Region.objects.get(code="654225").pk,
+            "subject": "",
+            "min_amount": "1e30",
+            "approvals_required": "2",
+        },
+        follow=True,
+    )
     assert "输入有误" in bad.content.decode()
     assert _client(users["dq_cz_sh"]).get("/approvals/rules/").status_code == 403
     admin.post(f"/approvals/rules/{rule.pk}/delete/")

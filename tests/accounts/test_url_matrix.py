@@ -26,13 +26,28 @@ def build_base_world() -> World:
 
     load_demo()
     province = Region.objects.get(code="650000")
-    Region.objects.create(code="654300", mof_div_code="654300000", name="阿勒泰地区", short_name="阿勒泰本级",
-                          level="prefecture", parent=province, path="/650000/654300/", sort_order=9)
+    Region.objects.create(
+        code="654300",
+        mof_div_code="654300000",
+        name="阿勒泰地区",
+        short_name="阿勒泰本级",
+        level="prefecture",
+        parent=province,
+        path="/650000/654300/",
+        sort_order=9,
+    )
     for username, region, department, role in EXTRA_USERS:
-        User.objects.create(username=username, region=Region.objects.get(code=region), department=department,
-                            role=role, display_name=username)
-    world = World(users={u.username: u for u in User.objects.select_related("region")},
-                  regions=list(Region.objects.prefetch_related("aliases")))
+        User.objects.create(
+            username=username,
+            region=Region.objects.get(code=region),
+            department=department,
+            role=role,
+            display_name=username,
+        )
+    world = World(
+        users={u.username: u for u in User.objects.select_related("region")},
+        regions=list(Region.objects.prefetch_related("aliases")),
+    )
     for build in BUILDERS:
         build(world)
     return world
@@ -80,7 +95,9 @@ def test_access(name, username, world):
         url, response = _request(client, world, case, name)
         expected = (200 if case.public else 302) if user is None else case.expect(world, user)
         if response.status_code != expected:
-            failures.append(f"{case.method.upper()} {url} [{case.label}]: {response.status_code}, expected {expected}")
+            failures.append(
+                f"{case.method.upper()} {url} [{case.label}]: {response.status_code}, expected {expected}"
+            )
         if user is None and not case.public and response.status_code == 302:
             assert response["Location"].startswith("/login/")
         leaked = sorted(m for m in forbidden if m and m in body_text(response))

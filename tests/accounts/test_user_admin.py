@@ -26,12 +26,25 @@ def _region(code: str) -> Region:
 def test_the_administrator_creates_a_county_checker_who_then_works_in_that_county(users, seed_adjustment):
     admin = _as(users["admin"])
     assert "新建用户" in admin.get("/accounts/users/").content.decode()
-    response = admin.post("/accounts/users/new/", {
-        "username": "ymx_cz_sh", "display_name": "裕民县财政局审核", "region": _region("654225").pk,
-        "department": "finance", "role": "checker", "password": "Yumin#Check1"})
+    response = admin.post(
+        "/accounts/users/new/",
+        {
+            "username": "ymx_cz_sh",
+            "display_name": "裕民县财政局审核",
+            "region": _region("654225").pk,
+            "department": "finance",
+            "role": "checker",
+            "password": "Yumin#Check1",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="ymx_cz_sh")
-    assert (user.region.code, user.department, user.role, user.is_active) == ("654225", "finance", "checker", True)
+    assert (user.region.code, user.department, user.role, user.is_active) == (
+        "654225",
+        "finance",
+        "checker",
+        True,
+    )
     rec = AuditRecord.objects.get(action="accounts.user_create", entity="ymx_cz_sh")
     assert rec.actor == "admin" and rec.after["role"] == "checker" and "Yumin" not in str(rec.after)
     login = Client().post("/login/", {"username": "ymx_cz_sh", "password": "Yumin#Check1"})
@@ -40,38 +53,68 @@ def test_the_administrator_creates_a_county_checker_who_then_works_in_that_count
 
 def test_a_weak_password_or_a_taken_username_is_refused_with_every_problem(users):
     with pytest.raises(InvalidInput) as exc:
-        services.do_create_user(actor=users["admin"], username="dq_cz_jb", display_name="", department="finance",
-                                role="bogus", password="123", region=_region("654200"))
+        services.do_create_user(
+            actor=users["admin"],
+            username="dq_cz_jb",
+            display_name="",
+            department="finance",
+            role="bogus",
+            password="123",
+            region=_region("654200"),
+        )
     codes = {p.code for p in exc.value.problems}
     assert {"DUPLICATE_USERNAME", "BAD_ROLE", "WEAK_PASSWORD"} <= codes
 
 
 def test_a_county_administrator_manages_only_their_county(users):
-    county_admin = User.objects.create(username="ymx_admin", region=_region("654225"), department="finance",
-                                       role="admin")
+    county_admin = User.objects.create(
+        username="ymx_admin", region=_region("654225"), department="finance", role="admin"
+    )
     client = _as(county_admin)
     page = client.get("/accounts/users/").content.decode()
     assert "ymx_cz_jb" in page and "ems_cz_jb" not in page and "dq_cz_jb" not in page
     form = client.get("/accounts/users/new/").content.decode()
     assert "裕民县" in form and "额敏县" not in form and "塔城地区" not in form
     assert client.get(f"/accounts/users/{users['ems_cz_jb'].pk}/").status_code == 404
-    response = client.post("/accounts/users/new/", {
-        "username": "sneaky", "region": _region("654221").pk, "department": "finance", "role": "checker",
-        "password": "Sneaky#Pass1"}, follow=True)
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "sneaky",
+            "region": _region("654221").pk,
+            "department": "finance",
+            "role": "checker",
+            "password": "Sneaky#Pass1",
+        },
+        follow=True,
+    )
     assert "请选择您管辖范围内的地区" in response.content.decode()
     assert not User.objects.filter(username="sneaky").exists()
     with pytest.raises(ActionRefused):
-        services.do_update_user(actor=county_admin, user=users["ymx_cz_jb"], display_name="", department="finance",
-                                role="maker", is_active=True, region=_region("654221"))
+        services.do_update_user(
+            actor=county_admin,
+            user=users["ymx_cz_jb"],
+            display_name="",
+            department="finance",
+            role="maker",
+            is_active=True,
+            region=_region("654221"),
+        )
 
 
 def test_re_scoping_a_user_changes_what_they_see(users, seed_adjustment):
     clerk = users["tcs_cz_jb"]
     before = _as(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
     assert "塔城市" in before and "裕民县" not in before
-    _as(users["admin"]).post(f"/accounts/users/{clerk.pk}/", {
-        "display_name": "调到裕民县", "region": _region("654225").pk, "department": "finance", "role": "maker",
-        "is_active": "on"})
+    _as(users["admin"]).post(
+        f"/accounts/users/{clerk.pk}/",
+        {
+            "display_name": "调到裕民县",
+            "region": _region("654225").pk,
+            "department": "finance",
+            "role": "maker",
+            "is_active": "on",
+        },
+    )
     clerk.refresh_from_db()
     assert clerk.region.code == "654225"
     after = _as(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
@@ -85,8 +128,15 @@ def test_disabling_a_user_ends_their_session_and_login(users):
     session = Client()
     assert session.post("/login/", {"username": "wss_cz_jb", "password": PASSWORD}).status_code == 302
     assert session.get("/").status_code == 200
-    _as(users["admin"]).post(f"/accounts/users/{clerk.pk}/", {
-        "display_name": clerk.display_name, "region": clerk.region.pk, "department": "finance", "role": "maker"})
+    _as(users["admin"]).post(
+        f"/accounts/users/{clerk.pk}/",
+        {
+            "display_name": clerk.display_name,
+            "region": clerk.region.pk,
+            "department": "finance",
+            "role": "maker",
+        },
+    )
     clerk.refresh_from_db()
     assert not clerk.is_active
     assert session.get("/").status_code == 302  # the open session no longer counts
@@ -96,11 +146,25 @@ def test_disabling_a_user_ends_their_session_and_login(users):
 def test_an_administrator_cannot_lock_themselves_out(users):
     admin = users["admin"]
     with pytest.raises(ActionRefused):
-        services.do_update_user(actor=admin, user=admin, display_name="x", region=admin.region,
-                                department="finance", role="admin", is_active=False)
+        services.do_update_user(
+            actor=admin,
+            user=admin,
+            display_name="x",
+            region=admin.region,
+            department="finance",
+            role="admin",
+            is_active=False,
+        )
     with pytest.raises(ActionRefused):
-        services.do_update_user(actor=admin, user=admin, display_name="x", region=admin.region,
-                                department="finance", role="checker", is_active=True)
+        services.do_update_user(
+            actor=admin,
+            user=admin,
+            display_name="x",
+            region=admin.region,
+            department="finance",
+            role="checker",
+            is_active=True,
+        )
 
 
 def test_an_administrator_resets_a_password(users):

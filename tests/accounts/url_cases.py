@@ -23,15 +23,29 @@ def _plan_visible(name: str) -> Any:
     return visible
 
 
-def _make_plan(w: World, *, maker: str, region: str, doc_no: str, lines: list[Any], status: str,
-               checker: str = "", kind: str = "allocation") -> Any:
+def _make_plan(
+    w: World,
+    *,
+    maker: str,
+    region: str,
+    doc_no: str,
+    lines: list[Any],
+    status: str,
+    checker: str = "",
+    kind: str = "allocation",
+) -> Any:
     from jiuzhu.allocation import services
     from jiuzhu.funds.models import Fund
     from jiuzhu.regions.models import Region
 
     plan = services.do_create_plan(
-        actor=w.users[maker], fund=Fund.objects.get(fiscal_year=2022), kind=kind, doc_no=doc_no, title="矩阵测试方案",
-        doc_date=datetime.date(2022, 12, 1), issuer=Region.objects.get(code=region),
+        actor=w.users[maker],
+        fund=Fund.objects.get(fiscal_year=2022),
+        kind=kind,
+        doc_no=doc_no,
+        title="矩阵测试方案",
+        doc_date=datetime.date(2022, 12, 1),
+        issuer=Region.objects.get(code=region),
     )
     if lines:
         services.do_save_rows(actor=w.users[maker], plan=plan, lines=lines)
@@ -48,12 +62,20 @@ def build_world(w: World) -> None:
     from jiuzhu.domain.allocation import AdjustmentLine
 
     seed = Plan.objects.get(doc_no="塔地财社〔2022〕82号")
-    w.add("seed_adjustment", seed, region_path=seed.issuer.path, markers=[],
-          visible_to=_plan_visible("seed_adjustment"))
-    for name, status, doc_no in (("pref_draft", "draft", "塔地财社〔2022〕901号"),
-                                 ("pref_submitted", "submitted", "塔地财社〔2022〕902号")):
-        plan = _make_plan(w, maker="dq_cz_jb", region="654200", doc_no=doc_no, lines=[], status="draft",
-                          kind="adjustment")
+    w.add(
+        "seed_adjustment",
+        seed,
+        region_path=seed.issuer.path,
+        markers=[],
+        visible_to=_plan_visible("seed_adjustment"),
+    )
+    for name, status, doc_no in (
+        ("pref_draft", "draft", "塔地财社〔2022〕901号"),
+        ("pref_submitted", "submitted", "塔地财社〔2022〕902号"),
+    ):
+        plan = _make_plan(
+            w, maker="dq_cz_jb", region="654200", doc_no=doc_no, lines=[], status="draft", kind="adjustment"
+        )
         if status == "submitted":
             from jiuzhu.allocation import services
 
@@ -66,12 +88,12 @@ def build_world(w: World) -> None:
         ("alt_approved", "alt_cz_jb", "654300", "阿地财社〔2022〕33号", "55555.55", "approved", "alt_cz_sh"),
     ):
         lines = [AdjustmentLine(region, increase=Decimal(amount))]
-        plan = _make_plan(w, maker=maker, region=region, doc_no=doc_no, lines=lines, status=status,
-                          checker=checker)
+        plan = _make_plan(
+            w, maker=maker, region=region, doc_no=doc_no, lines=lines, status=status, checker=checker
+        )
         # The amount in 万元 as the pages print it (12345.67 元 → 1.234567).
         wan = f"{(Decimal(amount) / 10000).normalize():f}"
         w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no, wan], visible_to=_plan_visible(name))
-
 
     build_rules(w)
     for name, username in TARGET_USERS.items():
@@ -79,11 +101,20 @@ def build_world(w: World) -> None:
         w.add(name, user, region_path=user.region.path, markers=[])
 
 
-TARGET_USERS = {"user_county_a": "ymx_cz_sh", "user_county_b": "ems_cz_sh", "user_prefecture": "dq_mz_jb",
-                "user_alt": "alt_cz_jb"}
+TARGET_USERS = {
+    "user_county_a": "ymx_cz_sh",
+    "user_county_b": "ems_cz_sh",
+    "user_prefecture": "dq_mz_jb",
+    "user_alt": "alt_cz_jb",
+}
 
 
-RULES = {"rule_county_a": "654225", "rule_county_b": "654221", "rule_prefecture": "654200", "rule_alt": "654300"}
+RULES = {
+    "rule_county_a": "654225",
+    "rule_county_b": "654221",
+    "rule_prefecture": "654200",
+    "rule_alt": "654300",
+}
 
 
 def build_rules(w: World) -> None:
@@ -92,8 +123,13 @@ def build_rules(w: World) -> None:
 
     for name, code in RULES.items():
         region = Region.objects.get(code=code)
-        rule = ApprovalRule.objects.create(region=region, subject="allocation.plan", min_amount=Decimal(123),
-                                           approvals_required=2, created_by=w.users["admin"])
+        rule = ApprovalRule.objects.create(
+            region=region,
+            subject="allocation.plan",
+            min_amount=Decimal(123),
+            approvals_required=2,
+            created_by=w.users["admin"],
+        )
         w.add(name, rule, region_path=region.path, markers=[])
 
 
@@ -143,47 +179,109 @@ def _per_plan(**case: Any) -> list[Case]:
 
 
 def _exports() -> list[Case]:
-    return [Case(label=f"{name}.{fmt}", kwargs=lambda w, n=name, f=fmt: {"pk": w[n].pk, "fmt": f},
-                 expect=_sees(name)) for name in PLANS for fmt in ("xlsx", "csv", "json")]
+    return [
+        Case(
+            label=f"{name}.{fmt}",
+            kwargs=lambda w, n=name, f=fmt: {"pk": w[n].pk, "fmt": f},
+            expect=_sees(name),
+        )
+        for name in PLANS
+        for fmt in ("xlsx", "csv", "json")
+    ]
 
 
 def _post_only(name_cases: list[Case]) -> list[Case]:
     """A POST-only view answers GET with 405 whoever asks; the POST case carries the real expectation."""
-    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in name_cases] + name_cases
+    return [
+        Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in name_cases
+    ] + name_cases
 
 
 CASES: dict[str, list[Case]] = {
     "home": [Case()],
     "login": [Case(public=True)],
-    "logout": [Case(label="GET", expect=lambda w, u: 405), Case(label="POST", method="post", expect=lambda w, u: 302)],
+    "logout": [
+        Case(label="GET", expect=lambda w, u: 405),
+        Case(label="POST", method="post", expect=lambda w, u: 302),
+    ],
     "allocation:list": [Case()],
     "allocation:create": [Case(expect=only_with("allocation.edit"))],
     "allocation:detail": _per_plan(expect=_sees),
     "allocation:edit": _per_plan(expect=_edit_page),
-    "allocation:validate": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))),
-    "allocation:submit": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))),
-    "allocation:approve": _post_only(_per_plan(method="post", expect=lambda n: _acts(n, "allocation.approve", 302))),
-    "allocation:return": _post_only(_per_plan(method="post", data=lambda w: {"reason": "矩阵退回"},
-                                              expect=lambda n: _acts(n, "allocation.approve", 302))),
+    "allocation:validate": _post_only(
+        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))
+    ),
+    "allocation:submit": _post_only(
+        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))
+    ),
+    "allocation:approve": _post_only(
+        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.approve", 302))
+    ),
+    "allocation:return": _post_only(
+        _per_plan(
+            method="post",
+            data=lambda w: {"reason": "矩阵退回"},
+            expect=lambda n: _acts(n, "allocation.approve", 302),
+        )
+    ),
     "allocation:export": _exports(),
     "accounts:password_change": [Case()],
     "accounts:admin_home": [Case(expect=only_with("accounts.admin"))],
     "accounts:users": [Case(expect=only_with("users.manage"))],
     "accounts:user_create": [Case(expect=only_with("users.manage"))],
-    "accounts:user_edit": [Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage"))
-                           for n in TARGET_USERS],
-    "accounts:user_password": _post_only([
-        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, data=lambda w: {"password": "x"},
-             expect=scoped_thing(n, "users.manage", 302)) for n in TARGET_USERS]),
-    "accounts:user_unlock": _post_only([
-        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage", 302))
-        for n in TARGET_USERS]),
+    "accounts:user_edit": [
+        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage"))
+        for n in TARGET_USERS
+    ],
+    "accounts:user_password": _post_only(
+        [
+            Case(
+                label=n,
+                method="post",
+                kwargs=lambda w, n=n: {"pk": w[n].pk},
+                data=lambda w: {"password": "x"},
+                expect=scoped_thing(n, "users.manage", 302),
+            )
+            for n in TARGET_USERS
+        ]
+    ),
+    "accounts:user_unlock": _post_only(
+        [
+            Case(
+                label=n,
+                method="post",
+                kwargs=lambda w, n=n: {"pk": w[n].pk},
+                expect=scoped_thing(n, "users.manage", 302),
+            )
+            for n in TARGET_USERS
+        ]
+    ),
     "funds:home": [Case(), Case(label="2022", query="?year=2022")],
-    "funds:code_save": _post_only([Case(method="post", data=lambda w: {
-        "fiscal_year": "2022", "code": "2082001", "kind": "expenditure", "name": "矩阵测试科目", "purpose": ""},
-        expect=only_with("reference.manage", 302))]),
+    "funds:code_save": _post_only(
+        [
+            Case(
+                method="post",
+                data=lambda w: {
+                    "fiscal_year": "2022",
+                    "code": "2082001",
+                    "kind": "expenditure",
+                    "name": "矩阵测试科目",
+                    "purpose": "",
+                },
+                expect=only_with("reference.manage", 302),
+            )
+        ]
+    ),
     "approvals:rules": [Case(expect=only_with("reference.manage"))],
-    "approvals:rule_delete": _post_only([
-        Case(label=name, method="post", kwargs=lambda w, n=name: {"pk": w[n].pk},
-             expect=scoped_thing(name, "reference.manage", 302)) for name in RULES]),
+    "approvals:rule_delete": _post_only(
+        [
+            Case(
+                label=name,
+                method="post",
+                kwargs=lambda w, n=name: {"pk": w[n].pk},
+                expect=scoped_thing(name, "reference.manage", 302),
+            )
+            for name in RULES
+        ]
+    ),
 }

@@ -38,9 +38,18 @@ def tamper(sql: str, params: list) -> None:
 
 def _three() -> list[AuditRecord]:
     with transaction.atomic():
-        return [record(actor="tester", action="test.write", entity=f"对象{i}", region_path="/650000/654200/",
-                       before={"amount": f"{i}.00"}, after={"amount": f"{i + 1}.00"}, ip="10.1.1.1")
-                for i in range(3)]
+        return [
+            record(
+                actor="tester",
+                action="test.write",
+                entity=f"对象{i}",
+                region_path="/650000/654200/",
+                before={"amount": f"{i}.00"},
+                after={"amount": f"{i + 1}.00"},
+                ip="10.1.1.1",
+            )
+            for i in range(3)
+        ]
 
 
 def test_records_link_to_their_predecessor():
@@ -70,8 +79,7 @@ def test_the_model_refuses_change_and_removal():
 
 def test_the_database_refuses_an_update_by_sql():
     rec = _three()[0]
-    with pytest.raises(IntegrityError), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditrecord SET entity = 'x' WHERE id = %s", [rec.pk])
     assert AuditRecord.objects.get(pk=rec.pk).entity == "对象0"
 
@@ -139,17 +147,28 @@ def test_every_allocation_write_records_money_before_after_and_ip(users, seed_ad
 
     maker = users["ymx_cz_jb"]
     start = AuditRecord.objects.count()
-    plan = services.do_create_plan(actor=maker, fund=Fund.objects.get(), kind=Plan.ALLOCATION,
-                                   doc_no="裕财社〔2022〕5号", title="t", doc_date=seed_adjustment.doc_date,
-                                   issuer=Region.objects.get(code="654225"), ip="192.0.2.7")
-    services.do_save_rows(actor=maker, plan=plan, lines=[AdjustmentLine("654225", increase=Decimal("100.50"))],
-                          ip="192.0.2.7")
-    services.do_save_rows(actor=maker, plan=plan, lines=[AdjustmentLine("654225", increase=Decimal("200.00"))],
-                          ip="192.0.2.8")
+    plan = services.do_create_plan(
+        actor=maker,
+        fund=Fund.objects.get(),
+        kind=Plan.ALLOCATION,
+        doc_no="裕财社〔2022〕5号",
+        title="t",
+        doc_date=seed_adjustment.doc_date,
+        issuer=Region.objects.get(code="654225"),
+        ip="192.0.2.7",
+    )
+    services.do_save_rows(
+        actor=maker, plan=plan, lines=[AdjustmentLine("654225", increase=Decimal("100.50"))], ip="192.0.2.7"
+    )
+    services.do_save_rows(
+        actor=maker, plan=plan, lines=[AdjustmentLine("654225", increase=Decimal("200.00"))], ip="192.0.2.8"
+    )
     recs = list(AuditRecord.objects.order_by("id")[start:])
     assert [r.action for r in recs] == ["allocation.create", "allocation.save_rows", "allocation.save_rows"]
     last = recs[-1]
-    assert last.actor == "ymx_cz_jb" and last.ip == "192.0.2.8" and last.region_path == "/650000/654200/654225/"
+    assert (
+        last.actor == "ymx_cz_jb" and last.ip == "192.0.2.8" and last.region_path == "/650000/654200/654225/"
+    )
     assert last.before["rows"]["654225"] == ["0.00", "0.00", "100.50"]
     assert last.after["rows"]["654225"] == ["0.00", "0.00", "200.00"]
     assert verify_chain() is None
@@ -185,13 +204,20 @@ def test_the_audit_bureau_browses_and_filters_its_area(users, seed_adjustment):
 
 def test_exports_escape_formulas(users, demo):
     with transaction.atomic():
-        record(actor="=cmd|' /C calc'!A0", action="test.write", entity="=HYPERLINK(\"http://x\")",
-               region_path="/650000/654200/", after={"note": "+1"})
+        record(
+            actor="=cmd|' /C calc'!A0",
+            action="test.write",
+            entity='=HYPERLINK("http://x")',
+            region_path="/650000/654200/",
+            after={"note": "+1"},
+        )
     client = _login(users["dq_sj_ck"])
     text = client.get("/audit/export.csv", {"action": "test.write"}).content.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text)))[1]
-    assert row[2] == "'=cmd|' /C calc'!A0" and row[6] == "'=HYPERLINK(\"http://x\")"
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/audit/export.xlsx", {"action": "test.write"}).content))
+    assert row[2] == "'=cmd|' /C calc'!A0" and row[6] == '\'=HYPERLINK("http://x")'
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/audit/export.xlsx", {"action": "test.write"}).content)
+    )
     cells = [c.value for c in book.active[2]]
     assert cells[2].startswith("'=") and cells[6].startswith("'=")
     assert book.active[2][6].data_type == "s"
@@ -201,11 +227,16 @@ def test_a_county_audit_viewer_sees_only_its_county(users, demo):
     from jiuzhu.accounts.models import User
     from jiuzhu.regions.models import Region
 
-    viewer = User.objects.create(username="ymx_sj", region=Region.objects.get(code="654225"), department="audit",
-                                 role="viewer")
+    viewer = User.objects.create(
+        username="ymx_sj", region=Region.objects.get(code="654225"), department="audit", role="viewer"
+    )
     with transaction.atomic():
-        mine = record(actor="x", action="test.write", entity="裕民的记录", region_path="/650000/654200/654225/")
-        other = record(actor="x", action="test.write", entity="额敏的记录", region_path="/650000/654200/654221/")
+        mine = record(
+            actor="x", action="test.write", entity="裕民的记录", region_path="/650000/654200/654225/"
+        )
+        other = record(
+            actor="x", action="test.write", entity="额敏的记录", region_path="/650000/654200/654221/"
+        )
     client = _login(viewer)
     page = client.get("/audit/").content.decode()
     assert "裕民的记录" in page and "额敏的记录" not in page

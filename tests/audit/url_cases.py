@@ -18,16 +18,29 @@ def build_world(w: World) -> None:
 
     for name, (path, entity) in PROBES.items():
         with transaction.atomic():
-            rec = record(actor="matrix", action="matrix.probe", entity=entity, region_path=path,
-                         before={"amount": "1.00"}, after={"amount": "2.00"}, ip="10.0.0.1")
+            rec = record(
+                actor="matrix",
+                action="matrix.probe",
+                entity=entity,
+                region_path=path,
+                before={"amount": "1.00"},
+                after={"amount": "2.00"},
+                ip="10.0.0.1",
+            )
         w.add(name, rec, region_path=path, markers=[entity])
 
 
 CASES: dict[str, list[Case]] = {
-    "audit:list": [Case(expect=only_with("audit.view")),
-                   Case(label="filtered", query="?action=matrix.probe&entity=探针", expect=only_with("audit.view"))],
-    "audit:detail": [Case(label=name, kwargs=lambda w, n=name: {"pk": w[n].pk}, expect=scoped_thing(name, "audit.view"))
-                     for name in PROBES],
-    "audit:export": [Case(label=fmt, kwargs=lambda w, f=fmt: {"fmt": f}, expect=only_with("audit.view"))
-                     for fmt in ("csv", "xlsx")],
+    "audit:list": [
+        Case(expect=only_with("audit.view")),
+        Case(label="filtered", query="?action=matrix.probe&entity=探针", expect=only_with("audit.view")),
+    ],
+    "audit:detail": [
+        Case(label=name, kwargs=lambda w, n=name: {"pk": w[n].pk}, expect=scoped_thing(name, "audit.view"))
+        for name in PROBES
+    ],
+    "audit:export": [
+        Case(label=fmt, kwargs=lambda w, f=fmt: {"fmt": f}, expect=only_with("audit.view"))
+        for fmt in ("csv", "xlsx")
+    ],
 }

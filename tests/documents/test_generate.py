@@ -245,7 +245,10 @@ def test_docx_layout(files):
     assert all(s.page_width > s.page_height for s in document.sections[1:-1])
     last = document.sections[-1]
     assert (mm(last.page_width), mm(last.page_height), mm(last.top_margin), mm(last.left_margin)) == (
-        210, 297, 37, 28,
+        210,
+        297,
+        37,
+        28,
     )
     assert document.settings.odd_and_even_pages_header_footer
     assert "PAGE" in docx_xml(files["docx"], "word/footer1.xml") + docx_xml(files["docx"], "word/footer2.xml")
@@ -275,7 +278,9 @@ def test_docx_order_main_text_attachments_then_the_banji(files):
     blocks = body_blocks(document)
     first = {text: i for i, (_, text) in reversed(list(enumerate(blocks)))}
     banji = [i for i, (_, text) in enumerate(blocks) if "抄送" in text or "印发" in text]
-    assert [blocks[i] for i in banji] == [("tbl", "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财政评价监督科。")]
+    assert [blocks[i] for i in banji] == [
+        ("tbl", "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财政评价监督科。")
+    ]
     assert first["2022年10月31日"] < first["附件1"] < first["附件2"] < first["附件3"] < banji[0]
     assert blocks[banji[0] + 1 :] == [("p", "")]  # only the paragraph that closes the body
     last = document.sections[-1]
@@ -294,7 +299,9 @@ def test_docx_attachment_tables_repeat_their_header_rows(files):
     document = Document(io.BytesIO(files["docx"]))
 
     def headers(table):
-        return [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in table._tbl.tr_lst]
+        return [
+            tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in table._tbl.tr_lst
+        ]
 
     firsts = [table.cell(0, 0).text for table in document.tables]
     assert firsts[1:-1] == ["序号", "项目名称", "一级指标", "序号"] and firsts[-1].startswith("抄送：")

@@ -19,8 +19,13 @@ def _notice(name: str) -> Any:
     return expect
 
 
-NOTICES = [("seed_adjustment", "docx"), ("seed_adjustment", "pdf"), ("pref_submitted", "docx"),
-           ("county_b", "docx"), ("alt_approved", "docx")]
+NOTICES = [
+    ("seed_adjustment", "docx"),
+    ("seed_adjustment", "pdf"),
+    ("pref_submitted", "docx"),
+    ("county_b", "docx"),
+    ("alt_approved", "docx"),
+]
 
 
 def _fund(w: World) -> int:
@@ -32,9 +37,20 @@ def _fund(w: World) -> int:
 CASES: dict[str, list[Case]] = {
     "documents:home": [Case(expect=lambda w, u: 200 if can(u, "documents.view") else 404)],
     "documents:check": [Case(expect=lambda w, u: 200 if can(u, "documents.view") else 404)],
-    "documents:notice": [Case(label=f"{name}.{fmt}", kwargs=lambda w, n=name, f=fmt: {"pk": w[n].pk, "fmt": f},
-                              expect=_notice(name)) for name, fmt in NOTICES],
-    "documents:template": [Case(label=kind, kwargs=lambda w, k=kind: {"fund_id": _fund(w), "kind": k},
-                                expect=lambda w, u: 200 if can(u, "documents.templates") else 404)
-                           for kind in ("allocation", "adjustment")],
+    "documents:notice": [
+        Case(
+            label=f"{name}.{fmt}",
+            kwargs=lambda w, n=name, f=fmt: {"pk": w[n].pk, "fmt": f},
+            expect=_notice(name),
+        )
+        for name, fmt in NOTICES
+    ],
+    "documents:template": [
+        Case(
+            label=kind,
+            kwargs=lambda w, k=kind: {"fund_id": _fund(w), "kind": k},
+            expect=lambda w, u: 200 if can(u, "documents.templates") else 404,
+        )
+        for kind in ("allocation", "adjustment")
+    ],
 }

@@ -71,7 +71,11 @@ def test_banji_after_the_attachments_reads_the_same_without_the_warning(seed_tex
     # the attachments end where the 版记 begins: one missing is still missed, and the 版记 is not an attachment
     missing = banji_last(seed_text.replace("\n自治区对地方转移支付区域绩效目标表\n", "\n"))
     assert codes(check_notice(missing, reference=ref)) == [
-        "ATTACHMENT_MISSING", "BLANK_FIGURE", "REGION_TWO_NAMES", "SEQUENCE_ORDER", "SEQUENCE_ORDER",
+        "ATTACHMENT_MISSING",
+        "BLANK_FIGURE",
+        "REGION_TWO_NAMES",
+        "SEQUENCE_ORDER",
+        "SEQUENCE_ORDER",
     ]
 
 
@@ -152,9 +156,11 @@ def test_unknown_region_in_either_attachment(seed_text, ref):
 
 @pytest.mark.parametrize(
     ("docno", "code", "severity"),
-    [("塔地财社〔2022〕号", "DOCNO_INVALID", Severity.ERROR),
-     ("塔地财社[2022]082号", "DOCNO_FORM", Severity.WARNING),
-     ("塔地财社〔2021〕82号", "DOCNO_YEAR", Severity.WARNING)],
+    [
+        ("塔地财社〔2022〕号", "DOCNO_INVALID", Severity.ERROR),
+        ("塔地财社[2022]082号", "DOCNO_FORM", Severity.WARNING),
+        ("塔地财社〔2021〕82号", "DOCNO_YEAR", Severity.WARNING),
+    ],
 )
 def test_document_number(seed_text, ref, docno, code, severity):
     text = seed_text.replace("塔地财社〔2022〕82号", docno, 1)
@@ -197,26 +203,30 @@ def test_classification_codes(seed_text, ref):
 
 def test_body_heading_order(seed_text, ref):
     text = seed_text.replace("\n四、各县（市）要认真", "\n六、各县（市）要认真")
-    assert any(p.code == "SEQUENCE_ORDER" and p.where.row == line_no(text, "六、各县")
-               for p in check_notice(text, reference=ref))
+    assert any(
+        p.code == "SEQUENCE_ORDER" and p.where.row == line_no(text, "六、各县")
+        for p in check_notice(text, reference=ref)
+    )
 
 
 def test_pdf_layout_text_with_stray_spaces_and_space_separated_cells(ref):
-    text = "\n".join([
-        "塔地财社〔2022〕82号",
-        "为支持各县（市）工作，调整后当年实际安排补助资 金",
-        "5万元（大写：伍万",
-        "元整）。",
-        "附件：1.2022年自治区财政困难群众救助补助资金调整分配表",
-        "2022年10月31日",
-        "2022年自治区财政困难群众救助补助资金调整分配表",
-        "单位：万元",
-        "            合计        10      5      0      -5      5",
-        "  1         塔城市      10      5      0      -5      5",
-        "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财",
-        "   政评价监督科。",
-        "塔城地区财政局办公室          2022年10月31日印发",
-    ])
+    text = "\n".join(
+        [
+            "塔地财社〔2022〕82号",
+            "为支持各县（市）工作，调整后当年实际安排补助资 金",
+            "5万元（大写：伍万",
+            "元整）。",
+            "附件：1.2022年自治区财政困难群众救助补助资金调整分配表",
+            "2022年10月31日",
+            "2022年自治区财政困难群众救助补助资金调整分配表",
+            "单位：万元",
+            "            合计        10      5      0      -5      5",
+            "  1         塔城市      10      5      0      -5      5",
+            "抄送：地区审计局，本局预算科（政府债务管理科）、国库科、财",
+            "   政评价监督科。",
+            "塔城地区财政局办公室          2022年10月31日印发",
+        ]
+    )
     assert check_notice(text, reference=ref) == []  # the figure and its 大写 wrapped over lines still read
     assert codes(check_notice(text.replace("5万元（", "万元（"), reference=ref)) == ["BLANK_FIGURE"]
     assert codes(check_notice(text.replace("5万元（", "6万元（"), reference=ref)) == ["STATED_TOTAL_MISMATCH"]

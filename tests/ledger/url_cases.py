@@ -20,8 +20,16 @@ def build_world(w: World) -> None:
     for name, (code, filename) in BATCHES.items():
         region = Region.objects.get(code=code)
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.DISBURSEMENTS, region=region, filename=filename, sha256=f"{hash(name) & 0xFFFF:064x}",
-            size=1, stored_path="", status=ImportBatch.FAILED, error="矩阵测试", created_by="matrix")
+            kind=ImportBatch.DISBURSEMENTS,
+            region=region,
+            filename=filename,
+            sha256=f"{hash(name) & 0xFFFF:064x}",
+            size=1,
+            stored_path="",
+            status=ImportBatch.FAILED,
+            error="矩阵测试",
+            created_by="matrix",
+        )
         w.add(name, batch, region_path=region.path, markers=[filename])
     for name, code in MOVEMENTS.items():
         movement = Movement.objects.filter(region__code=code).order_by("id").first()
@@ -40,14 +48,23 @@ def _in_area(name: str, status: int = 200) -> Any:
 CASES: dict[str, list[Case]] = {
     "ledger:home": [Case(expect=_everyone)],
     "ledger:payouts": [Case(expect=_everyone)],
-    "ledger:export": [Case(label="2022-11", query="?month=2022-11", expect=_everyone),
-                      Case(label="no month", expect=lambda w, u: 404)],
+    "ledger:export": [
+        Case(label="2022-11", query="?month=2022-11", expect=_everyone),
+        Case(label="no month", expect=lambda w, u: 404),
+    ],
     # Registration form: anyone of the receipt's area sees it; the service refuses a save by the wrong role.
-    "ledger:register": [Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n))
-                        for n in MOVEMENTS],
-    "ledger:batch": [Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in BATCHES],
-    "ledger:retry": [Case(label=f"{n} GET", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=lambda w, u: 405)
-                     for n in BATCHES]
-    + [Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n, 302))
-       for n in BATCHES],
+    "ledger:register": [
+        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in MOVEMENTS
+    ],
+    "ledger:batch": [
+        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in BATCHES
+    ],
+    "ledger:retry": [
+        Case(label=f"{n} GET", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=lambda w, u: 405)
+        for n in BATCHES
+    ]
+    + [
+        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n, 302))
+        for n in BATCHES
+    ],
 }

@@ -45,7 +45,9 @@ def scope_q(user: Any, *, via: str = "region", path_field: str | None = None) ->
     return Q(**{_lookup(via, path_field): scope_path(user)})
 
 
-def scoped(queryset: QuerySet[M], user: Any, *, via: str = "region", path_field: str | None = None) -> QuerySet[M]:
+def scoped(
+    queryset: QuerySet[M], user: Any, *, via: str = "region", path_field: str | None = None
+) -> QuerySet[M]:
     """Rows whose region (reached through ``via``, or stored as a path in ``path_field``) lies within the area."""
     return queryset.filter(scope_q(user, via=via, path_field=path_field))
 

@@ -18,17 +18,26 @@ PROFILE_FIELDS = ("display_name", "region", "department", "role", "is_active")
 
 
 def _profile(user: User) -> dict[str, Any]:
-    return {"display_name": user.display_name, "region": user.region.code if user.region else "",
-            "department": user.department, "role": user.role, "is_active": user.is_active}
+    return {
+        "display_name": user.display_name,
+        "region": user.region.code if user.region else "",
+        "department": user.department,
+        "role": user.role,
+        "is_active": user.is_active,
+    }
 
 
 def _check_profile(*, department: str, role: str, username: str | None = None) -> list[Problem]:
     problems = []
     if username is not None:
         if not username or len(username) > 150 or not username.replace("_", "").replace(".", "").isalnum():
-            problems.append(Problem("BAD_USERNAME", "用户名只能包含字母、数字、下划线和点", Where(column="用户名")))
+            problems.append(
+                Problem("BAD_USERNAME", "用户名只能包含字母、数字、下划线和点", Where(column="用户名"))
+            )
         elif User.objects.filter(username=username).exists():
-            problems.append(Problem("DUPLICATE_USERNAME", f"用户名“{username}”已存在", Where(column="用户名")))
+            problems.append(
+                Problem("DUPLICATE_USERNAME", f"用户名“{username}”已存在", Where(column="用户名"))
+            )
     if department not in {d.value for d in Department}:
         problems.append(Problem("BAD_DEPARTMENT", "请选择部门", Where(column="部门")))
     if role not in {r.value for r in Role}:
@@ -46,7 +55,14 @@ def _password_problems(password: str, user: User | None) -> list[Problem]:
 
 @transaction.atomic
 def do_create_user(
-    *, actor: Any, username: str, display_name: str, region: Any, department: str, role: str, password: str,
+    *,
+    actor: Any,
+    username: str,
+    display_name: str,
+    region: Any,
+    department: str,
+    role: str,
+    password: str,
     ip: str = "",
 ) -> User:
     """A new user of the administrator's area."""
@@ -57,18 +73,32 @@ def do_create_user(
     problems += _password_problems(password, User(username=username, display_name=display_name))
     if problems:
         raise InvalidInput(problems)
-    user = User(username=username, display_name=display_name.strip(), region=region, department=department,
-                role=role)
+    user = User(
+        username=username, display_name=display_name.strip(), region=region, department=department, role=role
+    )
     user.set_password(password)
     user.save()
-    record(actor=actor, action="accounts.user_create", entity=username, region_path=region.path,
-           after=_profile(user), ip=ip)
+    record(
+        actor=actor,
+        action="accounts.user_create",
+        entity=username,
+        region_path=region.path,
+        after=_profile(user),
+        ip=ip,
+    )
     return user
 
 
 @transaction.atomic
 def do_update_user(
-    *, actor: Any, user: User, display_name: str, region: Any, department: str, role: str, is_active: bool,
+    *,
+    actor: Any,
+    user: User,
+    display_name: str,
+    region: Any,
+    department: str,
+    role: str,
+    is_active: bool,
     ip: str = "",
 ) -> User:
     """Change a user's name, area (re-scope), department, role, or disable them. Not one's own access."""
@@ -77,17 +107,30 @@ def do_update_user(
     require_within(actor, region)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _profile(user)
-    if user.pk == actor.pk and (region != user.region or role != user.role or department != user.department
-                                or not is_active):
+    if user.pk == actor.pk and (
+        region != user.region or role != user.role or department != user.department or not is_active
+    ):
         raise ActionRefused("不能修改自己的地区、部门、角色或停用自己，请由另一位管理员操作")
     problems = _check_profile(department=department, role=role)
     if problems:
         raise InvalidInput(problems)
     user.display_name, user.region, user.department, user.role, user.is_active = (
-        display_name.strip(), region, department, role, is_active)
+        display_name.strip(),
+        region,
+        department,
+        role,
+        is_active,
+    )
     user.save(update_fields=list(PROFILE_FIELDS))
-    record(actor=actor, action="accounts.user_update", entity=user.username, region_path=region.path,
-           before=before, after=_profile(user), ip=ip)
+    record(
+        actor=actor,
+        action="accounts.user_update",
+        entity=user.username,
+        region_path=region.path,
+        before=before,
+        after=_profile(user),
+        ip=ip,
+    )
     return user
 
 
@@ -101,8 +144,13 @@ def do_reset_password(*, actor: Any, user: User, password: str, ip: str = "") ->
         raise InvalidInput(problems)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(actor=actor, action="accounts.password_reset", entity=user.username,
-           region_path=user.region.path if user.region else "/", ip=ip)
+    record(
+        actor=actor,
+        action="accounts.password_reset",
+        entity=user.username,
+        region_path=user.region.path if user.region else "/",
+        ip=ip,
+    )
 
 
 @transaction.atomic
@@ -113,8 +161,13 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
         raise InvalidInput(problems)
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
-    record(actor=actor, action="accounts.password_change", entity=actor.username,
-           region_path=actor.region.path if actor.region else "/", ip=ip)
+    record(
+        actor=actor,
+        action="accounts.password_change",
+        entity=actor.username,
+        region_path=actor.region.path if actor.region else "/",
+        ip=ip,
+    )
 
 
 @transaction.atomic
@@ -125,8 +178,14 @@ def do_unlock_user(*, actor: Any, user: User, ip: str = "") -> int:
     require(actor, "users.manage")
     require_within(actor, user.region)
     cleared = int(reset(username=user.username) or 0)
-    record(actor=actor, action="accounts.user_unlock", entity=user.username,
-           region_path=user.region.path if user.region else "/", after={"cleared": cleared}, ip=ip)
+    record(
+        actor=actor,
+        action="accounts.user_unlock",
+        entity=user.username,
+        region_path=user.region.path if user.region else "/",
+        after={"cleared": cleared},
+        ip=ip,
+    )
     return cleared
 
 
@@ -134,5 +193,6 @@ def is_locked(user: User) -> bool:
     from axes.models import AccessAttempt
     from django.conf import settings
 
-    return AccessAttempt.objects.filter(username=user.username,
-                                        failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    return AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()

@@ -23,8 +23,13 @@ def _path_of(username: str) -> str:
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with transaction.atomic():
-        record(actor=user, action="accounts.login", entity=user.username,
-               region_path=user.region.path if user.region else "/", ip=_ip(request))
+        record(
+            actor=user,
+            action="accounts.login",
+            entity=user.username,
+            region_path=user.region.path if user.region else "/",
+            ip=_ip(request),
+        )
 
 
 @receiver(user_logged_out)
@@ -32,22 +37,39 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None:
         return
     with transaction.atomic():
-        record(actor=user, action="accounts.logout", entity=user.username,
-               region_path=user.region.path if user.region else "/", ip=_ip(request))
+        record(
+            actor=user,
+            action="accounts.logout",
+            entity=user.username,
+            region_path=user.region.path if user.region else "/",
+            ip=_ip(request),
+        )
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
     with transaction.atomic():
-        record(actor=username or "（空）", action="accounts.login_failed", entity=username,
-               region_path=_path_of(username), ip=_ip(request))
+        record(
+            actor=username or "（空）",
+            action="accounts.login_failed",
+            entity=username,
+            region_path=_path_of(username),
+            ip=_ip(request),
+        )
 
 
-def on_locked_out(sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any) -> None:
+def on_locked_out(
+    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
+) -> None:
     with transaction.atomic():
-        record(actor=username or "（空）", action="accounts.locked_out", entity=username,
-               region_path=_path_of(username), ip=ip_address or _ip(request))
+        record(
+            actor=username or "（空）",
+            action="accounts.locked_out",
+            entity=username,
+            region_path=_path_of(username),
+            ip=ip_address or _ip(request),
+        )
 
 
 def connect() -> None:

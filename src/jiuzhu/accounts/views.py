@@ -23,16 +23,21 @@ from .scoping import get_scoped_or_404, regions_for, scoped
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes' lockout answer, in Chinese (AXES_LOCKOUT_CALLABLE)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked.html", {"failure_limit": settings.AXES_FAILURE_LIMIT,
-                                                    "minutes": minutes}, status=429)
+    return render(
+        request,
+        "accounts/locked.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
 
 
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_change_own_password(actor=request.user, new_password=form.cleaned_data["new_password1"],
-                                            ip=client_ip(request))
+            services.do_change_own_password(
+                actor=request.user, new_password=form.cleaned_data["new_password1"], ip=client_ip(request)
+            )
         except InvalidInput as exc:
             for problem in exc.problems:
                 form.add_error(None, problem.message)
@@ -45,9 +50,13 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
 @permission_required("accounts.admin")
 def admin_home(request: AuthedRequest) -> HttpResponse:
-    return render(request, "accounts/admin_home.html", {
-        "user_count": scoped(User.objects.all(), request.user).count(),
-    })
+    return render(
+        request,
+        "accounts/admin_home.html",
+        {
+            "user_count": scoped(User.objects.all(), request.user).count(),
+        },
+    )
 
 
 @permission_required("users.manage")
@@ -58,9 +67,12 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _form_context(request: AuthedRequest, **extra: Any) -> dict[str, Any]:
-    return {"regions": regions_for(request.user), "departments": [(d.value, label) for d, label in
-                                                                  DEPARTMENT_LABELS.items()],
-            "roles": [(r.value, label) for r, label in ROLE_LABELS.items()], **extra}
+    return {
+        "regions": regions_for(request.user),
+        "departments": [(d.value, label) for d, label in DEPARTMENT_LABELS.items()],
+        "roles": [(r.value, label) for r, label in ROLE_LABELS.items()],
+        **extra,
+    }
 
 
 def _problems(request: AuthedRequest, exc: Exception) -> None:
@@ -81,9 +93,15 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         else:
             try:
                 user = services.do_create_user(
-                    actor=request.user, username=data.get("username", ""), display_name=data.get("display_name", ""),
-                    region=region, department=data.get("department", ""), role=data.get("role", ""),
-                    password=data.get("password", ""), ip=client_ip(request))
+                    actor=request.user,
+                    username=data.get("username", ""),
+                    display_name=data.get("display_name", ""),
+                    region=region,
+                    department=data.get("department", ""),
+                    role=data.get("role", ""),
+                    password=data.get("password", ""),
+                    ip=client_ip(request),
+                )
                 messages.success(request, f"已创建用户 {user.username}")
                 return redirect("accounts:users")
             except (InvalidInput, ActionRefused) as exc:
@@ -102,15 +120,24 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.do_update_user(
-                    actor=request.user, user=target, display_name=data.get("display_name", ""), region=region,
-                    department=data.get("department", ""), role=data.get("role", ""),
-                    is_active=data.get("is_active") == "on", ip=client_ip(request))
+                    actor=request.user,
+                    user=target,
+                    display_name=data.get("display_name", ""),
+                    region=region,
+                    department=data.get("department", ""),
+                    role=data.get("role", ""),
+                    is_active=data.get("is_active") == "on",
+                    ip=client_ip(request),
+                )
                 messages.success(request, f"已保存用户 {target.username}")
                 return redirect("accounts:users")
             except (InvalidInput, ActionRefused) as exc:
                 _problems(request, exc)
-    return render(request, "accounts/user_form.html", _form_context(
-        request, target=target, locked=services.is_locked(target)))
+    return render(
+        request,
+        "accounts/user_form.html",
+        _form_context(request, target=target, locked=services.is_locked(target)),
+    )
 
 
 @require_POST
@@ -118,8 +145,9 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_scoped_or_404(User.objects.select_related("region"), request.user, pk=pk)
     try:
-        services.do_reset_password(actor=request.user, user=target, password=request.POST.get("password", ""),
-                                   ip=client_ip(request))
+        services.do_reset_password(
+            actor=request.user, user=target, password=request.POST.get("password", ""), ip=client_ip(request)
+        )
         messages.success(request, f"已重置 {target.username} 的密码")
     except (InvalidInput, ActionRefused) as exc:
         _problems(request, exc)

@@ -32,8 +32,12 @@ def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
     """Which buttons to show; the services refuse the same things on the server whatever the page shows."""
     issued_here = within(user, plan.issuer)
     makers = {plan.created_by_id, plan.submitted_by_id}
-    checking = plan.status == Plan.SUBMITTED and issued_here and user.can("allocation.approve") \
+    checking = (
+        plan.status == Plan.SUBMITTED
+        and issued_here
+        and user.can("allocation.approve")
         and user.pk not in makers
+    )
     return {
         "can_edit": plan.editable and issued_here and user.can("allocation.edit"),
         "can_submit": plan.editable and issued_here and user.can("allocation.submit"),

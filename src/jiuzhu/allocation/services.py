@@ -157,12 +157,19 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
     if has_errors(problems):
         raise InvalidInput(problems)
     amount = approval_amount(plan)
-    required = approvals.open_round(subject=SUBJECT, object_id=plan.pk, actor=actor, region=plan.issuer,
-                                    fund=plan.fund, amount=amount)
+    required = approvals.open_round(
+        subject=SUBJECT, object_id=plan.pk, actor=actor, region=plan.issuer, fund=plan.fund, amount=amount
+    )
     plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
-    record(actor=actor, action="allocation.submit", entity=plan.doc_no, region_path=plan.issuer.path,
-           after={"status": plan.status, "amount": str(amount), "approvals_required": required}, ip=ip)
+    record(
+        actor=actor,
+        action="allocation.submit",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after={"status": plan.status, "amount": str(amount), "approvals_required": required},
+        ip=ip,
+    )
     return required
 
 
@@ -177,16 +184,29 @@ def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundS
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以审核")
-    state = approvals.add_approval(subject=SUBJECT, object_id=plan.pk, actor=actor,
-                                   makers={plan.created_by_id, plan.submitted_by_id})
+    state = approvals.add_approval(
+        subject=SUBJECT, object_id=plan.pk, actor=actor, makers={plan.created_by_id, plan.submitted_by_id}
+    )
     if not state.complete:
-        record(actor=actor, action="allocation.approve_partial", entity=plan.doc_no, region_path=plan.issuer.path,
-               after={"status": plan.status, "approvals": state.count, "required": state.required}, ip=ip)
+        record(
+            actor=actor,
+            action="allocation.approve_partial",
+            entity=plan.doc_no,
+            region_path=plan.issuer.path,
+            after={"status": plan.status, "approvals": state.count, "required": state.required},
+            ip=ip,
+        )
         return state
     plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
-    record(actor=actor, action="allocation.approve", entity=plan.doc_no, region_path=plan.issuer.path,
-           after={**_snapshot(plan), "approvals": [a.actor.username for a in state.approvals]}, ip=ip)
+    record(
+        actor=actor,
+        action="allocation.approve",
+        entity=plan.doc_no,
+        region_path=plan.issuer.path,
+        after={**_snapshot(plan), "approvals": [a.actor.username for a in state.approvals]},
+        ip=ip,
+    )
     plan_approved.send(sender=Plan, plan=plan, actor=actor)
     return state
 
@@ -199,8 +219,13 @@ def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以退回")
-    step = approvals.add_return(subject=SUBJECT, object_id=plan.pk, actor=actor, reason=reason,
-                                makers={plan.created_by_id, plan.submitted_by_id})
+    step = approvals.add_return(
+        subject=SUBJECT,
+        object_id=plan.pk,
+        actor=actor,
+        reason=reason,
+        makers={plan.created_by_id, plan.submitted_by_id},
+    )
     plan.status, plan.return_reason = Plan.DRAFT, step.reason
     plan.save(update_fields=["status", "return_reason"])
     record(

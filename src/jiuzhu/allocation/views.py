@@ -83,14 +83,18 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     lines = in_tree_order([r.line() for r in visible_rows(request.user, plan)], tree)
     rows = [_row_view(x, tree.get(x.region_code).short_name, i) for i, x in enumerate(lines, start=1)]
     total = totals(lines)
-    return render(request, "allocation/detail.html", {
-        "plan": plan,
-        "rows": rows,
-        "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
-        "total_yuan": format_yuan(total.final),
-        "approval": approval_round(plan),
-        **plan_actions(request.user, plan),
-    })
+    return render(
+        request,
+        "allocation/detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "total_yuan": format_yuan(total.final),
+            "approval": approval_round(plan),
+            **plan_actions(request.user, plan),
+        },
+    )
 
 
 def plan_create(request: AuthedRequest) -> HttpResponse:
@@ -108,7 +112,9 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
                 kind=request.POST.get("kind", Plan.ADJUSTMENT),
                 doc_no=request.POST.get("doc_no", ""),
                 title=request.POST.get("title", "").strip() or "调整方案",
-                doc_date=datetime.date.fromisoformat(request.POST.get("doc_date") or str(datetime.date.today())),
+                doc_date=datetime.date.fromisoformat(
+                    request.POST.get("doc_date") or str(datetime.date.today())
+                ),
                 issuer=issuer,
                 ip=client_ip(request),
             )
@@ -209,7 +215,11 @@ def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     )
 
 
-ACTION_PERMISSIONS = {"submit": "allocation.submit", "approve": "allocation.approve", "return": "allocation.approve"}
+ACTION_PERMISSIONS = {
+    "submit": "allocation.submit",
+    "approve": "allocation.approve",
+    "return": "allocation.approve",
+}
 
 
 def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
@@ -217,17 +227,22 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "submit":
             required = services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
-            messages.success(request, "已提交审核" + (f"（需 {required} 位审核人员分别审核）" if required > 1 else ""))
+            messages.success(
+                request, "已提交审核" + (f"（需 {required} 位审核人员分别审核）" if required > 1 else "")
+            )
         elif action == "approve":
             state = services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
             if state.complete:
                 messages.success(request, "已审核通过")
             else:
-                messages.success(request, f"已审核（{state.count}/{state.required}），"
-                                          f"还需另外 {state.remaining} 位审核人员审核")
+                messages.success(
+                    request,
+                    f"已审核（{state.count}/{state.required}），还需另外 {state.remaining} 位审核人员审核",
+                )
         else:
-            services.do_return_plan(actor=request.user, plan=plan, reason=request.POST.get("reason", ""),
-                                    ip=client_ip(request))
+            services.do_return_plan(
+                actor=request.user, plan=plan, reason=request.POST.get("reason", ""), ip=client_ip(request)
+            )
             messages.success(request, "已退回经办人，方案回到草稿状态")
     except ActionRefused as exc:
         messages.error(request, str(exc))

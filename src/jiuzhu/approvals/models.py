@@ -13,11 +13,21 @@ class ApprovalRule(models.Model):
     The rule that asks for the most approvals among those that match wins; with none, one approval is needed.
     """
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="适用地区")
-    subject = models.CharField("事项", max_length=32, blank=True, choices=list(SUBJECTS.items()),
-                               help_text="留空表示所有事项")
-    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name="资金", help_text="留空表示所有资金")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="适用地区"
+    )
+    subject = models.CharField(
+        "事项", max_length=32, blank=True, choices=list(SUBJECTS.items()), help_text="留空表示所有事项"
+    )
+    fund = models.ForeignKey(
+        "funds.Fund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="资金",
+        help_text="留空表示所有资金",
+    )
     min_amount = MoneyField("金额下限（元）")
     approvals_required = models.PositiveSmallIntegerField("需审核人数")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -27,8 +37,10 @@ class ApprovalRule(models.Model):
         ordering = ["region__path", "subject", "min_amount"]
         verbose_name = "审批规则"
         constraints = [
-            models.CheckConstraint(condition=models.Q(approvals_required__gte=1, approvals_required__lte=5),
-                                   name="approvals_required_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(approvals_required__gte=1, approvals_required__lte=5),
+                name="approvals_required_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:

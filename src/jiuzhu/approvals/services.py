@@ -31,8 +31,10 @@ from .subjects import SUBJECTS
 def required_approvals(*, subject: str, region: Any, fund: Any, amount: Decimal) -> int:
     """The most approvals any matching rule asks for (a rule of the region or of an area above it), at least 1."""
     rules = ApprovalRule.objects.filter(
-        Q(subject="") | Q(subject=subject), Q(fund=None) | Q(fund=fund),
-        region__path__in=_prefixes(region.path), min_amount__lte=amount,
+        Q(subject="") | Q(subject=subject),
+        Q(fund=None) | Q(fund=fund),
+        region__path__in=_prefixes(region.path),
+        min_amount__lte=amount,
     )
     return max([1, *(r.approvals_required for r in rules)])
 
@@ -75,9 +77,11 @@ def round_state(subject: str, object_id: int) -> RoundState:
     if last_submit is None:
         return RoundState(None, 1)
     submitted = steps[last_submit]
-    after = steps[last_submit + 1:]
+    after = steps[last_submit + 1 :]
     returned = next((s for s in after if s.decision == Approval.RETURN), None)
-    return RoundState(submitted, submitted.required, [s for s in after if s.decision == Approval.APPROVE], returned)
+    return RoundState(
+        submitted, submitted.required, [s for s in after if s.decision == Approval.APPROVE], returned
+    )
 
 
 def _check(subject: str) -> None:
@@ -91,8 +95,14 @@ def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: A
     """Start a round of approval for a submission; returns how many checkers it needs."""
     _check(subject)
     required = required_approvals(subject=subject, region=region, fund=fund, amount=amount)
-    Approval.objects.create(subject=subject, object_id=object_id, decision=Approval.SUBMIT, actor=actor,
-                            amount=amount, required=required)
+    Approval.objects.create(
+        subject=subject,
+        object_id=object_id,
+        decision=Approval.SUBMIT,
+        actor=actor,
+        amount=amount,
+        required=required,
+    )
     return required
 
 
@@ -105,14 +115,22 @@ def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) 
     return state
 
 
-def add_approval(*, subject: str, object_id: int, actor: Any, makers: set[Any], comment: str = "") -> RoundState:
+def add_approval(
+    *, subject: str, object_id: int, actor: Any, makers: set[Any], comment: str = ""
+) -> RoundState:
     """A checker approves the open round; the same checker cannot count twice. Returns the new state."""
     _check(subject)
     state = _open_round_for(subject, object_id, actor, makers)
     if state.approved_by(actor):
         raise ActionRefused(f"您已审核过，还需另外 {state.remaining} 位审核人员审核")
-    Approval.objects.create(subject=subject, object_id=object_id, decision=Approval.APPROVE, actor=actor,
-                            reason=comment, required=state.required)
+    Approval.objects.create(
+        subject=subject,
+        object_id=object_id,
+        decision=Approval.APPROVE,
+        actor=actor,
+        reason=comment,
+        required=state.required,
+    )
     return round_state(subject, object_id)
 
 
@@ -122,8 +140,14 @@ def add_return(*, subject: str, object_id: int, actor: Any, reason: str, makers:
     if not reason.strip():
         raise InvalidInput([Problem("REASON_REQUIRED", "退回时必须填写原因", Where(column="退回原因"))])
     state = _open_round_for(subject, object_id, actor, makers)
-    return Approval.objects.create(subject=subject, object_id=object_id, decision=Approval.RETURN, actor=actor,
-                                   reason=reason.strip(), required=state.required)
+    return Approval.objects.create(
+        subject=subject,
+        object_id=object_id,
+        decision=Approval.RETURN,
+        actor=actor,
+        reason=reason.strip(),
+        required=state.required,
+    )
 
 
 # --- the rules, kept by an administrator --------------------------------------------------------------------
@@ -146,13 +170,27 @@ def do_load_default_rules() -> None:
     if region is None or admin is None or ApprovalRule.objects.filter(region=region).exists():
         return
     for amount, count in DEFAULT_RULES:
-        ApprovalRule.objects.create(region=region, subject="", fund=None, min_amount=amount,
-                                    approvals_required=count, created_by=admin)
+        ApprovalRule.objects.create(
+            region=region,
+            subject="",
+            fund=None,
+            min_amount=amount,
+            approvals_required=count,
+            created_by=admin,
+        )
 
 
 @transaction.atomic
-def do_create_rule(*, actor: Any, region: Any, subject: str, fund: Any, min_amount: Decimal,
-                   approvals_required: int, ip: str = "") -> ApprovalRule:
+def do_create_rule(
+    *,
+    actor: Any,
+    region: Any,
+    subject: str,
+    fund: Any,
+    min_amount: Decimal,
+    approvals_required: int,
+    ip: str = "",
+) -> ApprovalRule:
     from jiuzhu.audit.services import record
     from jiuzhu.core.actions import require, require_within
 
@@ -167,11 +205,27 @@ def do_create_rule(*, actor: Any, region: Any, subject: str, fund: Any, min_amou
         problems.append(Problem("NEGATIVE_AMOUNT", "金额下限不能为负数", Where(column="金额下限")))
     if problems:
         raise InvalidInput(problems)
-    rule = ApprovalRule.objects.create(region=region, subject=subject, fund=fund, min_amount=min_amount,
-                                       approvals_required=approvals_required, created_by=actor)
-    record(actor=actor, action="approvals.rule_create", entity=str(rule), region_path=region.path, ip=ip,
-           after={"subject": subject, "fund": str(fund or ""), "min_amount": str(min_amount),
-                  "approvals_required": approvals_required})
+    rule = ApprovalRule.objects.create(
+        region=region,
+        subject=subject,
+        fund=fund,
+        min_amount=min_amount,
+        approvals_required=approvals_required,
+        created_by=actor,
+    )
+    record(
+        actor=actor,
+        action="approvals.rule_create",
+        entity=str(rule),
+        region_path=region.path,
+        ip=ip,
+        after={
+            "subject": subject,
+            "fund": str(fund or ""),
+            "min_amount": str(min_amount),
+            "approvals_required": approvals_required,
+        },
+    )
     return rule
 
 
@@ -182,8 +236,12 @@ def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
 
     require(actor, "reference.manage")
     require_within(actor, rule.region)
-    before = {"subject": rule.subject, "fund": str(rule.fund or ""), "min_amount": str(rule.min_amount),
-              "approvals_required": rule.approvals_required}
+    before = {
+        "subject": rule.subject,
+        "fund": str(rule.fund or ""),
+        "min_amount": str(rule.min_amount),
+        "approvals_required": rule.approvals_required,
+    }
     entity, path = str(rule), rule.region.path
     rule.delete()
     record(actor=actor, action="approvals.rule_delete", entity=entity, region_path=path, before=before, ip=ip)

@@ -43,12 +43,21 @@ def rules(request: AuthedRequest) -> HttpResponse:
             messages.error(request, str(exc))
         except Region.DoesNotExist:
             messages.error(request, "请选择您管辖范围内的地区")
-    items = [{"rule": r, "min_amount": format_yuan(r.min_amount)}
-             for r in scoped(ApprovalRule.objects.select_related("region", "fund"), request.user)]
-    return render(request, "approvals/rules.html", {
-        "rules": items, "regions": regions, "subjects": list(SUBJECTS.items()),
-        "funds": Fund.objects.order_by("-fiscal_year"), "subject_labels": SUBJECTS,
-    })
+    items = [
+        {"rule": r, "min_amount": format_yuan(r.min_amount)}
+        for r in scoped(ApprovalRule.objects.select_related("region", "fund"), request.user)
+    ]
+    return render(
+        request,
+        "approvals/rules.html",
+        {
+            "rules": items,
+            "regions": regions,
+            "subjects": list(SUBJECTS.items()),
+            "funds": Fund.objects.order_by("-fiscal_year"),
+            "subject_labels": SUBJECTS,
+        },
+    )
 
 
 @require_POST

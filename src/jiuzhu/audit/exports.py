@@ -44,7 +44,9 @@ def as_csv(records: Iterable[AuditRecord], regions: dict[str, str]) -> bytes:
 
 def as_xlsx(records: Iterable[AuditRecord], regions: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
     ws = wb.add_worksheet("审计日志")
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#F0F2F5"})
     ws.write_row(0, 0, HEADER, head)

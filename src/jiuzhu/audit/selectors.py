@@ -30,8 +30,13 @@ class TrailFilter:
             except ValueError:
                 return None
 
-        return cls(date(key="date_from"), date(key="date_to"), query.get("actor", "").strip(),
-                   query.get("action", "").strip(), query.get("entity", "").strip())
+        return cls(
+            date(key="date_from"),
+            date(key="date_to"),
+            query.get("actor", "").strip(),
+            query.get("action", "").strip(),
+            query.get("entity", "").strip(),
+        )
 
     def as_query(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if v}
@@ -79,5 +84,12 @@ def flatten(value: Any, prefix: str = "") -> dict[str, str]:
 def changes(rec: AuditRecord) -> list[dict[str, Any]]:
     """Each field of before/after with both values and whether it changed."""
     before, after = flatten(rec.before), flatten(rec.after)
-    return [{"field": key, "before": before.get(key, ""), "after": after.get(key, ""),
-             "changed": before.get(key) != after.get(key)} for key in sorted(before.keys() | after.keys())]
+    return [
+        {
+            "field": key,
+            "before": before.get(key, ""),
+            "after": after.get(key, ""),
+            "changed": before.get(key) != after.get(key),
+        }
+        for key in sorted(before.keys() | after.keys())
+    ]

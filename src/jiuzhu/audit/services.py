@@ -91,8 +91,10 @@ class Break:
 
     def __str__(self) -> str:
         r = self.record
-        return (f"审计记录 #{r.pk}（{timezone.localtime(r.created_at):%Y-%m-%d %H:%M:%S}，{r.actor}，{r.action}，"
-                f"{r.entity}）：{self.reason}")
+        return (
+            f"审计记录 #{r.pk}（{timezone.localtime(r.created_at):%Y-%m-%d %H:%M:%S}，{r.actor}，{r.action}，"
+            f"{r.entity}）：{self.reason}"
+        )
 
 
 def find_break() -> tuple[Break | None, int]:

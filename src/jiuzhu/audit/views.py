@@ -28,21 +28,36 @@ def trail(request: AuthedRequest) -> HttpResponse:
     flt = TrailFilter.from_query(request.GET)
     page = Paginator(visible_records(request.user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
     regions = region_names(request.user)
-    items = [{"rec": r, "region": regions.get(r.region_path, r.region_path), "label": action_label(r.action)}
-             for r in page]
-    return render(request, "audit/list.html", {
-        "page": page, "items": items, "filter": flt, "query": urlencode(flt.as_query()),
-        "actions": sorted(ACTION_LABELS.items()),
-    })
+    items = [
+        {"rec": r, "region": regions.get(r.region_path, r.region_path), "label": action_label(r.action)}
+        for r in page
+    ]
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "items": items,
+            "filter": flt,
+            "query": urlencode(flt.as_query()),
+            "actions": sorted(ACTION_LABELS.items()),
+        },
+    )
 
 
 @permission_required("audit.view")
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     rec = get_scoped_or_404(AuditRecord.objects.all(), request.user, path_field="region_path", pk=pk)
-    return render(request, "audit/detail.html", {
-        "rec": rec, "label": action_label(rec.action), "changes": changes(rec),
-        "region": region_names(request.user).get(rec.region_path, rec.region_path),
-    })
+    return render(
+        request,
+        "audit/detail.html",
+        {
+            "rec": rec,
+            "label": action_label(rec.action),
+            "changes": changes(rec),
+            "region": region_names(request.user).get(rec.region_path, rec.region_path),
+        },
+    )
 
 
 @permission_required("audit.view")

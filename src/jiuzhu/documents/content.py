@@ -25,8 +25,15 @@ from .models import NoticeTemplate
 from .templating import render_body
 
 FEEDBACK_COLUMNS = (
-    "收到的财政专项资金名称", "文号", "资金金额", "实际支出金额", "资金支出方向", "未支出金额",
-    "实际支出进度", "未按计划或预算执行要求支出的原因", "整改措施及整改时间",
+    "收到的财政专项资金名称",
+    "文号",
+    "资金金额",
+    "实际支出金额",
+    "资金支出方向",
+    "未支出金额",
+    "实际支出进度",
+    "未按计划或预算执行要求支出的原因",
+    "整改措施及整改时间",
 )
 
 
@@ -104,13 +111,21 @@ def build_notice(
 ) -> Notice:
     table = build_table(plan, lines, tree)
     allocation = AllocationAttachment(
-        title=table.title, source_label=table.source_label, total=_row(table.total),
+        title=table.title,
+        source_label=table.source_label,
+        total=_row(table.total),
         rows=tuple(_row(r) for r in table.rows),
     )
     targets = _targets(target_set_for(plan.fund.name, plan.fund.fiscal_year), tree, table)
-    feedback = FeedbackAttachment(
-        title=template.feedback_title, columns=FEEDBACK_COLUMNS, notes=template.feedback_note_list,
-    ) if template.feedback_title else None
+    feedback = (
+        FeedbackAttachment(
+            title=template.feedback_title,
+            columns=FEEDBACK_COLUMNS,
+            notes=template.feedback_note_list,
+        )
+        if template.feedback_title
+        else None
+    )
     titles = [p.title for p in (allocation, targets, feedback) if p is not None]
     body = render_body(template.body, body_context(plan, template, table, titles))
     return Notice(

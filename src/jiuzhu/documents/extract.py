@@ -61,7 +61,10 @@ def decode_text(data: bytes) -> str:
 def pdf_text(data: bytes) -> str:
     try:
         result = subprocess.run(
-            ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, timeout=60,
+            ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+            input=data,
+            capture_output=True,
+            timeout=60,
             check=False,
         )
     except FileNotFoundError as exc:
@@ -86,8 +89,10 @@ def docx_text(data: bytes) -> str:
             lines.append(_paragraph_text(block))
         elif block.tag == qn("w:tbl"):
             for tr in block.iter(qn("w:tr")):
-                cells = [" ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))).strip()
-                         for tc in tr.iterchildren(qn("w:tc"))]
+                cells = [
+                    " ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))).strip()
+                    for tc in tr.iterchildren(qn("w:tc"))
+                ]
                 lines.append("\t".join(cells))
     return "\n".join(lines)
 

@@ -12,8 +12,9 @@ class NoticeTemplate(models.Model):
     ALLOCATION, ADJUSTMENT = "allocation", "adjustment"
     KINDS = ((ALLOCATION, "下达"), (ADJUSTMENT, "调整"))
 
-    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="notice_templates",
-                             verbose_name="资金")
+    fund = models.ForeignKey(
+        "funds.Fund", on_delete=models.PROTECT, related_name="notice_templates", verbose_name="资金"
+    )
     kind = models.CharField("公文类型", max_length=16, choices=KINDS)
     issuers = models.TextField("发文机关", help_text="每行一个，按排列顺序；联合行文时主办机关在前")
     mark_suffix = models.CharField("发文机关标志后缀", max_length=8, blank=True, default="文件")
@@ -25,8 +26,9 @@ class NoticeTemplate(models.Model):
     feedback_title = models.CharField("附件3标题", max_length=100, blank=True)
     feedback_notes = models.TextField("附件3说明", blank=True, help_text="每行一条")
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=("fund", "kind"), name="uniq_notice_template"),)

@@ -15,17 +15,20 @@ from jiuzhu.domain.notice import Notice, cn_date, signature_indent
 def notice_html(notice: Notice) -> str:
     columns = len(notice.targets.columns) if notice.targets else 0
     numbers = 2 + (notice.targets is not None)
-    return render_to_string("documents/notice_print.html", {
-        "n": notice,
-        "doc_date": cn_date(notice.doc_date),
-        "print_date": cn_date(notice.print_date),
-        "signers_indent": signature_indent(notice.signers_text, cn_date(notice.doc_date)),
-        "span_all": 3 + columns,
-        "span_rest": max(1, columns - 2),
-        "a_source": notice.allocation.source_label,
-        "feedback_number": numbers,
-        "blank_rows": range(1, (notice.feedback.blank_rows if notice.feedback else 0) + 1),
-    })
+    return render_to_string(
+        "documents/notice_print.html",
+        {
+            "n": notice,
+            "doc_date": cn_date(notice.doc_date),
+            "print_date": cn_date(notice.print_date),
+            "signers_indent": signature_indent(notice.signers_text, cn_date(notice.doc_date)),
+            "span_all": 3 + columns,
+            "span_rest": max(1, columns - 2),
+            "a_source": notice.allocation.source_label,
+            "feedback_number": numbers,
+            "blank_rows": range(1, (notice.feedback.blank_rows if notice.feedback else 0) + 1),
+        },
+    )
 
 
 def render_pdf(notice: Notice) -> bytes:

@@ -43,13 +43,19 @@ def validate_template(template: NoticeTemplate) -> list[Problem]:
     except TemplateProblem as exc:
         problems.append(Problem("TEMPLATE_SYNTAX", str(exc), Where(column=FIELDS["body"])))
     code = template.expenditure_code.strip()
-    if code and not ClassificationCode.objects.filter(
-        fiscal_year=template.fund.fiscal_year, code=code, kind=ClassificationCode.EXPENDITURE
-    ).exists():
-        problems.append(Problem(
-            "UNKNOWN_CODE", f"{code}不是{template.fund.fiscal_year}年的支出功能分类科目",
-            Where(column=FIELDS["expenditure_code"]),
-        ))
+    if (
+        code
+        and not ClassificationCode.objects.filter(
+            fiscal_year=template.fund.fiscal_year, code=code, kind=ClassificationCode.EXPENDITURE
+        ).exists()
+    ):
+        problems.append(
+            Problem(
+                "UNKNOWN_CODE",
+                f"{code}不是{template.fund.fiscal_year}年的支出功能分类科目",
+                Where(column=FIELDS["expenditure_code"]),
+            )
+        )
     if template.addressees.strip() and not template.addressees.strip().endswith("："):
         where = Where(column=FIELDS["addressees"])
         problems.append(Problem("ADDRESSEES_COLON", "主送机关应以全角冒号“：”结尾", where))
@@ -78,8 +84,14 @@ def do_save_template(
         raise InvalidInput(problems)
     template.updated_by = actor
     template.save()
-    record(actor=actor, action="documents.save_template", entity=str(template), before=before,
-           after=_snapshot(template), ip=ip)
+    record(
+        actor=actor,
+        action="documents.save_template",
+        entity=str(template),
+        before=before,
+        after=_snapshot(template),
+        ip=ip,
+    )
     return template
 
 
@@ -95,7 +107,11 @@ def do_load_default_templates() -> int:
             if template is None:
                 continue
             template.save()
-            record(actor="system", action="documents.load_default_template", entity=str(template),
-                   after=_snapshot(template))
+            record(
+                actor="system",
+                action="documents.load_default_template",
+                entity=str(template),
+                after=_snapshot(template),
+            )
             created += 1
     return created

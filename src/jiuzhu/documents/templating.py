@@ -39,11 +39,25 @@ VARIABLES: dict[str, str] = {
     "rows": "各地区分配数列表，每项有 name、final（万元）",
 }
 ALLOWED_TAGS = {"if", "for", "with", "comment", "firstof", "cycle", "now", "spaceless", "templatetag"}
-ALLOWED_FILTERS = {"default", "join", "length", "add", "first", "last", "cut", "floatformat", "slice",
-                   "stringformat", "yesno", "linebreaksbr", "striptags"}
+ALLOWED_FILTERS = {
+    "default",
+    "join",
+    "length",
+    "add",
+    "first",
+    "last",
+    "cut",
+    "floatformat",
+    "slice",
+    "stringformat",
+    "yesno",
+    "linebreaksbr",
+    "striptags",
+}
 
-_engine = Engine(autoescape=False, libraries={}, builtins=["django.template.defaulttags",
-                                                          "django.template.defaultfilters"])
+_engine = Engine(
+    autoescape=False, libraries={}, builtins=["django.template.defaulttags", "django.template.defaultfilters"]
+)
 
 
 class TemplateProblem(ValueError):

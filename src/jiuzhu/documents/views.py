@@ -37,14 +37,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if not _user(request).can("documents.view"):
         raise Http404("页面不存在")
     plans = visible_plans(request.user).filter(status=Plan.APPROVED)
-    return render(request, "documents/home.html", {
-        "plans": plans,
-        "templates": templates() if _user(request).can("documents.templates") else [],
-        "can_generate": _user(request).can("documents.generate"),
-        "can_edit_templates": _user(request).can("documents.templates"),
-        "funds": Fund.objects.order_by("-fiscal_year", "name"),
-        "kinds": NoticeTemplate.KINDS,
-    })
+    return render(
+        request,
+        "documents/home.html",
+        {
+            "plans": plans,
+            "templates": templates() if _user(request).can("documents.templates") else [],
+            "can_generate": _user(request).can("documents.generate"),
+            "can_edit_templates": _user(request).can("documents.templates"),
+            "funds": Fund.objects.order_by("-fiscal_year", "name"),
+            "kinds": NoticeTemplate.KINDS,
+        },
+    )
 
 
 def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -69,9 +73,12 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def _preview(user: User, template: NoticeTemplate) -> tuple[object | None, str]:
     """The notice's text as the template would word it, for the latest approved plan of the kind that the
     user's own area issued (scoped: another area's plan and rows never show here)."""
-    plan = (visible_plans(user).filter(scope_q(user, via="issuer"), fund=template.fund, kind=template.kind,
-                                       status=Plan.APPROVED)
-            .order_by("-doc_date", "-id").first())
+    plan = (
+        visible_plans(user)
+        .filter(scope_q(user, via="issuer"), fund=template.fund, kind=template.kind, status=Plan.APPROVED)
+        .order_by("-doc_date", "-id")
+        .first()
+    )
     if plan is None:
         return None, "该资金还没有已审核的此类方案，无法预览"
     try:
@@ -85,15 +92,19 @@ def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse
     if not _user(request).can("documents.templates") or kind not in dict(NoticeTemplate.KINDS):
         raise Http404("页面不存在")
     fund = get_object_or_404(Fund, pk=fund_id)
-    template = (NoticeTemplate.objects.filter(fund=fund, kind=kind).first() or default_template(fund, kind)
-                or NoticeTemplate(fund=fund, kind=kind))
+    template = (
+        NoticeTemplate.objects.filter(fund=fund, kind=kind).first()
+        or default_template(fund, kind)
+        or NoticeTemplate(fund=fund, kind=kind)
+    )
     problems: list[Problem] = []
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in services.FIELDS}
         if request.POST.get("action") == "save":
             try:
-                services.do_save_template(actor=request.user, fund=fund, kind=kind, values=values,
-                                          ip=client_ip(request))
+                services.do_save_template(
+                    actor=request.user, fund=fund, kind=kind, values=values, ip=client_ip(request)
+                )
                 messages.success(request, "模板已保存")
                 return redirect("documents:template", fund_id=fund.pk, kind=kind)
             except InvalidInput as exc:
@@ -105,11 +116,20 @@ def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse
         if not problems:
             problems = services.validate_template(template)
     preview, preview_error = _preview(_user(request), template) if not problems else (None, "")
-    return render(request, "documents/template_edit.html", {
-        "template": template, "fund": fund, "kind_label": dict(NoticeTemplate.KINDS)[kind],
-        "problems": problems, "preview": preview, "preview_error": preview_error,
-        "variables": VARIABLES.items(), "fields": services.FIELDS,
-    })
+    return render(
+        request,
+        "documents/template_edit.html",
+        {
+            "template": template,
+            "fund": fund,
+            "kind_label": dict(NoticeTemplate.KINDS)[kind],
+            "problems": problems,
+            "preview": preview,
+            "preview_error": preview_error,
+            "variables": VARIABLES.items(),
+            "fields": services.FIELDS,
+        },
+    )
 
 
 def check(request: HttpRequest) -> HttpResponse:
@@ -126,10 +146,13 @@ def check(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 problems = check_file(upload.read(MAX_BYTES + 1))
-                context.update({
-                    "checked": upload.name, "problems": problems,
-                    "errors": sum(p.severity is Severity.ERROR for p in problems),
-                })
+                context.update(
+                    {
+                        "checked": upload.name,
+                        "problems": problems,
+                        "errors": sum(p.severity is Severity.ERROR for p in problems),
+                    }
+                )
             except ExtractError as exc:
                 messages.error(request, str(exc))
     return render(request, "documents/check.html", context)

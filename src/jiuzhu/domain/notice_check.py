@@ -304,8 +304,21 @@ def _at(line: Line, **kw: str) -> Where:
 
 
 _BLANK_TRIGGERS = (
-    "资金", "安排", "下达", "合计", "共计", "总计", "金额", "调减", "调增", "拨付", "补助", "追加", "收回",
-    "为", "计",
+    "资金",
+    "安排",
+    "下达",
+    "合计",
+    "共计",
+    "总计",
+    "金额",
+    "调减",
+    "调增",
+    "拨付",
+    "补助",
+    "追加",
+    "收回",
+    "为",
+    "计",
 )
 _DIGITISH = set("0123456789０１２３４５６７８９.零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
 
@@ -381,19 +394,25 @@ def stated_totals(parsed: Parsed, ref: Reference) -> list[Problem]:
     for m in _STATED_TOTAL.finditer(body.text):
         stated = Decimal(m[1].replace(",", ""))
         if stated != expected:
-            problems.append(Problem(
-                "STATED_TOTAL_MISMATCH",
-                f"正文写明{stated.normalize():f}万元，附件分配表合计（第5栏）为{suggestion}万元",
-                _at(body.line_at(m.start(1))), numbers={"stated": stated, "table": expected},
-            ))
+            problems.append(
+                Problem(
+                    "STATED_TOTAL_MISMATCH",
+                    f"正文写明{stated.normalize():f}万元，附件分配表合计（第5栏）为{suggestion}万元",
+                    _at(body.line_at(m.start(1))),
+                    numbers={"stated": stated, "table": expected},
+                )
+            )
     for m in _STATED_DAXIE.finditer(body.text):
         want = daxie(expected * WAN)
         if m[1] != want:
-            problems.append(Problem(
-                "STATED_DAXIE_MISMATCH",
-                f"大写金额“{m[1]}”与附件分配表合计{suggestion}万元（{want}）不符",
-                _at(body.line_at(m.start(1))), numbers={"stated": m[1], "expected": want},
-            ))
+            problems.append(
+                Problem(
+                    "STATED_DAXIE_MISMATCH",
+                    f"大写金额“{m[1]}”与附件分配表合计{suggestion}万元（{want}）不符",
+                    _at(body.line_at(m.start(1))),
+                    numbers={"stated": m[1], "expected": want},
+                )
+            )
     return problems
 
 
@@ -413,10 +432,14 @@ def _sequence(items: Sequence[tuple[Line, int]], what: str, column: str = "") ->
     written = "、".join(str(n) for _, n in items)
     for k, (line, n) in enumerate(items):
         if n != start + k:
-            problems.append(Problem(
-                "SEQUENCE_ORDER", f"{what}顺序有误：本行为{n}，按顺序应为{start + k}（全部为{written}）",
-                _at(line, column=column), numbers={"written": n, "expected": start + k},
-            ))
+            problems.append(
+                Problem(
+                    "SEQUENCE_ORDER",
+                    f"{what}顺序有误：本行为{n}，按顺序应为{start + k}（全部为{written}）",
+                    _at(line, column=column),
+                    numbers={"written": n, "expected": start + k},
+                )
+            )
     return problems
 
 
@@ -489,12 +512,15 @@ def region_names(parsed: Parsed, ref: Reference) -> list[Problem]:
         seen = first_form.setdefault(node.code, (line, name))
         if seen[1] != name and (node.code, name) not in reported:
             reported.add((node.code, name))
-            problems.append(Problem(
-                "REGION_TWO_NAMES",
-                f"“{name}”与第{seen[0].number}行的“{seen[1]}”是同一地区（{node.name}），全文应统一写作"
-                f"“{node.short_name}”",
-                _at(line), numbers={"first_line": seen[0].number, "code": node.code},
-            ))
+            problems.append(
+                Problem(
+                    "REGION_TWO_NAMES",
+                    f"“{name}”与第{seen[0].number}行的“{seen[1]}”是同一地区（{node.name}），全文应统一写作"
+                    f"“{node.short_name}”",
+                    _at(line),
+                    numbers={"first_line": seen[0].number, "code": node.code},
+                )
+            )
     return problems
 
 
@@ -508,10 +534,14 @@ def document_number(parsed: Parsed, ref: Reference) -> list[Problem]:
         try:
             docno = parse_docno(line.text)
             if str(docno) != "".join(line.text.split()):  # spaces are the PDF's, not the writer's
-                problems.append(Problem(
-                    "DOCNO_FORM", f"发文字号应写作“{docno}”（六角括号〔〕、不编虚位、不加“第”字）",
-                    _at(line), Severity.WARNING,
-                ))
+                problems.append(
+                    Problem(
+                        "DOCNO_FORM",
+                        f"发文字号应写作“{docno}”（六角括号〔〕、不编虚位、不加“第”字）",
+                        _at(line),
+                        Severity.WARNING,
+                    )
+                )
         except DocNoError as exc:
             problems.append(Problem("DOCNO_INVALID", str(exc), _at(line)))
     for body_line in parsed.lines[: parsed.body_end]:
@@ -532,10 +562,14 @@ def _date(m: re.Match[str], line: Line, what: str, problems: list[Problem]) -> d
         problems.append(Problem("DATE_INVALID", f"{what}“{m.group()}”不是有效日期", _at(line)))
         return None
     if any(part.startswith("0") for part in (m[2], m[3])):
-        problems.append(Problem(
-            "DATE_FORM", f"{what}应写作“{value.year}年{value.month}月{value.day}日”（不编虚位）",
-            _at(line, entity=m.group()), Severity.WARNING,
-        ))
+        problems.append(
+            Problem(
+                "DATE_FORM",
+                f"{what}应写作“{value.year}年{value.month}月{value.day}日”（不编虚位）",
+                _at(line, entity=m.group()),
+                Severity.WARNING,
+            )
+        )
     return value
 
 
@@ -550,21 +584,35 @@ def dates(parsed: Parsed, ref: Reference) -> list[Problem]:
         signed = _date(_DATE_ONLY.match(signed_line.text), signed_line, "成文日期", problems)  # type: ignore[arg-type]
     printed_line = next((x for x in parsed.lines if _PRINTED.search(x.text)), None)
     if printed_line is None:
-        problems.append(Problem("PRINTED_DATE_MISSING", "未找到印发日期（版记应有“……印发”）",
-                                Where(row=len(parsed.lines) or 1), Severity.WARNING))
+        problems.append(
+            Problem(
+                "PRINTED_DATE_MISSING",
+                "未找到印发日期（版记应有“……印发”）",
+                Where(row=len(parsed.lines) or 1),
+                Severity.WARNING,
+            )
+        )
     else:
         printed = _date(_PRINTED.search(printed_line.text), printed_line, "印发日期", problems)  # type: ignore[arg-type]
     if signed and printed and printed < signed and printed_line:
-        problems.append(Problem(
-            "PRINTED_BEFORE_SIGNED", f"印发日期{_cn_date(printed)}早于成文日期{_cn_date(signed)}",
-            _at(printed_line), numbers={"signed": signed.isoformat(), "printed": printed.isoformat()},
-        ))
+        problems.append(
+            Problem(
+                "PRINTED_BEFORE_SIGNED",
+                f"印发日期{_cn_date(printed)}早于成文日期{_cn_date(signed)}",
+                _at(printed_line),
+                numbers={"signed": signed.isoformat(), "printed": printed.isoformat()},
+            )
+        )
     docno = _docno(parsed)
     if signed and docno and docno.year != signed.year and signed_line:
-        problems.append(Problem(
-            "DOCNO_YEAR", f"文号年份{docno.year}与成文日期{_cn_date(signed)}的年份不一致",
-            _at(signed_line), Severity.WARNING,
-        ))
+        problems.append(
+            Problem(
+                "DOCNO_YEAR",
+                f"文号年份{docno.year}与成文日期{_cn_date(signed)}的年份不一致",
+                _at(signed_line),
+                Severity.WARNING,
+            )
+        )
     return problems
 
 
@@ -612,19 +660,26 @@ def attachments(parsed: Parsed, ref: Reference) -> list[Problem]:
     announced_titles = {_fold(t) for _, _, t in parsed.announce}
     for line, n, title in parsed.announce:
         if _fold(title) not in present_titles:
-            problems.append(Problem(
-                "ATTACHMENT_MISSING", f"附件说明列出附件{n or ''}“{title}”，但文中没有该附件",
-                _at(line, entity=title),
-            ))
+            problems.append(
+                Problem(
+                    "ATTACHMENT_MISSING",
+                    f"附件说明列出附件{n or ''}“{title}”，但文中没有该附件",
+                    _at(line, entity=title),
+                )
+            )
     count = len(parsed.announce)
     for line, n, title in present:
         if _fold(title) in announced_titles:
             continue
         label = f"附件{n}" if n else "附件"
         detail = f"（附件说明只列了{count}个）" if n and n > count else ""
-        problems.append(Problem(
-            "ATTACHMENT_UNANNOUNCED", f"文中有{label}“{title}”，但附件说明未列出{detail}", _at(line),
-        ))
+        problems.append(
+            Problem(
+                "ATTACHMENT_UNANNOUNCED",
+                f"文中有{label}“{title}”，但附件说明未列出{detail}",
+                _at(line),
+            )
+        )
     return problems
 
 
@@ -632,11 +687,14 @@ def banji_position(parsed: Parsed, ref: Reference) -> list[Problem]:
     """GB/T 9704 puts the 版记 after the attachments, on the notice's last page; before them it is a warning."""
     if not parsed.banji_first or parsed.banji_at is None:
         return []
-    return [Problem(
-        "BANJI_BEFORE_ATTACHMENTS",
-        "版记（抄送、印发机关和印发日期）应置于附件之后、公文最后一面（GB/T 9704—2012）",
-        _at(parsed.lines[parsed.banji_at]), Severity.WARNING,
-    )]
+    return [
+        Problem(
+            "BANJI_BEFORE_ATTACHMENTS",
+            "版记（抄送、印发机关和印发日期）应置于附件之后、公文最后一面（GB/T 9704—2012）",
+            _at(parsed.lines[parsed.banji_at]),
+            Severity.WARNING,
+        )
+    ]
 
 
 _QUOTED_CODE = re.compile(r"“\s*(\d{7}|\d{5}|\d{3})(?!\d)\s*([^”]{0,40})”")
@@ -680,15 +738,24 @@ def _code_problems(
     labels = {"income": "收入分类", "expenditure": "支出功能分类"}
     problems = []
     if kind and found.kind != kind:
-        problems.append(Problem(
-            "CODE_KIND", f"{code}是{labels[found.kind]}科目，此处用作{labels[kind]}科目", where,
-        ))
+        problems.append(
+            Problem(
+                "CODE_KIND",
+                f"{code}是{labels[found.kind]}科目，此处用作{labels[kind]}科目",
+                where,
+            )
+        )
     written = name.removeprefix(_LEVEL_WORD.get(len(code), "")).strip()
     if written and written != found.name:
-        problems.append(Problem(
-            "CODE_NAME", f"科目{code}的名称应为“{found.name}”，文中写作“{written}”", where, Severity.WARNING,
-            numbers={"written": written, "reference": found.name},
-        ))
+        problems.append(
+            Problem(
+                "CODE_NAME",
+                f"科目{code}的名称应为“{found.name}”，文中写作“{written}”",
+                where,
+                Severity.WARNING,
+                numbers={"written": written, "reference": found.name},
+            )
+        )
     return problems
 
 
@@ -710,4 +777,4 @@ def check_notice(text: str, *, reference: Reference) -> list[Problem]:
     """Every finding over the notice's text, in line order."""
     parsed = parse(text)
     problems = [p for rule in RULES for p in rule(parsed, reference)]
-    return sorted(problems, key=lambda p: (p.where.row or 0))
+    return sorted(problems, key=lambda p: p.where.row or 0)
