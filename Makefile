@@ -20,6 +20,7 @@ run: $(STAMP)
 # SQLite always; PostgreSQL too when JIUZHU_TEST_DATABASE_URL names one (.ci/run sets it).
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check -q src tests $(wildcard bench)
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$JIUZHU_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	 else echo "JIUZHU_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
@@ -32,6 +33,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check -q src tests $(wildcard bench)
 	$(BIN)/mypy src
 
 bench: $(STAMP)
