@@ -3,12 +3,17 @@ XLS, or CSV in UTF-8 (with or without BOM) or GB18030 (what banks send)."""
 
 import csv
 import io
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from jiuzhu.core.errors import InvalidInput
+from jiuzhu.domain import disbursements as payout_rules
 from jiuzhu.domain.problems import Problem, Where
-from jiuzhu.domain.tabular import Table
+from jiuzhu.domain.tabular import Header, Table
 
 #: Uploads above this are refused before parsing (a year of payouts of a large county is well below it).
 MAX_BYTES = 400 * 1024 * 1024
@@ -52,14 +57,19 @@ def read_workbook(data: bytes) -> Table:
 
 
 def decode(data: bytes) -> str:
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding: ``utf-8-sig``, ``utf-8`` or ``gb18030``."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return data[3:].decode("utf-8"), "utf-8-sig"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise refuse("BAD_ENCODING", "CSV文件既不是UTF-8也不是GB18030编码") from exc
 
@@ -70,3 +80,181 @@ def read_csv(data: bytes) -> Table:
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return Table(sheet="", rows=rows, first_row=1)
+
+
+# --- payout files, read for the set-based importer ----------------------------------------------------------------
+
+#: Bytes that make a CSV cell need cleaning (or quoting) in UTF-8: ASCII whitespace other than line ends, the
+#: quote and the backslash, and the lead bytes of the multi-byte whitespace characters (checked exactly below).
+_ASCII_DIRTY = b' \t\x0b\x0c\x1c\x1d\x1e\x1f"\\'
+_LEAD_BYTES = b"\xc2\xe1\xe2\xe3"
+_KEEP = _ASCII_DIRTY + _LEAD_BYTES
+_DELETE_ALL_BUT_KEEP = bytes(b for b in range(256) if b not in _KEEP)
+_MULTIBYTE_SPACE = re.compile(
+    b"|".join(re.escape(ch.encode()) for ch in payout_rules.WHITESPACE if ord(ch) > 0x7F)
+)
+#: Header search reads at most this many records (find_header scans the top 5 rows).
+_HEADER_SCAN = 5
+_SAMPLE = 1 << 20
+
+
+def is_clean_csv(body: bytes) -> bool:
+    """True when no cell of this UTF-8 CSV text needs cleaning: no whitespace but line ends, no quotes (hence no
+    line break inside a cell) and no backslash. Then every line is one record and COPY reads it as it is."""
+    rest = body.translate(None, _DELETE_ALL_BUT_KEEP)
+    if not rest:
+        return True
+    if rest.translate(None, _LEAD_BYTES):
+        return False
+    return _MULTIBYTE_SPACE.search(body) is None
+
+
+@dataclass
+class PayoutRows:
+    """A payout upload as the importer stages it.
+
+    ``names`` are the staging columns: the element of each recognised column, ``x<position>`` for the others.
+    The data rows come either as ``clean_csv`` (UTF-8 CSV text after the header record, every cell already as
+    the rules read it, one record a line, ``len(names)`` fields each: PostgreSQL COPYs it untouched) or as
+    ``columns()`` (cleaned text, one list per name, row numbers from ``first_row``). ``clean_csv`` is only
+    a shortcut: ``columns()`` always works.
+    """
+
+    sheet: str
+    header: Header | None
+    names: list[str] = field(default_factory=list)
+    first_row: int = 0
+    """The sheet or file row number of the first data row."""
+    rows: int = 0
+    """Data rows (blank ones included) — for progress; exact for columns, counted lines for clean CSV."""
+    delimiter: str = ","
+    clean_csv: bytes | None = None
+    float_rows: list[int] = field(default_factory=list)
+    """Rows whose 证件号码 cell is a spreadsheet number."""
+    _raw_rows: Sequence[Sequence[object]] = ()
+    _text: str = ""
+    _start: int = 0
+    """Where the data rows begin in ``_text`` (CSV)."""
+
+    def _body(self) -> io.StringIO:
+        return io.StringIO(self._text[self._start :], newline="")
+
+    def csv_records(self) -> Iterator[list[str]]:
+        """The clean CSV's records (for SQLite's executemany)."""
+        assert self.clean_csv is not None
+        return csv.reader(self._body(), delimiter=self.delimiter)
+
+    def columns(self) -> tuple[list[str], list[list[str]]]:
+        """Staging names and cleaned columns; blank rows stay (the importer skips them by row number)."""
+        assert self.header is not None
+        data = self._raw_rows
+        if not data and self._text:
+            data = list(csv.reader(self._body(), delimiter=self.delimiter))
+        widths = {len(r) for r in data}
+        width = max([*widths, *(p + 1 for p in self.header.positions.values())])
+        if widths != {width}:  # ragged (CSV): pad, so that every element has a column
+            data = [list(r) + [None] * (width - len(r)) for r in data]
+        elements = {position: element for element, position in self.header.positions.items()}
+        self.rows = len(data)
+        if not data:
+            return list(self.header.positions), [[] for _ in self.header.positions]
+        names, columns = [], []
+        for position, column in enumerate(zip(*data, strict=True)):
+            element = elements.get(position)
+            cleaned = clean_column(column, element)
+            if element == "iden_no":
+                self.float_rows = [self.first_row + i for i, v in enumerate(column) if type(v) is float]
+            if element is None and not any(cleaned):
+                continue  # nothing in it: no need to stage it
+            names.append(element or f"x{position}")
+            columns.append(cleaned)
+        return names, columns
+
+
+def clean_column(column: Sequence[object], element: str | None) -> list[str]:
+    """One column's cells as the rules read them (see ``payout_rules.clean_cell``), each distinct value once."""
+    kinds = set(map(type, column))
+    if kinds <= {str}:
+        squeeze = element in payout_rules.CODE_ELEMENTS
+        changed = {}
+        for value in set(column):
+            cleaned = "".join(value.split()) if squeeze else value.strip()  # type: ignore[attr-defined]
+            if cleaned != value:
+                changed[value] = cleaned
+        if not changed:
+            return column if isinstance(column, list) else list(column)  # type: ignore[return-value,arg-type]
+        return [changed.get(v, v) for v in column]  # type: ignore[call-overload]
+    if bool in kinds:  # True == 1 == 1.0 as dict keys: no shortcut
+        return [payout_rules.clean_cell(element or "", v) for v in column]
+    text = {v: payout_rules.clean_cell(element or "", v) for v in set(column)}
+    return [text[v] for v in column]
+
+
+def read_payouts(data: bytes) -> PayoutRows:
+    """A payout file by its content (XLSX, XLS or CSV in UTF-8 / GB18030), header found, rows ready to stage."""
+    if not data:
+        raise refuse("EMPTY_FILE", "文件为空")
+    if len(data) > MAX_BYTES:
+        raise refuse("TOO_LARGE", f"文件超过{MAX_BYTES // 1024 // 1024}MB")
+    if detect_format(data) != "csv":
+        table = read_workbook(data)
+        header = payout_rules.find_payout_header(table)
+        if header is None:
+            return PayoutRows(sheet=table.sheet, header=None)
+        start = header.row_index + 1
+        rows = table.rows[start:]
+        return PayoutRows(
+            sheet=table.sheet,
+            header=header,
+            first_row=table.first_row + start,
+            rows=len(rows),
+            _raw_rows=rows,
+        )
+    return _payout_csv(data)
+
+
+def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records of a CSV text and the offset where each ends (a sample first: the text may be large)."""
+    for sample in (text[:_SAMPLE], text) if len(text) > _SAMPLE else (text,):
+        consumed = [0]
+
+        def lines(buffer: io.StringIO, consumed: list[int] = consumed) -> Iterator[str]:
+            for line in buffer:
+                consumed[0] += len(line)
+                yield line
+
+        reader = csv.reader(lines(io.StringIO(sample, newline="")), delimiter=delimiter)
+        records, ends = [], []
+        for record in itertools.islice(reader, _HEADER_SCAN + 1):
+            records.append(record)
+            ends.append(consumed[0])
+        if len(records) > _HEADER_SCAN or sample is text:
+            return records[:_HEADER_SCAN], ends[:_HEADER_SCAN]
+    raise AssertionError("unreachable")
+
+
+def _payout_csv(data: bytes) -> PayoutRows:
+    text, encoding = _decode(data)
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    records, ends = _first_records(text, delimiter)
+    header = payout_rules.find_payout_header(Table(sheet="", rows=records))
+    if header is None:
+        return PayoutRows(sheet="", header=None)
+    start = ends[header.row_index]
+    rows = PayoutRows(
+        sheet="", header=header, first_row=header.row_index + 2, delimiter=delimiter, _text=text, _start=start
+    )
+    if delimiter == ",":
+        if encoding == "gb18030":
+            utf8 = text[start:].encode()
+        else:
+            bom = 3 if encoding == "utf-8-sig" else 0
+            utf8 = data[bom + len(text[:start].encode()) :]
+        if is_clean_csv(utf8):
+            width = len(records[header.row_index])
+            elements = {position: element for element, position in header.positions.items()}
+            rows.names = [elements.get(p) or f"x{p}" for p in range(width)]
+            rows.clean_csv = utf8
+            rows.rows = utf8.count(b"\n") + (not utf8.endswith(b"\n") and bool(utf8))
+    return rows
