@@ -1,0 +1,84 @@
+"""The set-based payout import's own paths: COPY of a clean CSV as it is, the fallback for irregular rows, the
+cap on listed problems, and the progress phases."""
+
+import pytest
+from ledger_helpers import csv_bytes, valid_id
+
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.domain import disbursements as rules
+from jiuzhu.ledger.io.readers import PayoutRows, is_clean_csv, read_payouts
+from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.services import do_import_file
+
+HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
+VOUCHER = "D012022-V02CTD-08061"
+
+
+def rows(n, month="6", start=1):
+    return [
+        [f"人{i}", "身份证号", valid_id(serial=i), "到人", "100", "100", month, VOUCHER]
+        for i in range(start, n + start)
+    ]
+
+
+def run(actor, data, progress=lambda *a: None):
+    return do_import_file(
+        actor=actor, kind="disbursements", region=actor.region, data=data, filename="p.csv", progress=progress
+    )
+
+
+def test_a_clean_csv_needs_no_cell_cleaning():
+    assert is_clean_csv("张三,身份证号,654225198001010016,到人,600,600,05,V1\r\n".encode())
+    assert is_clean_csv("阿依古丽·买买提,“引号”\n".encode())  # · and “” are not whitespace
+    for dirty in (" 张三", "a\tb", '"a,b"', "a\\b", "赵\u3000六", "a\u00a0b", "a\u2003b"):
+        assert not is_clean_csv(f"{dirty},x\n".encode())
+
+
+def test_a_clean_csv_is_loaded_as_it_is(people, voucher, monkeypatch):
+    data = csv_bytes(HEADER, rows(5))
+    assert read_payouts(data).clean_csv is not None
+
+    def no_cleaning(self):
+        raise AssertionError("a clean CSV is not cleaned column by column")
+
+    monkeypatch.setattr(PayoutRows, "columns", no_cleaning)
+    run(people["ymx_cz_jb"], data)
+    assert list(Disbursement.objects.order_by("row_no").values_list("row_no", "per_name")) == [
+        (n + 1, f"人{n}") for n in range(1, 6)
+    ]
+
+
+def test_irregular_rows_are_cleaned_and_numbered_like_any_other(people, voucher):
+    text = (
+        csv_bytes(HEADER, rows(2)).decode() + "\r\n" + "人9,身份证号," + valid_id(serial=9) + ",到人,100\r\n"
+    )
+    data = text.encode() + csv_bytes(HEADER, rows(1, start=3))[len(csv_bytes(HEADER, [])) :]
+    assert read_payouts(data).clean_csv is not None  # no whitespace: COPY is tried first, and refuses
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], data)
+    assert {(p.where.row, p.code, p.where.column) for p in exc.value.problems} == {
+        (5, "REQUIRED", "实发金额"),
+        (5, "REQUIRED", "发放月份"),
+        (5, "REQUIRED", "支付凭证号"),
+    }
+    fixed = data.replace(b",100\r\n", b",100,100,6," + VOUCHER.encode() + b"\r\n")
+    run(people["ymx_cz_jb"], fixed)
+    assert list(Disbursement.objects.order_by("row_no").values_list("row_no", flat=True)) == [2, 3, 5, 6]
+
+
+def test_at_most_cap_problems_per_rule_then_how_many_more(people, voucher, monkeypatch):
+    monkeypatch.setattr(rules, "PROBLEM_CAP", 2)
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], csv_bytes(HEADER, rows(5, month="13")))
+    assert [(p.code, p.where.row) for p in exc.value.problems] == [
+        ("BAD_MONTH", 2),
+        ("BAD_MONTH", 3),
+        ("BAD_MONTH", None),
+    ]
+    assert str(exc.value.problems[-1]) == "“发放月份”列：同类问题另有3处未逐条列出（每类问题最多列出2处）"
+
+
+def test_progress_goes_through_each_stage(people, voucher):
+    phases = []
+    run(people["ymx_cz_jb"], csv_bytes(HEADER, rows(3)), lambda phase, done, total: phases.append(phase))
+    assert list(dict.fromkeys(phases)) == ["读取", "暂存", "校验", "写入", "完成"]
