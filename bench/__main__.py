@@ -1,24 +1,36 @@
 """Payout import benchmark: N rows as CSV and XLSX, whole import (parse, validate, store, link) on PostgreSQL and
 SQLite, against two floors measured in the same run: a raw PostgreSQL COPY of the same CSV into an unindexed
-table, and python-calamine's bare read of the XLSX. Medians of --repeat runs.
+table, and python-calamine's bare read of the XLSX. Medians of --repeat runs, with the median of each phase.
 
     python -m bench [--rows 1000000] [--repeat 3] [--pg postgres://postgres@127.0.0.1:5432/jiuzhu_bench]
+                    [--only postgresql|sqlite] [--formats csv,xlsx] [--out bench/out]
+
+The generated files are kept in --out (git-ignored) and reused: a million-row XLSX takes a minute to write.
 """
 
 import argparse
 import csv
 import io
+import itertools
 import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 MONTHS = 12
+#: The import's progress phases, in order (see jiuzhu.ledger.services._import_payouts and staging.PayoutImport).
+PHASES = ("读取", "暂存", "校验", "写入", "完成")
+PHASE_NAMES = {
+    "begin": "keep+sha256",
+    "读取": "read",
+    "暂存": "stage",
+    "校验": "check",
+    "写入": "store+commit",
+}
 
 
 def people(rows: int) -> int:
@@ -51,9 +63,14 @@ def payout_rows(rows: int) -> list[list[str]]:
     return out
 
 
-def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
+def files(rows: int, folder: Path) -> tuple[Path, Path]:
+    """The CSV and XLSX of ``rows`` payouts, generated once and kept in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, xlsx_path = folder / f"payouts-{rows}.csv", folder / f"payouts-{rows}.xlsx"
+    if csv_path.exists() and xlsx_path.exists():
+        return csv_path, xlsx_path
+    started = time.perf_counter()
     data = payout_rows(rows)
-    csv_path, xlsx_path = folder / "payouts.csv", folder / "payouts.xlsx"
     with csv_path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(HEADER)
@@ -66,10 +83,11 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
     for r, row in enumerate(data, start=1):
         sheet.write_row(r, 0, row)
     book.close()
+    print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
     return csv_path, xlsx_path
 
 
-def worker(url: str, files: list[str], repeat: int) -> dict[str, object]:
+def worker(url: str, paths: list[str], rows: int, repeat: int) -> dict[str, object]:
     """In a child process with JIUZHU_DATABASE_URL set: prepare the seed, then time each file's import."""
     os.environ["JIUZHU_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
@@ -86,32 +104,59 @@ def worker(url: str, files: list[str], repeat: int) -> dict[str, object]:
     from jiuzhu.core.demo import load_demo
 
     load_demo(with_extra_steps=False)
-    _vouchers(int(files[2]))
-    from jiuzhu.ledger.models import Disbursement, ImportBatch
+    _vouchers(rows)
+    from jiuzhu.accounts.models import User
     from jiuzhu.ledger.services import do_import_file
     from jiuzhu.regions.models import Region
 
     region = Region.objects.get(code="654225")
-    from jiuzhu.accounts.models import User
-
     actor = User.objects.get(username="ymx_cz_jb")
     results: dict[str, object] = {}
-    for path in files[:2]:
+    for path in paths:
         data = Path(path).read_bytes()
-        times = []
+        times, phases = [], []
         for _ in range(repeat):
-            Disbursement.objects.all().delete()
-            ImportBatch.objects.filter(kind="disbursements").delete()
+            _reset()
+            marks: list[tuple[str, float]] = []
+
+            def progress(phase: str, done: int, total: int, marks: list[tuple[str, float]] = marks) -> None:
+                if not marks or marks[-1][0] != phase:
+                    marks.append((phase, time.perf_counter()))
+
             started = time.perf_counter()
             outcome = do_import_file(
-                actor=actor, kind="disbursements", region=region, data=data, filename=path
+                actor=actor, kind="disbursements", region=region, data=data, filename=path, progress=progress
             )
-            times.append(time.perf_counter() - started)
-            assert outcome.batch.rows_stored == int(files[2]), outcome.batch.rows_stored
-        results[Path(path).suffix] = statistics.median(times)
+            ended = time.perf_counter()
+            assert outcome.batch.rows_stored == rows, outcome.batch.rows_stored
+            times.append(ended - started)
+            points = [("begin", started), *marks]
+            phases.append({a: t2 - t1 for (a, t1), (_, t2) in itertools.pairwise(points)})
+        results[Path(path).suffix] = {
+            "median": statistics.median(times),
+            "runs": times,
+            "phases": {k: statistics.median(p.get(k, 0.0) for p in phases) for k in PHASE_NAMES},
+        }
     if connection.vendor == "postgresql":
-        results["copy"] = _raw_copy(files[0], repeat)
+        results["copy"] = _raw_copy(paths[0], repeat)
+    _reset()
     return results
+
+
+def _reset() -> None:
+    """No payouts, no dead rows, no pending checkpoint: every run starts from the same state."""
+    from django.db import connection
+
+    from jiuzhu.ledger.models import ImportBatch
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE ledger_disbursement")
+            cursor.execute("VACUUM ANALYZE ledger_disbursement")
+            cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("DELETE FROM ledger_disbursement")
+    ImportBatch.objects.filter(kind="disbursements").delete()
 
 
 def _migrated() -> bool:
@@ -173,6 +218,7 @@ def _raw_copy(csv_path: str, repeat: int) -> float:
             cursor.execute(
                 "CREATE TABLE bench_raw (a text, b text, c text, d text, e text, f text, g text, h text)"
             )
+            cursor.execute("CHECKPOINT")
             started = time.perf_counter()
             with cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
                 copy.write(data)
@@ -197,24 +243,34 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/jiuzhu_bench")
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["postgresql", "sqlite"])
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        url, *files = args.worker
-        print(json.dumps(worker(url, files, args.repeat)))
+        url, *paths = args.worker
+        print(json.dumps(worker(url, paths, args.rows, args.repeat)))
         return
-    folder = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
+    folder = Path(args.out)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
-    started = time.perf_counter()
-    csv_path, xlsx_path = write_files(args.rows, folder)
+    csv_path, xlsx_path = files(args.rows, folder)
+    chosen = [p for p in (csv_path, xlsx_path) if p.suffix[1:] in args.formats.split(",")]
     print(
         f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
-        f" (generated in {time.perf_counter() - started:.1f} s)"
+        f"; median of {args.repeat} run(s) each",
+        flush=True,
     )
     _ensure_pg(args.pg)
+    targets = {"PostgreSQL": args.pg, "SQLite": f"sqlite:///{folder / 'bench.sqlite3'}"}
+    if args.only:
+        targets = {k: v for k, v in targets.items() if k.lower() == args.only}
     runs = {}
-    for name, url in (("PostgreSQL", args.pg), ("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}")):
+    for name, url in targets.items():
+        if url.startswith("sqlite:///"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
         out = subprocess.run(
             [
                 sys.executable,
@@ -222,34 +278,49 @@ def main() -> None:
                 "bench",
                 "--repeat",
                 str(args.repeat),
+                "--rows",
+                str(args.rows),
                 "--worker",
                 url,
-                str(csv_path),
-                str(xlsx_path),
-                str(args.rows),
+                *map(str, chosen),
             ],
             check=True,
             capture_output=True,
             text=True,
-            env={**os.environ, "JIUZHU_VAR_DIR": str(folder)},
+            env={**os.environ, "JIUZHU_VAR_DIR": str(folder / "var")},
         )
         runs[name] = json.loads(out.stdout.strip().splitlines()[-1])
-    read = bare_read(xlsx_path, args.repeat)
-    rate = lambda seconds: f"{args.rows / seconds:,.0f} rows/s"  # noqa: E731
-    copy = runs["PostgreSQL"]["copy"]
-    print(f"floor  raw COPY of the CSV (PostgreSQL, unindexed): {copy:.2f} s  {rate(copy)}")
-    print(f"floor  python-calamine bare read of the XLSX:       {read:.2f} s  {rate(read)}")
+    read = bare_read(xlsx_path, args.repeat) if xlsx_path in chosen else None
+    report(args.rows, runs, read)
+
+
+def report(rows: int, runs: dict[str, dict[str, object]], read: float | None) -> None:
+    rate = lambda seconds: f"{rows / seconds:>9,.0f} rows/s"  # noqa: E731
+    copy: float | None = runs.get("PostgreSQL", {}).get("copy")  # type: ignore[assignment]
+    if copy:
+        print(f"floor  raw COPY of the CSV (PostgreSQL, unindexed): {copy:6.2f} s {rate(copy)}")
+    if read:
+        print(f"floor  python-calamine bare read of the XLSX:       {read:6.2f} s {rate(read)}")
     for name, result in runs.items():
-        csv_s, xlsx_s = result[".csv"], result[".xlsx"]
-        extra = (
-            f"  = {csv_s / copy:.1f}× raw COPY (goal ≤ 3×)"
-            if name == "PostgreSQL"
-            else ("  (goal ≥ 200,000 rows/s)")
-        )
-        print(f"{name:10} CSV  import: {csv_s:.2f} s  {rate(csv_s)}{extra}")
-        print(
-            f"{name:10} XLSX import: {xlsx_s:.2f} s  {rate(xlsx_s)}  = {xlsx_s / read:.1f}× bare read (goal ≤ 2×)"
-        )
+        for suffix, label in ((".csv", "CSV "), (".xlsx", "XLSX")):
+            if suffix not in result:
+                continue
+            timing: dict = result[suffix]  # type: ignore[assignment]
+            seconds = timing["median"]
+            if suffix == ".xlsx" and read:
+                extra = f"= {seconds / read:4.1f}× bare read (goal ≤ 2×)"
+            elif name == "PostgreSQL" and copy:
+                extra = f"= {seconds / copy:4.1f}× raw COPY (goal ≤ 3×)"
+            else:
+                extra = "(goal ≥ 200,000 rows/s)"
+            print(f"{name:10} {label} import: {seconds:6.2f} s {rate(seconds)} {extra}")
+            phases = timing["phases"]
+            runs_text = ", ".join(f"{t:.2f}" for t in timing["runs"])
+            print(
+                "           phases (median s): "
+                + "  ".join(f"{PHASE_NAMES[k]} {phases[k]:.2f}" for k in PHASE_NAMES)
+                + f"   runs: {runs_text}"
+            )
 
 
 def _ensure_pg(url: str) -> None:
