@@ -157,6 +157,9 @@ def _reset() -> None:
         else:
             cursor.execute("DELETE FROM ledger_disbursement")
     ImportBatch.objects.filter(kind="disbursements").delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")  # no free pages left from the last run
 
 
 def _migrated() -> bool:

@@ -22,6 +22,7 @@ file's text); values are always parameters.
 
 import itertools
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +66,6 @@ class _Combo:
     """One distinct combination of ``KEYS`` values and what the rules make of it."""
 
     count: int
-    first: int
-    empty_names: int
     findings: rules.Findings
     type_code: str | None
     family: str | None
@@ -81,17 +80,31 @@ class _Combo:
 
 
 @dataclass
+class _Counts:
+    """The distinct values the rules look at, and how many rows have each."""
+
+    combos: Mapping[tuple[str, ...], int]
+    """``KEYS`` values → rows."""
+    ids: Mapping[tuple[str, str], int]
+    """(证件号码, 证件类型) → rows."""
+    empty_names: int
+    """Rows without 姓名."""
+
+
+@dataclass
 class _Checked:
     combos: dict[tuple[str, ...], _Combo]
     ids: dict[tuple[str, str], tuple[int, str, rules.Findings]]
     """(证件号码, 证件类型) as staged → (rows, upper-case number, findings)."""
+    empty_names: int
     float_rows: list[int]
 
     @property
     def rows_clean(self) -> bool:
         return (
-            all(c.ok and not c.empty_names for c in self.combos.values())
+            all(c.ok for c in self.combos.values())
             and not any(f for _, _, f in self.ids.values())
+            and not self.empty_names
             and not self.float_rows
         )
 
@@ -122,6 +135,10 @@ class _Values:
         if found is None:
             found = self.amounts[(element, text)] = rules.check_amount(element, text)
         return found
+
+
+class _Irregular(Exception):
+    """A CSV whose records do not all have the header's width."""
 
 
 def _q(vendor: str, name: str) -> str:
@@ -174,19 +191,25 @@ class PayoutImport:
             cursor.execute(f"DROP TABLE IF EXISTS {self.t(STAGING)}")
             cursor.execute(f"CREATE TEMP TABLE {STAGING} (row_no INTEGER PRIMARY KEY, {columns})")
 
-    def stage(self, cursor: Any) -> None:
+    def stage(self, cursor: Any) -> _Counts | None:
+        """Load the staging table; the counts of distinct values too when the rows pass through Python."""
         if self.rows.clean_csv is not None:
             try:
                 with transaction.atomic():
-                    self._stage_clean_csv(cursor)
-                return
-            except (psycopg.errors.DataError, sqlite3.ProgrammingError):
+                    return self._stage_clean_csv(cursor)
+            except (psycopg.errors.DataError, _Irregular):
                 pass  # irregular rows (a blank line, a short row): clean it column by column instead
         names, columns = self.rows.columns()
         self._create(cursor, names, identity=False)
         self._load_columns(cursor, columns)
+        column = dict(zip(names, columns, strict=True))
+        return _Counts(
+            combos=Counter(zip(*(column[k] for k in KEYS), strict=True)),
+            ids=Counter(zip(column["iden_no"], column["iden_type"], strict=True)),
+            empty_names=column["per_name"].count(""),
+        )
 
-    def _stage_clean_csv(self, cursor: Any) -> None:
+    def _stage_clean_csv(self, cursor: Any) -> _Counts | None:
         body, total = self.rows.clean_csv, self.rows.rows
         assert body is not None
         self._create(cursor, self.rows.names, identity=True)
@@ -198,19 +221,20 @@ class PayoutImport:
                 for start in range(0, len(body), COPY_CHUNK):
                     copy.write(body[start : start + COPY_CHUNK])
                     self.progress("暂存", min(total, total * (start + COPY_CHUNK) // len(body)), total)
-            return
+            return None
         # SQLite numbers the rows itself (INTEGER PRIMARY KEY): a first row at first_row - 1, removed after.
+        # The records stream from the csv reader (a list of a million would cost ~600 MB); SQL counts them.
         sentinel = self.rows.first_row - 1
         raw.execute(f"INSERT INTO {STAGING} (row_no) VALUES (?)", [sentinel])
         sql = f"INSERT INTO {STAGING} ({names}) VALUES ({', '.join('?' * len(self.names))})"
-        records, done = self.rows.csv_records(), 0
-        while True:
-            sqlite3.Cursor.executemany(raw, sql, itertools.islice(records, CHUNK))
-            done += raw.rowcount
-            self.progress("暂存", done, total)
-            if raw.rowcount < CHUNK:
-                break
+        try:
+            for done, chunk in _chunks(self.rows.csv_records(), CHUNK):
+                sqlite3.Cursor.executemany(raw, sql, chunk)
+                self.progress("暂存", done, total)
+        except sqlite3.ProgrammingError as exc:  # a record of another width
+            raise _Irregular from exc
         raw.execute(f"DELETE FROM {STAGING} WHERE row_no = ?", [sentinel])
+        return None
 
     def _load_columns(self, cursor: Any, columns: list[list[str]]) -> None:
         first, total = self.rows.first_row, self.rows.rows
@@ -231,24 +255,34 @@ class PayoutImport:
 
     # --- 2. check ------------------------------------------------------------------------------------------------
 
-    def _combos(self, cursor: Any) -> list[tuple[Any, ...]]:
+    def _counted(self, cursor: Any) -> _Counts:
+        """The counts from SQL (PostgreSQL's COPY left the rows in the database only)."""
         keys = ", ".join(KEYS)
         cursor.execute(
-            f"""SELECT {keys}, count(*), min(row_no), sum(CASE WHEN per_name = '' THEN 1 ELSE 0 END)
+            f"""SELECT {keys}, count(*), sum(CASE WHEN per_name = '' THEN 1 ELSE 0 END)
                 FROM {STAGING} GROUP BY {keys}"""
         )
         rows = cursor.fetchall()
-        if any(not any(r[: len(KEYS)]) for r in rows):  # maybe blank rows: drop them, count again
-            blank = " AND ".join(f"{n} = ''" for n in self.names)
+        combos = {tuple(r[: len(KEYS)]): r[len(KEYS)] for r in rows}
+        cursor.execute(f"SELECT iden_no, iden_type, count(*) FROM {STAGING} GROUP BY iden_no, iden_type")
+        ids = {(number, kind): n for number, kind, n in cursor.fetchall()}
+        return _Counts(combos, ids, empty_names=sum(int(r[-1] or 0) for r in rows))
+
+    def _without_blank_rows(self, cursor: Any, counts: _Counts | None) -> _Counts:
+        """Blank rows are skipped (and keep their numbers): only a row with all KEYS empty can be one."""
+        counts = counts or self._counted(cursor)
+        if any(not any(key) for key in counts.combos):
+            blank = " AND ".join(f"{name} = ''" for name in self.names)
             cursor.execute(f"DELETE FROM {STAGING} WHERE {blank}")
             if cursor.rowcount:
-                return self._combos(cursor)
-        return rows
+                return self._counted(cursor)
+        return counts
 
-    def check(self, cursor: Any) -> _Checked:
+    def check(self, cursor: Any, counts: _Counts | None = None) -> _Checked:
+        counts = self._without_blank_rows(cursor, counts)
         values = _Values()
         combos: dict[tuple[str, ...], _Combo] = {}
-        for *key, count, first, empty_names in self._combos(cursor):
+        for key, count in counts.combos.items():
             kind, family, month, voucher, pay, xpay = key
             type_code, f1 = values.code("iden_type", kind)
             family_code, f2 = values.code("to_peop_family", family)
@@ -257,10 +291,8 @@ class PayoutImport:
             xpay_fen, f5 = values.amount("xpay_amt", xpay)
             f6 = rules.check_above_due(pay_fen, xpay_fen)
             f7 = () if voucher else rules.required("pay_cert_no")
-            combos[tuple(key)] = _Combo(
+            combos[key] = _Combo(
                 count=count,
-                first=first,
-                empty_names=int(empty_names or 0),
                 findings=(*f1, *f2, *f3, *f4, *f5, *f6, *f7),
                 type_code=type_code,
                 family=family_code,
@@ -269,12 +301,11 @@ class PayoutImport:
                 xpay_fen=xpay_fen,
                 voucher=self.vouchers.get(voucher),
             )
-        cursor.execute(f"SELECT iden_no, iden_type, count(*) FROM {STAGING} GROUP BY iden_no, iden_type")
         ids: dict[tuple[str, str], tuple[int, str, rules.Findings]] = {}
-        for number, kind, count in cursor.fetchall():
+        for (number, kind), count in counts.ids.items():
             upper, findings = rules.check_id(number, values.code("iden_type", kind)[0])
             ids[(number, kind)] = (count, upper, findings)
-        return _Checked(combos, ids, float_rows=list(self.rows.float_rows))
+        return _Checked(combos, ids, empty_names=counts.empty_names, float_rows=list(self.rows.float_rows))
 
     def run(self, *, region_id: int, batch_id: int) -> tuple[int, int]:
         """Store the file; returns (rows stored, Σ实发 in fen). Raises InvalidInput with every problem."""
@@ -284,15 +315,14 @@ class PayoutImport:
                 cursor.execute("PRAGMA cache_size")
                 cache = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-                cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")
             elif self.vendor == "postgresql":
                 cursor.execute("SET LOCAL work_mem = '256MB'")
             try:
                 rows = self.rows.rows
                 self.progress("暂存", 0, rows)
-                self.stage(cursor)
+                counts = self.stage(cursor)
                 self.progress("校验", 0, rows)
-                checked = self.check(cursor)
+                checked = self.check(cursor, counts)
                 if not checked.combos:
                     raise InvalidInput([rules.empty_file(self.sheet)])
                 total = self._store(cursor, checked, region_id=region_id, batch_id=batch_id)
@@ -352,15 +382,14 @@ class PayoutImport:
         if not checked.rows_clean:
             raise InvalidInput(self.diagnose(cursor, checked))
         known = [c for c in checked.combos.values() if c.voucher]
-        sums: dict[str, tuple[int, int]] = {}
+        sums: dict[str, int] = {}
         for key, c in checked.combos.items():
             if c.voucher:
-                total, first = sums.get(key[3], (0, c.first))
-                sums[key[3]] = (total + c.count * (c.xpay_fen or 0), min(first, c.first))
+                sums[key[3]] = sums.get(key[3], 0) + c.count * (c.xpay_fen or 0)
         years = {c.voucher.info.fiscal_year for c in known if c.voucher}
         overspent = any(
             self.vouchers[n].info.paid_out + total > self.vouchers[n].info.xpay_amt
-            for n, (total, _) in sums.items()
+            for n, total in sums.items()
         )
         if len(known) < len(checked.combos) or overspent or len(years) > 1:
             raise InvalidInput(self.diagnose(cursor, checked))
@@ -378,7 +407,7 @@ class PayoutImport:
             if problems:
                 raise InvalidInput(problems) from None
             raise
-        return stored_rows, sum(total for total, _ in sums.values())
+        return stored_rows, sum(sums.values())
 
     def _stored_not_imported(self, cursor: Any, year: int) -> bool:
         """Does the file repeat a stored payout that did not come from an import (the demo's faults)?"""
@@ -513,7 +542,7 @@ class PayoutImport:
                 )
             self._more(problems, rule[0], self._title(rule[1]), count)
         # 姓名
-        if any(c.empty_names for c in checked.combos.values()):
+        if checked.empty_names:
             rows, count = self._listed(cursor, f"SELECT row_no FROM {STAGING} WHERE per_name = ''")
             required = rules.Finding("REQUIRED", "per_name", "必填项为空")
             problems += [required.at(sheet=self.sheet, row=r, titles=self.titles) for (r,) in rows]
