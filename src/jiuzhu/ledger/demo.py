@@ -2,7 +2,9 @@
 
 Every county registers what it received under 塔地财社〔2022〕8号 and 82号 by purpose (shares below; the 82号
 decreases are registered against the same appropriations), imports monthly payment vouchers, and imports its
-per-person payouts — all through the same services and importers a clerk uses. Then three faults are put in for
+per-person payouts — all through the same services and importers a clerk uses, each registration and file
+approved by the county's own finance checkers (``…_cz_sh``, and ``…_cz_sh2`` where the amount asks for two) through
+the maker-checker services, so that it counts. Then three faults are put in for
 monitoring to find: 裕民县 registers the 82号 increase 45 days after receipt (late), and, through the clearly
 named demo-only service, one duplicate payout and one payout above its 应发 (the importer refuses both).
 
@@ -20,6 +22,7 @@ from fractions import Fraction
 from django.conf import settings
 
 from jiuzhu.accounts.models import User
+from jiuzhu.approvals.services import do_load_default_rules
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
@@ -27,7 +30,13 @@ from jiuzhu.domain.purposes import Purpose
 
 from .actors import SystemActor
 from .models import Disbursement, ImportBatch, Movement, Payment, Registration
-from .services import demo_only_insert_fault_payouts, do_import_file, do_register_receipt
+from .services import (
+    demo_only_insert_fault_payouts,
+    do_approve_batch,
+    do_approve_registration,
+    do_import_file,
+    do_register_receipt,
+)
 
 SEED = 2022
 FEN = Decimal("0.01")
@@ -67,6 +76,8 @@ MAKERS = {
     "654225": "ymx_cz_jb",
     "654226": "hfx_cz_jb",
 }
+#: The second person of each registration and import: the region's finance checkers, as many as the rules ask.
+CHECKERS = {code: (maker[:-3] + "_sh", maker[:-3] + "_sh2") for code, maker in MAKERS.items()}
 LATE = "654225"  # 裕民县 registers the 82号 increase late
 FAULT_REGION, FAULT_VOUCHER_MONTH = "654201", 3
 FAULT_SLACK = Decimal(1500)
@@ -100,22 +111,41 @@ def load_demo_year() -> None:
     """
     if not getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
         return
+    do_load_default_rules()  # the thresholds apply to the demo's own registrations and files, too
     rng = random.Random(SEED)
     makers = {code: User.objects.get(username=name) for code, name in MAKERS.items()}
     for code, maker in makers.items():
-        finals = _register(code, maker)
+        checkers = list(User.objects.filter(username__in=CHECKERS[code]).order_by("username"))
+        finals = _register(code, maker, checkers)
         if not finals:
             continue
         payments = _payments(code, finals, rng)
         voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
-        _import(maker, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-支付凭证.csv")
+        data = _csv(PAYMENT_HEADER, voucher_rows)
+        _import(maker, checkers, "payments", data, f"{code}-2022-支付凭证.csv")
         payouts = _payouts(code, payments, rng)
         if payouts:
-            _import(maker, "disbursements", _csv(PAYOUT_HEADER, payouts), f"{code}-2022-到人到户发放.csv")
+            data = _csv(PAYOUT_HEADER, payouts)
+            _import(maker, checkers, "disbursements", data, f"{code}-2022-到人到户发放.csv")
     _faults()
 
 
-def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
+def _approve_registration(registration: Registration, checkers: list[User]) -> None:
+    """The region's checkers approve, one after the other, until the round is complete."""
+    for checker in checkers:
+        if do_approve_registration(actor=checker, registration=registration).complete:
+            return
+    raise RuntimeError(f"演示数据：{registration}需要更多审核人员")
+
+
+def _approve_batch(batch: ImportBatch, checkers: list[User]) -> None:
+    for checker in checkers:
+        if do_approve_batch(actor=checker, batch=batch).complete:
+            return
+    raise RuntimeError(f"演示数据：{batch}需要更多审核人员")
+
+
+def _register(code: str, maker: User, checkers: list[User]) -> dict[Purpose, Decimal]:
     movements = list(
         Movement.objects.filter(region__code=code, fiscal_year=2022).order_by("received_on", "id")
     )
@@ -126,7 +156,10 @@ def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
     weights = {Purpose.ORPHAN: 1} if code == "654200" else SHARES  # 地区本级: 地区社会福利院's orphans
     base_split, final_split = split(base, weights), split(final, weights)
     for serial, movement in enumerate(movements, start=1):
-        if Registration.objects.filter(movement=movement).exists():
+        existing = Registration.objects.filter(movement=movement).first()
+        if existing is not None:
+            if existing.status == Registration.SUBMITTED:
+                _approve_registration(existing, checkers)
             continue
         if movement.kind == "issue":
             amounts, day = base_split, movement.received_on + datetime.timedelta(days=21)
@@ -135,13 +168,14 @@ def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
             late = code == LATE
             day = movement.received_on + datetime.timedelta(days=45 if late else 15)
         lines = [RegistrationLine(code_for(code, p), p, a) for p, a in amounts.items() if a]
-        do_register_receipt(
+        registration, _ = do_register_receipt(
             actor=maker,
             movement=movement,
             cor_bgt_doc_no=f"{DOC_AGENCY[code]}〔2022〕{serial * 3}号",
             lines=lines,
             registered_on=day,
         )
+        _approve_registration(registration, checkers)
     return final_split
 
 
@@ -268,8 +302,11 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _import(actor: User, kind: str, data: bytes, name: str) -> None:
-    do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+def _import(actor: User, checkers: list[User], kind: str, data: bytes, name: str) -> None:
+    """Import as the maker, then the checkers approve (a file imported before and still waiting, too)."""
+    outcome = do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+    if outcome.batch.awaiting_approval:
+        _approve_batch(outcome.batch, checkers)
 
 
 def _faults() -> None:
