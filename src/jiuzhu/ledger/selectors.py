@@ -113,11 +113,12 @@ def ledger_report(
     ``received`` is what the region's movements brought (下达 + 调增 − 调减); ``registered`` what it booked into
     its own appropriations; ``paid`` the treasury payments (xpay_amt); ``paid_out`` the per-person payouts;
     ``balance`` = registered − paid. Only approved registrations and batches count; an appropriation appears
-    once a registration of it is approved. Amounts are strings of 元 with 2 places.
+    once a registration of it is approved. ``fund`` on a line or receipt is the fund's level (``自治区``,
+    ``中央``): the region's totals add up every fund. Amounts are strings of 元 with 2 places.
     """
     movements = scoped(Movement.objects.all(), user)
     approved_lines = RegistrationLine.objects.filter(APPROVED_LINE, appropriation=OuterRef("pk"))
-    appropriations = scoped(Appropriation.objects.select_related("region"), user).filter(
+    appropriations = scoped(Appropriation.objects.select_related("region", "fund"), user).filter(
         Exists(approved_lines)
     )
     if region is not None:
@@ -149,7 +150,9 @@ def ledger_report(
         ]
         receipts = [
             _receipt(m)
-            for m in movements.filter(region=reg).select_related("registration").order_by("received_on", "id")
+            for m in movements.filter(region=reg)
+            .select_related("registration", "fund")
+            .order_by("received_on", "id")
         ]
         totals = {
             k: sum((Decimal(x[k]) for x in lines), ZERO)
@@ -178,6 +181,7 @@ def _appropriation_line(
     reg, pay = registered.get(a.pk, ZERO), paid.get(a.pk, ZERO)
     return {
         "bgt_id": a.bgt_id,
+        "fund": a.fund.source_label,
         "cor_bgt_doc_no": a.cor_bgt_doc_no,
         "exp_func_code": a.exp_func_code,
         "purpose": a.purpose,
@@ -204,6 +208,7 @@ def _receipt(m: Movement) -> dict[str, Any]:
     late = is_late(m.received_on, registered_on or timezone.localdate())
     return {
         "sup_bgt_doc_no": m.sup_bgt_doc_no,
+        "fund": m.fund.source_label,
         "kind": m.get_kind_display(),
         "amount": str(m.amount),
         "received_on": m.received_on.isoformat(),
