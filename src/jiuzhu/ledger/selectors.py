@@ -118,8 +118,10 @@ def ledger_report(
     """
     movements = scoped(Movement.objects.all(), user)
     approved_lines = RegistrationLine.objects.filter(APPROVED_LINE, appropriation=OuterRef("pk"))
-    appropriations = scoped(Appropriation.objects.select_related("region", "fund"), user).filter(
-        Exists(approved_lines)
+    appropriations = (
+        scoped(Appropriation.objects.select_related("region", "fund"), user)
+        .filter(Exists(approved_lines))
+        .order_by("region__path", "purpose", "exp_func_code", "fund_id")  # the same on every database
     )
     if region is not None:
         movements = movements.filter(region__path__startswith=region.path)
