@@ -20,7 +20,6 @@ def pytest_configure(config):
     settings.JIUZHU_DEMO_LEDGER_YEAR = False
 
 
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 
 @pytest.fixture
