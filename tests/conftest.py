@@ -20,8 +20,6 @@ def pytest_configure(config):
     settings.JIUZHU_DEMO_LEDGER_YEAR = False
 
 
-
-
 @pytest.fixture
 def demo(db):
     """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
