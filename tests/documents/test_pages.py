@@ -11,7 +11,7 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.documents import services
 from jiuzhu.documents.models import NoticeTemplate
 
-SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "seed", "notice-2022-82.txt")
+SEED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "notice-2022-82.txt")
 
 
 @pytest.fixture
