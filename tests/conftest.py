@@ -20,9 +20,6 @@ def pytest_configure(config):
     settings.JIUZHU_DEMO_LEDGER_YEAR = False
 
 
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
-
-
 @pytest.fixture
 def demo(db):
     """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
@@ -43,3 +40,23 @@ def seed_adjustment(demo):
     from jiuzhu.allocation.models import Plan
 
     return Plan.objects.get(doc_no="塔地财社〔2022〕82号")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_sessions(django_db_setup, django_db_blocker):
+    """End PostgreSQL sessions the live server's request threads leave behind.
+
+    Django's live server handles each browser connection in a daemon thread that closes its database
+    connection only when the socket closes, which can be after the server is stopped; the test database
+    could then not be dropped ("is being accessed by other users").
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

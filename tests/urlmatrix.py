@@ -22,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 TESTS_DIR = pathlib.Path(__file__).parent
 
 #: Who logs in: a county (裕民县) in every department and role, another county (额敏县), the prefecture
-#: (塔城地区) and its audit bureau, and nobody. Seed users plus the ones ``build_base_world`` adds.
+#: (塔城地区) and its audit bureau, and nobody. Seed users (the county finance checkers are in the seed) plus the
+#: ones ``build_base_world`` adds.
 MATRIX_USERS = [
     "ymx_cz_jb",
     "ymx_cz_sh",
@@ -44,12 +45,10 @@ MATRIX_USERS = [
 
 EXTRA_USERS = [
     # username, region code, department, role
-    ("ymx_cz_sh", "654225", "finance", "checker"),
     ("ymx_mz_jb", "654225", "civil_affairs", "maker"),
     ("ymx_mz_sh", "654225", "civil_affairs", "checker"),
     ("ymx_sj_ck", "654225", "audit", "viewer"),
     ("ymx_admin", "654225", "finance", "admin"),
-    ("ems_cz_sh", "654221", "finance", "checker"),
     ("ems_sj_ck", "654221", "audit", "viewer"),
     # Another prefecture entirely, so that even the prefecture's users have something foreign.
     ("alt_cz_jb", "654300", "finance", "maker"),

@@ -29,8 +29,8 @@ def test_the_administrator_creates_a_county_checker_who_then_works_in_that_count
     response = admin.post(
         "/accounts/users/new/",
         {
-            "username": "ymx_cz_sh",
-            "display_name": "裕民县财政局审核",
+            "username": "ymx_cz_sh3",
+            "display_name": "裕民县财政局审核（三）",
             "region": _region("654225").pk,
             "department": "finance",
             "role": "checker",
@@ -38,16 +38,16 @@ def test_the_administrator_creates_a_county_checker_who_then_works_in_that_count
         },
     )
     assert response.status_code == 302
-    user = User.objects.get(username="ymx_cz_sh")
+    user = User.objects.get(username="ymx_cz_sh3")
     assert (user.region.code, user.department, user.role, user.is_active) == (
         "654225",
         "finance",
         "checker",
         True,
     )
-    rec = AuditRecord.objects.get(action="accounts.user_create", entity="ymx_cz_sh")
+    rec = AuditRecord.objects.get(action="accounts.user_create", entity="ymx_cz_sh3")
     assert rec.actor == "admin" and rec.after["role"] == "checker" and "Yumin" not in str(rec.after)
-    login = Client().post("/login/", {"username": "ymx_cz_sh", "password": "Yumin#Check1"})
+    login = Client().post("/login/", {"username": "ymx_cz_sh3", "password": "Yumin#Check1"})
     assert login.status_code == 302
 
 

@@ -11,12 +11,18 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.documents import services
 from jiuzhu.documents.models import NoticeTemplate
 
-SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "seed", "notice-2022-82.txt")
+SEED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "notice-2022-82.txt")
 
 
 @pytest.fixture
 def template(seed_adjustment):
-    return NoticeTemplate.objects.get(fund=seed_adjustment.fund, kind="adjustment")
+    return NoticeTemplate.objects.get(
+        region=seed_adjustment.issuer, fund=seed_adjustment.fund, kind="adjustment"
+    )
+
+
+def page_of(template):
+    return f"/documents/templates/{template.region_id}/{template.fund_id}/{template.kind}/"
 
 
 def login(client, user):
@@ -26,6 +32,7 @@ def login(client, user):
 
 def test_demo_stores_both_default_templates_once(template, seed_adjustment):
     assert NoticeTemplate.objects.filter(fund=seed_adjustment.fund).count() == 2
+    assert {t.region.code for t in NoticeTemplate.objects.all()} == {"654200"}  # the issuer's own
     assert template.issuer_list == ("塔城地区财政局", "塔城地区民政局")
     assert services.do_load_default_templates() == 0  # running the demo again changes nothing
 
@@ -37,7 +44,9 @@ def test_save_refuses_every_problem_at_once_and_saves_nothing(users, template):
         "copy_to": "地区审计局",
     }
     with pytest.raises(InvalidInput) as exc:
-        services.do_save_template(actor=users["admin"], fund=template.fund, kind="adjustment", values=values)
+        services.do_save_template(
+            actor=users["admin"], region=template.region, fund=template.fund, kind="adjustment", values=values
+        )
     assert {p.code for p in exc.value.problems} == {"TEMPLATE_SYNTAX", "UNKNOWN_CODE", "COPY_TO_STOP"}
     assert "未知的变量" in str(exc.value)
     template.refresh_from_db()
@@ -48,7 +57,11 @@ def test_save_writes_and_audits(users, template):
     before = AuditRecord.objects.count()
     body = template.body.replace("经认真研究", "经地区财政局、民政局研究")
     services.do_save_template(
-        actor=users["admin"], fund=template.fund, kind="adjustment", values={"body": body}
+        actor=users["admin"],
+        region=template.region,
+        fund=template.fund,
+        kind="adjustment",
+        values={"body": body},
     )
     template.refresh_from_db()
     assert "经地区财政局、民政局研究" in template.body and template.updated_by == users["admin"]
@@ -58,13 +71,48 @@ def test_save_writes_and_audits(users, template):
 
 def test_only_the_administrator_edits_templates(users, template, client):
     with pytest.raises(ActionRefused):
-        services.do_save_template(actor=users["dq_cz_jb"], fund=template.fund, kind="adjustment", values={})
-    url = f"/documents/templates/{template.fund.pk}/adjustment/"
-    assert login(client, users["dq_cz_jb"]).get(url).status_code == 404
+        services.do_save_template(
+            actor=users["dq_cz_jb"], region=template.region, fund=template.fund, kind="adjustment", values={}
+        )
+    assert login(client, users["dq_cz_jb"]).get(page_of(template)).status_code == 403  # sees it, may not act
+
+
+def test_a_county_administrator_neither_sees_nor_edits_the_prefectures_template(users, template, client):
+    from jiuzhu.accounts.models import User
+
+    county_admin = User.objects.create(
+        username="ymx_admin", region=users["ymx_cz_jb"].region, department="finance", role="admin"
+    )
+    with pytest.raises(ActionRefused, match="管辖范围"):
+        services.do_save_template(
+            actor=county_admin, region=template.region, fund=template.fund, kind="adjustment", values={}
+        )
+    assert login(client, county_admin).get(page_of(template)).status_code == 404
+    assert client.post(page_of(template), {"action": "save", "printer": "裕民县"}).status_code == 404
+    home = client.get("/documents/").content.decode()
+    assert "塔城地区财政局办公室" not in home and page_of(template) not in home
+    template.refresh_from_db()
+    assert template.printer == "塔城地区财政局办公室"
+    # the county's own template: its administrator edits it, the prefecture's sees and may edit it too
+    own = f"/documents/templates/{county_admin.region_id}/{template.fund_id}/adjustment/"
+    page = client.get(own).content.decode()
+    assert "塔城地区财政局" not in page  # no shipped wording of another issuer as a start
+    values = {name: getattr(template, name) for name in services.FIELDS} | {
+        "issuers": "裕民县财政局\n裕民县民政局",
+        "printer": "裕民县财政局办公室",
+        "action": "save",
+    }
+    assert client.post(own, values).status_code == 302
+    saved = NoticeTemplate.objects.get(region=county_admin.region, kind="adjustment")
+    assert saved.printer == "裕民县财政局办公室"
+    assert AuditRecord.objects.filter(action="documents.save_template").get().region_path == saved.region.path
+    home = login(client, users["admin"]).get("/documents/").content.decode()
+    assert "下级地区的模板" in home and own in home
+    assert client.get(own).status_code == 200
 
 
 def test_template_page_previews_the_figures_and_shows_errors_in_chinese(users, template, client):
-    url = f"/documents/templates/{template.fund.pk}/adjustment/"
+    url = page_of(template)
     page = login(client, users["admin"]).get(url).content.decode()
     assert "调整后当年实际安排补助资金413万元（大写：肆佰壹拾叁万元整）" in page
     bad = {name: getattr(template, name) for name in services.FIELDS} | {

@@ -1,4 +1,4 @@
-"""The notice checker over the seed notice (read from ../shared/seed, as this test says) and variants."""
+"""The notice checker over the seed notice (a copy of ../shared/seed/notice-2022-82.txt) and variants."""
 
 import json
 import os
@@ -10,7 +10,7 @@ from jiuzhu.domain.notice_check import CodeRef, Reference, check_notice
 from jiuzhu.domain.problems import Severity, has_errors
 from jiuzhu.domain.regions import load_seed_tree
 
-SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "seed", "notice-2022-82.txt")
+SEED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "notice-2022-82.txt")
 
 
 @pytest.fixture(scope="module")

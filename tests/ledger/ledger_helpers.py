@@ -34,13 +34,36 @@ def movements(region_code: str):
     return list(Movement.objects.filter(region__code=region_code).order_by("received_on", "id"))
 
 
-def register_yumin(people, *, late: bool = False):
-    """裕民县 registers 39万 (8号) as 低保 + 临时救助 and the 217万 increase (82号) as 低保."""
+def checker_for(region, department="finance"):
+    """The region's first checker of the department (the seed has ``…_cz_sh`` and ``…_cz_sh2`` per county)."""
+    from jiuzhu.accounts.models import User
+
+    return (
+        User.objects.filter(region=region, role="checker", department=department).order_by("username").first()
+    )
+
+
+def approve_registration(registration, *, checker=None):
+    from jiuzhu.ledger.services import do_approve_registration
+
+    region = registration.movement.region
+    return do_approve_registration(actor=checker or checker_for(region), registration=registration)
+
+
+def approve_batch(batch, *, checker=None):
+    from jiuzhu.ledger.services import do_approve_batch
+
+    return do_approve_batch(actor=checker or checker_for(batch.region), batch=batch)
+
+
+def register_yumin(people, *, late: bool = False, approve: bool = True):
+    """裕民县 registers 39万 (8号) as 低保 + 临时救助 and the 217万 increase (82号) as 低保; its checker
+    (ymx_cz_sh) approves both unless ``approve=False``."""
     from jiuzhu.ledger.services import do_register_receipt
 
     issue, increase = movements(YUMIN)
     actor = people["ymx_cz_jb"]
-    do_register_receipt(
+    first, _ = do_register_receipt(
         actor=actor,
         movement=issue,
         cor_bgt_doc_no="裕财社〔2022〕3号",
@@ -50,13 +73,17 @@ def register_yumin(people, *, late: bool = False):
         ],
         registered_on=datetime.date(2022, 2, 10),
     )
-    return do_register_receipt(
+    second = do_register_receipt(
         actor=actor,
         movement=increase,
         cor_bgt_doc_no="裕财社〔2022〕41号",
         lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, Decimal("2170000.00"))],
         registered_on=datetime.date(2022, 12, 20) if late else datetime.date(2022, 11, 15),
     )
+    if approve:
+        approve_registration(first, checker=people["ymx_cz_sh"])
+        approve_registration(second[0], checker=people["ymx_cz_sh"])
+    return second
 
 
 @pytest.fixture
@@ -89,12 +116,16 @@ PAYMENT_HEADER = [
 ]
 
 
-def import_payments(actor, region, rows, name="pay.csv"):
+def import_payments(actor, region, rows, name="pay.csv", *, approve=True):
+    """Import vouchers as ``actor``; the region's checker approves the batch unless ``approve=False``."""
     from jiuzhu.ledger.services import do_import_file
 
-    return do_import_file(
+    outcome = do_import_file(
         actor=actor, kind="payments", region=region, data=csv_bytes(PAYMENT_HEADER, rows), filename=name
     )
+    if approve and not outcome.already_imported:
+        approve_batch(outcome.batch)
+    return outcome
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from ledger_helpers import YUMIN, movements, register_yumin
+from ledger_helpers import YUMIN, approve_registration, movements, register_yumin
 
 from jiuzhu.audit.models import AuditRecord
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -87,7 +87,7 @@ def test_late_registration_is_kept_and_flagged(people):
 def test_a_decrease_is_registered_against_existing_appropriations_and_not_below_paid(people):
     issue, decrease = movements("654201")
     actor = people["tcs_cz_jb"]
-    do_register_receipt(
+    first, _ = do_register_receipt(
         actor=actor,
         movement=issue,
         cor_bgt_doc_no="塔市财社〔2022〕2号",
@@ -102,13 +102,18 @@ def test_a_decrease_is_registered_against_existing_appropriations_and_not_below_
             lines=[RegistrationLine("2082001", Purpose.TEMPORARY, Decimal("-610000.00"))],
         )
     assert [p.code for p in exc.value.problems] == ["DECREASE_WITHOUT_APPROPRIATION"]
-    do_register_receipt(
+    second, _ = do_register_receipt(
         actor=actor,
         movement=decrease,
         cor_bgt_doc_no="塔市财社〔2022〕50号",
         lines=[RegistrationLine("2081901", Purpose.SUBSISTENCE, Decimal("-610000.00"))],
         registered_on=datetime.date(2022, 11, 5),
     )
+    # A decrease cannot be approved before the receipt it reduces.
+    with pytest.raises(ActionRefused, match="请先审核该指标此前的登记"):
+        approve_registration(second, checker=people["tcs_cz_sh"])
+    approve_registration(first, checker=people["tcs_cz_sh"])
+    approve_registration(second, checker=people["tcs_cz_sh"])
     (line,) = ledger_report(SystemActor(), region=issue.region)["regions"][0]["appropriations"]
     assert line["registered"] == line["balance"] == "250000.00"
 

@@ -3,10 +3,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from ledger_helpers import FIXTURES, csv_bytes, valid_id
+from ledger_helpers import FIXTURES, approve_batch, csv_bytes, valid_id
 from python_calamine import CalamineWorkbook
 
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.accounts.models import User
+from jiuzhu.ledger.models import Disbursement, ImportBatch
 
 HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 
@@ -45,9 +46,13 @@ def test_import_then_again_then_ledger_and_export(voucher, tmp_path):
         )
     )
     out, _ = run("import_disbursements", str(path), "--region", "裕民县", "--no-progress")
-    assert "已导入1行" in out
+    assert "已导入1行，审核通过后计入台账" in out
     out, _ = run("import_disbursements", str(path), "--region", "654225000", "--no-progress")
-    assert "本次未作任何改动" in out
+    assert "正在等待审核，本次未作任何改动" in out
+    # The command line's system operator imported it: a checker of 裕民县 (either department) approves it.
+    batch = ImportBatch.objects.get(kind="disbursements")
+    assert batch.created_by == "system:cli" and batch.awaiting_approval
+    approve_batch(batch, checker=User.objects.get(username="ymx_cz_sh"))
     report = json.loads(run("ledger", "--region", "654225", "--json")[0])
     (yumin,) = report["regions"]
     dibao = next(x for x in yumin["appropriations"] if x["purpose"] == "dibao")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from ledger_helpers import FIXTURES, csv_bytes, valid_id
+from ledger_helpers import FIXTURES, approve_batch, csv_bytes, valid_id
 from python_calamine import CalamineWorkbook
 
 from jiuzhu.core.errors import InvalidInput
@@ -212,7 +212,9 @@ def test_export_writes_the_template_back_and_it_reimports_the_same(yumin, people
         row("张三", valid_id(serial=1), "5", due="620.50", paid="600"),
         row("=HYPERLINK()", valid_id(serial=2), "5"),
     ]
-    payouts(people["ymx_cz_jb"], yumin, csv_bytes(HEADER_13, rows))
+    outcome = payouts(people["ymx_cz_jb"], yumin, csv_bytes(HEADER_13, rows))
+    assert not payouts_for_export(people["ymx_cz_jb"], region=yumin, fiscal_year=2022, month="05").exists()
+    approve_batch(outcome.batch)  # only approved payouts go to the monitoring system
     stored = payouts_for_export(people["ymx_cz_jb"], region=yumin, fiscal_year=2022, month="05")
     data = write_payouts_xlsx(stored.values())
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()

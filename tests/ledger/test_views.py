@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from ledger_helpers import FIXTURES, YUMIN, csv_bytes, movements, valid_id
 
@@ -55,7 +56,7 @@ def test_another_county_cannot_open_the_registration(client, people):
     assert client.get(reverse("ledger:register", args=[issue.pk])).status_code == 404
 
 
-def test_upload_shows_problems_and_masked_ids(county, voucher):
+def test_upload_shows_problems_and_masked_ids(county, voucher, people):
     response = county.post(
         reverse("ledger:payouts"),
         {
@@ -72,10 +73,19 @@ def test_upload_shows_problems_and_masked_ids(county, voucher):
     good = csv_bytes(
         HEADER, [["甲", "身份证号", valid_id(serial=5), "到人", "600", "600", "5", "D012022-V02CTD-08061"]]
     )
-    county.post(
+    response = county.post(
         reverse("ledger:payouts"), {"kind": "disbursements", "file": SimpleUploadedFile("a.csv", good)}
     )
     assert Disbursement.objects.count() == 1
+    batch = ImportBatch.objects.get(kind="disbursements", status="done")
+    page = county.get(reverse("ledger:payouts")).content.decode()
+    assert "待审核的导入（1）" in page and valid_id(serial=5)[-4:] not in page  # listed, not yet shown
+    assert reverse("ledger:batch_approve", args=[batch.pk]) not in page  # the maker has no approve button
+    checker = Client()
+    checker.force_login(people["ymx_cz_sh"])
+    page = checker.get(reverse("ledger:batch", args=[batch.pk])).content.decode()
+    assert reverse("ledger:batch_approve", args=[batch.pk]) in page
+    assert checker.post(reverse("ledger:batch_approve", args=[batch.pk])).status_code == 302
     page = county.get(reverse("ledger:payouts")).content.decode()
     assert mask(valid_id(serial=5)) in page and valid_id(serial=5) not in page
     export = county.get(reverse("ledger:export"), {"month": "2022-05"})

@@ -2,37 +2,74 @@
 
 from typing import Any
 
-from urlmatrix import Case, World
+from urlmatrix import Case, World, can
 
 BATCHES = {
-    # name: (region code, a file name that must stay inside that area)
-    "batch_county_a": ("654225", "裕民-探针-发放.xlsx"),
-    "batch_county_b": ("654221", "额敏-探针-发放.xlsx"),
-    "batch_alt": ("654300", "阿勒泰-探针-发放.xlsx"),
+    # name: (region code, a file name that must stay inside that area, maker, status)
+    "batch_county_a": ("654225", "裕民-探针-发放.xlsx", "matrix", "failed"),
+    "batch_county_b": ("654221", "额敏-探针-发放.xlsx", "matrix", "failed"),
+    "batch_alt": ("654300", "阿勒泰-探针-发放.xlsx", "matrix", "failed"),
+    # imported by 裕民县's finance maker, waiting for a finance checker of 裕民县
+    "batch_pending_a": ("654225", "裕民-探针-待审.csv", "ymx_cz_jb", "done"),
 }
+#: Receipts not registered: the registration form's cases (the last receipt of each region).
 MOVEMENTS = {"movement_county_a": "654225", "movement_county_b": "654221", "movement_alt": "654300"}
+#: Registrations waiting for a checker: region, maker, the 本级文号 that must stay inside the area.
+REGISTRATIONS = {
+    "registration_county_a": ("654225", "ymx_cz_jb", "裕财社〔2022〕771号"),
+    "registration_county_b": ("654221", "ems_cz_jb", "额财社〔2022〕772号"),
+}
 
 
 def build_world(w: World) -> None:
+    from django.db import transaction
+
+    from jiuzhu.approvals.services import open_round
+    from jiuzhu.domain.ledger import RegistrationLine
+    from jiuzhu.domain.purposes import Purpose
     from jiuzhu.ledger.models import ImportBatch, Movement
+    from jiuzhu.ledger.services import IMPORT, do_register_receipt
     from jiuzhu.regions.models import Region
 
-    for name, (code, filename) in BATCHES.items():
+    for name, (code, filename, maker, status) in BATCHES.items():
         region = Region.objects.get(code=code)
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.DISBURSEMENTS,
+            kind=ImportBatch.PAYMENTS if status == "done" else ImportBatch.DISBURSEMENTS,
             region=region,
             filename=filename,
             sha256=f"{hash(name) & 0xFFFF:064x}",
             size=1,
             stored_path="",
-            status=ImportBatch.FAILED,
-            error="矩阵测试",
-            created_by="matrix",
+            status=status,
+            error="矩阵测试" if status == "failed" else "",
+            created_by=maker,
         )
+        if status == "done":
+            with transaction.atomic():
+                open_round(
+                    subject=IMPORT,
+                    object_id=batch.pk,
+                    actor=w.users[maker],
+                    region=region,
+                    fund=None,
+                    amount=0,
+                )
         w.add(name, batch, region_path=region.path, markers=[filename])
+    for name, (code, maker, doc_no) in REGISTRATIONS.items():
+        movement = Movement.objects.filter(region__code=code, kind__in=["issue", "increase"]).order_by("id")[
+            0
+        ]
+        registration, _ = do_register_receipt(
+            actor=w.users[maker],
+            movement=movement,
+            cor_bgt_doc_no=doc_no,
+            lines=[RegistrationLine("2082001", Purpose.TEMPORARY, movement.amount)],
+        )
+        w.add(name, registration, region_path=movement.region.path, markers=[doc_no])
     for name, code in MOVEMENTS.items():
-        movement = Movement.objects.filter(region__code=code).order_by("id").first()
+        movement = (
+            Movement.objects.filter(region__code=code, registration__isnull=True).order_by("-id").first()
+        )
         assert movement is not None, f"approving a plan books a receipt for {code}"
         w.add(name, movement, region_path=movement.region.path, markers=[])
 
@@ -45,6 +82,44 @@ def _in_area(name: str, status: int = 200) -> Any:
     return lambda w, u: status if w.sees(u, name) else 404
 
 
+def _region_of(obj: Any) -> Any:
+    return obj.movement.region if hasattr(obj, "movement") else obj.region
+
+
+def _registers(name: str) -> Any:
+    """404 for a foreign receipt; 403 unless a 经办 who may register, of the receiving region itself."""
+
+    def expect(w: World, u: Any) -> int:
+        if not w.sees(u, name):
+            return 404
+        return 200 if can(u, "ledger.register") and u.region_id == w[name].region_id else 403
+
+    return expect
+
+
+def _reviews(name: str, department: str) -> Any:
+    """404 for a foreign item; 403 unless a checker of its own region and of the maker's department (``""``:
+    either); else the page redirects (with the result, or the service's reason for refusing)."""
+
+    def expect(w: World, u: Any) -> int:
+        if not w.sees(u, name):
+            return 404
+        if not can(u, "ledger.approve") or u.region_id != _region_of(w[name]).pk:
+            return 403
+        return 302 if department in ("", u.department) else 403
+
+    return expect
+
+
+def _reviews_batch(name: str) -> Any:
+    maker = BATCHES[name][2]
+    return lambda w, u: _reviews(name, w.users[maker].department if maker in w.users else "")(w, u)
+
+
+def _post_only(cases: list[Case]) -> list[Case]:
+    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in cases] + cases
+
+
 CASES: dict[str, list[Case]] = {
     "ledger:home": [Case(expect=_everyone)],
     "ledger:payouts": [Case(expect=_everyone)],
@@ -52,10 +127,46 @@ CASES: dict[str, list[Case]] = {
         Case(label="2022-11", query="?month=2022-11", expect=_everyone),
         Case(label="no month", expect=lambda w, u: 404),
     ],
-    # Registration form: anyone of the receipt's area sees it; the service refuses a save by the wrong role.
+    # Registration form: only the receiving region's 经办 (403 for others who may see the receipt).
     "ledger:register": [
-        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in MOVEMENTS
+        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_registers(n)) for n in MOVEMENTS
     ],
+    "ledger:registration_approve": _post_only(
+        [
+            Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_reviews(n, "finance"))
+            for n in REGISTRATIONS
+        ]
+    ),
+    "ledger:registration_return": _post_only(
+        [
+            Case(
+                label=n,
+                method="post",
+                kwargs=lambda w, n=n: {"pk": w[n].pk},
+                data=lambda w: {"reason": "矩阵退回"},
+                expect=_reviews(n, "finance"),
+            )
+            for n in REGISTRATIONS
+        ]
+    ),
+    "ledger:batch_approve": _post_only(
+        [
+            Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_reviews_batch(n))
+            for n in BATCHES
+        ]
+    ),
+    "ledger:batch_return": _post_only(
+        [
+            Case(
+                label=n,
+                method="post",
+                kwargs=lambda w, n=n: {"pk": w[n].pk},
+                data=lambda w: {"reason": "矩阵退回"},
+                expect=_reviews_batch(n),
+            )
+            for n in BATCHES
+        ]
+    ),
     "ledger:batch": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in BATCHES
     ],

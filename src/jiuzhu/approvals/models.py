@@ -60,7 +60,14 @@ class Approval(models.Model):
     subject = models.CharField("事项", max_length=32)
     object_id = models.BigIntegerField()
     decision = models.CharField("环节", max_length=16, choices=DECISIONS)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="empty for a submission by the command line's system operator (jiuzhu import … without --user)",
+    )
     reason = models.TextField("意见/原因", blank=True)
     amount = MoneyField("金额（元）", null=True, blank=True)
     required = models.PositiveSmallIntegerField("需审核人数", default=1)

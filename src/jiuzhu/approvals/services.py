@@ -29,10 +29,15 @@ from .subjects import SUBJECTS
 
 
 def required_approvals(*, subject: str, region: Any, fund: Any, amount: Decimal) -> int:
-    """The most approvals any matching rule asks for (a rule of the region or of an area above it), at least 1."""
+    """The most approvals any matching rule asks for (a rule of the region or of an area above it), at least 1.
+
+    ``fund`` may be a list when one submission moves money of several funds (an import file): each fund's
+    rules then apply to the submission's amount.
+    """
+    funds = [f for f in (fund if isinstance(fund, list | tuple | set) else [fund]) if f is not None]
     rules = ApprovalRule.objects.filter(
         Q(subject="") | Q(subject=subject),
-        Q(fund=None) | Q(fund=fund),
+        Q(fund=None) | Q(fund__in=funds),
         region__path__in=_prefixes(region.path),
         min_amount__lte=amount,
     )
@@ -92,18 +97,30 @@ def _check(subject: str) -> None:
 
 
 def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: Any, amount: Decimal) -> int:
-    """Start a round of approval for a submission; returns how many checkers it needs."""
+    """Start a round of approval for a submission; returns how many checkers it needs.
+
+    ``actor`` is the submitting user, or ``None`` for the command line's system operator (who is no checker).
+    """
     _check(subject)
     required = required_approvals(subject=subject, region=region, fund=fund, amount=amount)
     Approval.objects.create(
         subject=subject,
         object_id=object_id,
         decision=Approval.SUBMIT,
-        actor=actor,
+        actor=actor if getattr(actor, "pk", None) is not None else None,
         amount=amount,
         required=required,
     )
     return required
+
+
+def submitters(subject: str, object_id: int) -> set[int]:
+    """Everyone who ever submitted the object (a round after a return may have another submitter)."""
+    return set(
+        Approval.objects.filter(
+            subject=subject, object_id=object_id, decision=Approval.SUBMIT, actor__isnull=False
+        ).values_list("actor_id", flat=True)
+    )
 
 
 def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) -> RoundState:

@@ -3,15 +3,24 @@ from django.db import models
 
 
 class NoticeTemplate(models.Model):
-    """How one fund's notices of one kind (下达 or 调整) are worded and addressed; edited by the 管理员.
+    """How one issuer's notices of one fund and kind (下达 or 调整) are worded and addressed; edited by the 管理员.
 
     Everything the bureau words its own way is here, not in code: the issuing bodies, 主送, the body text (a
-    restricted Django template, see ``templating``), 抄送, 印发机关, and Attachment 3's title and notes.
+    restricted Django template, see ``templating``), 抄送, 印发机关, and Attachment 3's title and notes. A
+    template belongs to the region whose bureaus issue the notice (塔城地区 for 塔地财社 notices): reads and
+    writes go through ``accounts.scoping``, so a county's administrator never sees or edits the prefecture's.
     """
 
     ALLOCATION, ADJUSTMENT = "allocation", "adjustment"
     KINDS = ((ALLOCATION, "下达"), (ADJUSTMENT, "调整"))
 
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="发文地区",
+        help_text="the issuer: plans issued by this region are worded by this template",
+    )
     fund = models.ForeignKey(
         "funds.Fund", on_delete=models.PROTECT, related_name="notice_templates", verbose_name="资金"
     )
@@ -31,12 +40,16 @@ class NoticeTemplate(models.Model):
     )
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=("fund", "kind"), name="uniq_notice_template"),)
-        ordering = ("fund", "kind")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("region", "fund", "kind"), name="uniq_notice_template_per_issuer"
+            ),
+        )
+        ordering = ("region__path", "fund", "kind")
         verbose_name = "公文模板"
 
     def __str__(self) -> str:
-        return f"{self.fund} {self.get_kind_display()}通知"
+        return f"{self.region.short_name} {self.fund} {self.get_kind_display()}通知"
 
     @property
     def issuer_list(self) -> tuple[str, ...]:

@@ -29,7 +29,9 @@ def render_notice(plan: Plan, lines: Sequence[AdjustmentLine], suffix: str) -> b
         raise NoticeUnavailable("方案没有任何地区的分配数")
     template = template_for(plan)
     if template is None:
-        raise NoticeUnavailable(f"{plan.fund}尚未设置{plan.get_kind_display()}公文模板，请管理员先设置")
+        raise NoticeUnavailable(
+            f"{plan.issuer.name}尚未设置{plan.fund}的{plan.get_kind_display()}公文模板，请管理员先设置"
+        )
     try:
         notice = build_notice(plan, template, lines, load_tree())
     except TemplateProblem as exc:

@@ -5,13 +5,14 @@ from typing import Any
 from django.db import transaction
 
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
+from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.funds.models import ClassificationCode, Fund
+from jiuzhu.regions.models import Region
 
 from .models import NoticeTemplate
-from .selectors import default_template
+from .selectors import default_template, default_templates
 from .templating import TemplateProblem, compile_body
 
 #: The fields an administrator edits, with their labels for problems.
@@ -66,14 +67,16 @@ def validate_template(template: NoticeTemplate) -> list[Problem]:
 
 @transaction.atomic
 def do_save_template(
-    *, actor: Any, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
+    *, actor: Any, region: Region, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
 ) -> NoticeTemplate:
-    """Create or update a fund's template of one kind; refuses with every problem, and then saves nothing."""
+    """Create or update the template of one issuer (``region``), fund and kind; an administrator of that region
+    or an area above it. Refuses with every problem, and then saves nothing."""
     require(actor, "documents.templates")
+    require_within(actor, region)
     template = (
-        NoticeTemplate.objects.select_for_update().filter(fund=fund, kind=kind).first()
-        or default_template(fund, kind)
-        or NoticeTemplate(fund=fund, kind=kind)
+        NoticeTemplate.objects.select_for_update().filter(region=region, fund=fund, kind=kind).first()
+        or default_template(region, fund, kind)
+        or NoticeTemplate(region=region, fund=fund, kind=kind)
     )
     before = _snapshot(template) if template.pk else None
     for name in FIELDS:
@@ -88,6 +91,7 @@ def do_save_template(
         actor=actor,
         action="documents.save_template",
         entity=str(template),
+        region_path=region.path,
         before=before,
         after=_snapshot(template),
         ip=ip,
@@ -97,13 +101,18 @@ def do_save_template(
 
 @transaction.atomic
 def do_load_default_templates() -> int:
-    """Store the shipped wording for each fund that has none yet (the demo's step); returns how many."""
+    """Store the shipped wording for its issuer and each matching fund that has none yet (the demo's step);
+    returns how many."""
     created = 0
-    for fund in Fund.objects.all():
-        for kind, _ in NoticeTemplate.KINDS:
-            if NoticeTemplate.objects.filter(fund=fund, kind=kind).exists():
+    for raw in default_templates():
+        region = Region.objects.filter(code=raw["region"]).first()
+        if region is None:
+            continue
+        for fund in Fund.objects.filter(name=raw["fund"]).order_by("fiscal_year", "pk"):
+            kind = raw["kind"]
+            if NoticeTemplate.objects.filter(region=region, fund=fund, kind=kind).exists():
                 continue
-            template = default_template(fund, kind)
+            template = default_template(region, fund, kind)
             if template is None:
                 continue
             template.save()
@@ -111,6 +120,7 @@ def do_load_default_templates() -> int:
                 actor="system",
                 action="documents.load_default_template",
                 entity=str(template),
+                region_path=region.path,
                 after=_snapshot(template),
             )
             created += 1

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.models import User
-from jiuzhu.accounts.scoping import scope_q
+from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.allocation.models import Plan
 from jiuzhu.allocation.selectors import visible_plans, visible_rows
 from jiuzhu.core.actions import require_within
@@ -16,7 +17,7 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.problems import Problem, Severity
 from jiuzhu.funds.models import Fund
-from jiuzhu.regions.models import load_tree
+from jiuzhu.regions.models import Region, load_tree
 
 from . import services
 from .checking import check_file
@@ -24,7 +25,7 @@ from .content import build_notice
 from .extract import MAX_BYTES, ExtractError
 from .models import NoticeTemplate
 from .render import FORMATS, NoticeUnavailable, render_notice
-from .selectors import default_template, notice_lines, templates
+from .selectors import default_template, notice_lines, stored_template, templates
 from .templating import VARIABLES, TemplateProblem
 
 
@@ -37,28 +38,53 @@ def home(request: HttpRequest) -> HttpResponse:
     if not _user(request).can("documents.view"):
         raise Http404("页面不存在")
     plans = visible_plans(request.user).filter(status=Plan.APPROVED)
+    user = _user(request)
+    can_edit = user.can("documents.templates") and user.region is not None
+    stored = list(templates(user)) if can_edit else []
+    own = [
+        {
+            "fund": fund,
+            "kind": kind,
+            "label": label,
+            "stored": next(
+                (
+                    t
+                    for t in stored
+                    if t.region_id == user.region_id and t.fund_id == fund.pk and t.kind == kind
+                ),
+                None,
+            ),
+        }
+        for fund in Fund.objects.select_related("direct_fund_tag").order_by(
+            "-fiscal_year", "name", "source_label"
+        )
+        for kind, label in NoticeTemplate.KINDS
+    ]
     return render(
         request,
         "documents/home.html",
         {
             "plans": plans,
-            "templates": templates() if _user(request).can("documents.templates") else [],
-            "can_generate": _user(request).can("documents.generate"),
-            "can_edit_templates": _user(request).can("documents.templates"),
-            "funds": Fund.objects.order_by("-fiscal_year", "name"),
-            "kinds": NoticeTemplate.KINDS,
+            "own_templates": own if can_edit else [],
+            "other_templates": [t for t in stored if t.region_id != user.region_id],
+            "can_generate": user.can("documents.generate"),
+            "can_edit_templates": can_edit,
         },
     )
 
 
 def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The whole notice of an approved plan, for the staff of the issuing bureau."""
+    """The whole notice of an approved plan, for the staff of the issuing bureau.
+
+    404 for a plan the user may not see; 403 for one they see but whose notice their role does not generate.
+    """
     suffix = f".{fmt}"
-    if suffix not in FORMATS or not _user(request).can("documents.generate"):
+    if suffix not in FORMATS:
         raise Http404("页面不存在")
     plan = visible_plans(request.user).filter(pk=pk).first()
     if plan is None:
         raise Http404("记录不存在")
+    deny_unless(request.user, "documents.generate")
     try:
         require_within(request.user, plan.issuer)
         data = render_notice(plan, notice_lines(request.user, plan), suffix)
@@ -72,15 +98,15 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 def _preview(user: User, template: NoticeTemplate) -> tuple[object | None, str]:
     """The notice's text as the template would word it, for the latest approved plan of the kind that the
-    user's own area issued (scoped: another area's plan and rows never show here)."""
+    template's issuer issued (scoped: another area's plan and rows never show here)."""
     plan = (
         visible_plans(user)
-        .filter(scope_q(user, via="issuer"), fund=template.fund, kind=template.kind, status=Plan.APPROVED)
+        .filter(issuer=template.region, fund=template.fund, kind=template.kind, status=Plan.APPROVED)
         .order_by("-doc_date", "-id")
         .first()
     )
     if plan is None:
-        return None, "该资金还没有已审核的此类方案，无法预览"
+        return None, "该发文地区的这项资金还没有已审核的此类方案，无法预览"
     try:
         lines = [r.line() for r in visible_rows(user, plan)]
         return build_notice(plan, template, lines, load_tree()), ""
@@ -88,14 +114,19 @@ def _preview(user: User, template: NoticeTemplate) -> tuple[object | None, str]:
         return None, str(exc)
 
 
-def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse:
-    if not _user(request).can("documents.templates") or kind not in dict(NoticeTemplate.KINDS):
+def template_edit(request: HttpRequest, region_id: int, fund_id: int, kind: str) -> HttpResponse:
+    """The template of one issuer (``region``), fund and kind, with a preview: for the 管理员 of that region or
+    an area above it. An issuer outside the user's area is 404 (a county's administrator never learns of the
+    prefecture's wording); an issuer in the area but a user who may not edit templates is 403."""
+    if kind not in dict(NoticeTemplate.KINDS):
         raise Http404("页面不存在")
+    region = get_scoped_or_404(Region.objects.all(), request.user, via="", pk=region_id)
+    deny_unless(request.user, "documents.templates")
     fund = get_object_or_404(Fund, pk=fund_id)
     template = (
-        NoticeTemplate.objects.filter(fund=fund, kind=kind).first()
-        or default_template(fund, kind)
-        or NoticeTemplate(fund=fund, kind=kind)
+        stored_template(region, fund, kind)
+        or default_template(region, fund, kind)
+        or NoticeTemplate(region=region, fund=fund, kind=kind)
     )
     problems: list[Problem] = []
     if request.method == "POST":
@@ -103,10 +134,15 @@ def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse
         if request.POST.get("action") == "save":
             try:
                 services.do_save_template(
-                    actor=request.user, fund=fund, kind=kind, values=values, ip=client_ip(request)
+                    actor=request.user,
+                    region=region,
+                    fund=fund,
+                    kind=kind,
+                    values=values,
+                    ip=client_ip(request),
                 )
                 messages.success(request, "模板已保存")
-                return redirect("documents:template", fund_id=fund.pk, kind=kind)
+                return redirect("documents:template", region_id=region.pk, fund_id=fund.pk, kind=kind)
             except InvalidInput as exc:
                 problems = exc.problems
             except ActionRefused as exc:
@@ -121,6 +157,7 @@ def template_edit(request: HttpRequest, fund_id: int, kind: str) -> HttpResponse
         "documents/template_edit.html",
         {
             "template": template,
+            "region": region,
             "fund": fund,
             "kind_label": dict(NoticeTemplate.KINDS)[kind],
             "problems": problems,

@@ -39,7 +39,11 @@ class DirectFundTag(models.Model):
 
 
 class Fund(models.Model):
-    """A special fund of one fiscal year, e.g. 2022 困难群众救助补助资金."""
+    """A special fund of one fiscal year and one level of government, e.g. 2022 自治区 困难群众救助补助资金.
+
+    The same fund name comes from several levels (中央财政 and 自治区财政 困难群众救助补助资金 are two funds with
+    their own documents, plans and appropriations), so a fund is unique by (name, fiscal year, source_label).
+    """
 
     name = models.CharField("资金名称", max_length=128)
     fiscal_year = models.PositiveSmallIntegerField("年度")
@@ -55,10 +59,14 @@ class Fund(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "fiscal_year"], name="uniq_fund_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "fiscal_year", "source_label"], name="uniq_fund_per_year_level"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year}年{self.name}"
+        return f"{self.fiscal_year}年{self.source_label}{self.name}"
 
     @property
     def purpose_labels(self) -> list[str]:

@@ -31,18 +31,25 @@ def do_load_reference_codes() -> None:
     for t in data["direct_fund_tags"]:
         DirectFundTag.objects.get_or_create(code=t["code"], defaults={"name": t["name"]})
     for f in data["funds"]:
-        Fund.objects.get_or_create(
-            name=f["name"],
-            fiscal_year=f["fiscal_year"],
-            defaults={
-                "income_code": f["income_code"],
-                "expenditure_codes": f["expenditure_codes"],
-                "purposes": f["purposes"],
-                "direct_fund_tag": DirectFundTag.objects.get(code=f["direct_fund_tag"]),
-                "direct_fund_tag_label": f["direct_fund_tag_label"],
-                "source_label": f["source_label"],
-            },
-        )
+        ensure_fund(f)
+
+
+def ensure_fund(f: dict[str, Any]) -> Fund:
+    """The fund of this name, year and level, created from the definition when missing (an existing one, which
+    an administrator may have edited, is left as it is)."""
+    fund, _ = Fund.objects.get_or_create(
+        name=f["name"],
+        fiscal_year=f["fiscal_year"],
+        source_label=f["source_label"],
+        defaults={
+            "income_code": f["income_code"],
+            "expenditure_codes": f["expenditure_codes"],
+            "purposes": f["purposes"],
+            "direct_fund_tag": DirectFundTag.objects.get(code=f["direct_fund_tag"]),
+            "direct_fund_tag_label": f["direct_fund_tag_label"],
+        },
+    )
+    return fund
 
 
 @transaction.atomic

@@ -2,32 +2,48 @@
 
 Every county registers what it received under 塔地财社〔2022〕8号 and 82号 by purpose (shares below; the 82号
 decreases are registered against the same appropriations), imports monthly payment vouchers, and imports its
-per-person payouts — all through the same services and importers a clerk uses. Then three faults are put in for
+per-person payouts — all through the same services and importers a clerk uses, each registration and file
+approved by the county's own finance checkers (``…_cz_sh``, and ``…_cz_sh2`` where the amount asks for two) through
+the maker-checker services, so that it counts. Then three faults are put in for
 monitoring to find: 裕民县 registers the 82号 increase 45 days after receipt (late), and, through the clearly
 named demo-only service, one duplicate payout and one payout above its 应发 (the importer refuses both).
 
-Scale follows the money: the fund is 413万元 for the year, so at 低保 500–700 元/人·月 (特困 and 孤儿 more) it
-pays about 6,500 person-months — some 600 people paid monthly — not 30,000 people; see the report.
+Scale follows the money. The seed fund is 413万元 for the year: at 低保 500–700 元/人·月 (特困 and 孤儿 more) it
+pays some 600 people monthly. The issue's scale (about 30,000 people) comes from a second, clearly SYNTHETIC fund
+of the same name from the central level — 中央财政困难群众救助补助资金, 2.5亿元 under the stand-in 塔地财社〔2022〕5号
+(``synthetic_central`` in the seed file, loaded by ``core.demo.load_central_plan``) — registered, paid and paid
+out the same way, to other people (an ID is never paid from both funds in one month and purpose, which the
+importer would refuse as a duplicate). Each fund has its own random stream, so the seed fund's year is the
+same with or without the central one.
 """
 
 import csv
 import datetime
 import io
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
 
 from jiuzhu.accounts.models import User
+from jiuzhu.approvals.services import do_load_default_rules
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.purposes import Purpose
+from jiuzhu.funds.models import Fund
 
 from .actors import SystemActor
 from .models import Disbursement, ImportBatch, Movement, Payment, Registration
-from .services import demo_only_insert_fault_payouts, do_import_file, do_register_receipt
+from .services import (
+    demo_only_insert_fault_payouts,
+    do_approve_batch,
+    do_approve_registration,
+    do_import_file,
+    do_register_receipt,
+)
 
 SEED = 2022
 FEN = Decimal("0.01")
@@ -67,8 +83,11 @@ MAKERS = {
     "654225": "ymx_cz_jb",
     "654226": "hfx_cz_jb",
 }
+#: The second person of each registration and import: the region's finance checkers, as many as the rules ask.
+CHECKERS = {code: (maker[:-3] + "_sh", maker[:-3] + "_sh2") for code, maker in MAKERS.items()}
 LATE = "654225"  # 裕民县 registers the 82号 increase late
-FAULT_REGION, FAULT_VOUCHER_MONTH = "654201", 3
+FAULT_REGION = "654201"
+FAULT_VOUCHER = f"ZF{FAULT_REGION}2022103"  # 塔城市's March 低保 voucher of the seed fund
 FAULT_SLACK = Decimal(1500)
 PAID_SHARE = Fraction(95, 100)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢艾买热阿"
@@ -93,6 +112,22 @@ def split(total: Decimal, weights: dict[Purpose, int]) -> dict[Purpose, Decimal]
     return {Purpose(k): v for k, v in largest_remainder(shares, fen, FEN).items()}
 
 
+@dataclass(frozen=True)
+class DemoFund:
+    """How the demo year books one of the two funds."""
+
+    source_label: str
+    voucher_prefix: str
+    """pay_cert_no = prefix + county + 2022 + purpose + month."""
+    doc_offset: int
+    """A county's n-th registration of this fund gets 本级文号 n·3 + offset (3, 6 for the seed fund; 2 for the
+    central one), so a voucher's cor_bgt_doc_no names one appropriation."""
+    seed: int
+
+
+FUNDS = (DemoFund("自治区", "ZF", 0, SEED), DemoFund("中央", "ZC", -1, SEED + 1))
+
+
 def load_demo_year() -> None:
     """Idempotent: registrations, files and faults already in place are left alone.
 
@@ -100,24 +135,65 @@ def load_demo_year() -> None:
     """
     if not getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
         return
-    rng = random.Random(SEED)
+    from jiuzhu.core.demo import load_central_plan
+
+    do_load_default_rules()  # the thresholds apply to the demo's own registrations and files, too
+    load_central_plan()
+    streams = {f.source_label: random.Random(f.seed) for f in FUNDS}
     makers = {code: User.objects.get(username=name) for code, name in MAKERS.items()}
     for code, maker in makers.items():
-        finals = _register(code, maker)
-        if not finals:
-            continue
-        payments = _payments(code, finals, rng)
-        voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
-        _import(maker, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-支付凭证.csv")
-        payouts = _payouts(code, payments, rng)
-        if payouts:
-            _import(maker, "disbursements", _csv(PAYOUT_HEADER, payouts), f"{code}-2022-到人到户发放.csv")
+        checkers = list(User.objects.filter(username__in=CHECKERS[code]).order_by("username"))
+        used: set[str] = set()  # one county's IDs, across both funds
+        for demo_fund in FUNDS:
+            fund = Fund.objects.get(fiscal_year=2022, source_label=demo_fund.source_label)
+            _fund_year(code, maker, checkers, fund, demo_fund, streams[demo_fund.source_label], used)
     _faults()
 
 
-def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
+def _fund_year(
+    code: str,
+    maker: User,
+    checkers: list[User],
+    fund: Fund,
+    demo_fund: DemoFund,
+    rng: random.Random,
+    used: set[str],
+) -> None:
+    finals = _register(code, maker, checkers, fund, demo_fund)
+    if not finals:
+        return
+    payments = _payments(code, finals, rng, demo_fund)
+    voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
+    label = demo_fund.source_label
+    _import(
+        maker, checkers, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-{label}-支付凭证.csv"
+    )
+    payouts = _payouts(code, payments, rng, used)
+    if payouts:
+        data = _csv(PAYOUT_HEADER, payouts)
+        _import(maker, checkers, "disbursements", data, f"{code}-2022-{label}-到人到户发放.csv")
+
+
+def _approve_registration(registration: Registration, checkers: list[User]) -> None:
+    """The region's checkers approve, one after the other, until the round is complete."""
+    for checker in checkers:
+        if do_approve_registration(actor=checker, registration=registration).complete:
+            return
+    raise RuntimeError(f"演示数据：{registration}需要更多审核人员")
+
+
+def _approve_batch(batch: ImportBatch, checkers: list[User]) -> None:
+    for checker in checkers:
+        if do_approve_batch(actor=checker, batch=batch).complete:
+            return
+    raise RuntimeError(f"演示数据：{batch}需要更多审核人员")
+
+
+def _register(
+    code: str, maker: User, checkers: list[User], fund: Fund, demo_fund: DemoFund
+) -> dict[Purpose, Decimal]:
     movements = list(
-        Movement.objects.filter(region__code=code, fiscal_year=2022).order_by("received_on", "id")
+        Movement.objects.filter(region__code=code, fund=fund, fiscal_year=2022).order_by("received_on", "id")
     )
     if not movements:
         return {}
@@ -126,7 +202,10 @@ def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
     weights = {Purpose.ORPHAN: 1} if code == "654200" else SHARES  # 地区本级: 地区社会福利院's orphans
     base_split, final_split = split(base, weights), split(final, weights)
     for serial, movement in enumerate(movements, start=1):
-        if Registration.objects.filter(movement=movement).exists():
+        existing = Registration.objects.filter(movement=movement).first()
+        if existing is not None:
+            if existing.status == Registration.SUBMITTED:
+                _approve_registration(existing, checkers)
             continue
         if movement.kind == "issue":
             amounts, day = base_split, movement.received_on + datetime.timedelta(days=21)
@@ -135,13 +214,14 @@ def _register(code: str, maker: User) -> dict[Purpose, Decimal]:
             late = code == LATE
             day = movement.received_on + datetime.timedelta(days=45 if late else 15)
         lines = [RegistrationLine(code_for(code, p), p, a) for p, a in amounts.items() if a]
-        do_register_receipt(
+        registration, _ = do_register_receipt(
             actor=maker,
             movement=movement,
-            cor_bgt_doc_no=f"{DOC_AGENCY[code]}〔2022〕{serial * 3}号",
+            cor_bgt_doc_no=_doc(code, serial, demo_fund),
             lines=lines,
             registered_on=day,
         )
+        _approve_registration(registration, checkers)
     return final_split
 
 
@@ -173,8 +253,14 @@ PAYOUT_HEADER = [
 ]
 
 
-def _payments(code: str, finals: dict[Purpose, Decimal], rng: random.Random) -> list[dict[str, object]]:
-    doc = f"{DOC_AGENCY[code]}〔2022〕3号"
+def _doc(code: str, serial: int, demo_fund: DemoFund) -> str:
+    return f"{DOC_AGENCY[code]}〔2022〕{serial * 3 + demo_fund.doc_offset}号"
+
+
+def _payments(
+    code: str, finals: dict[Purpose, Decimal], rng: random.Random, demo_fund: DemoFund
+) -> list[dict[str, object]]:
+    doc = _doc(code, 1, demo_fund)
     out = []
     for purpose, amount in finals.items():
         months = [6, 12] if purpose is Purpose.VAGRANT else list(range(1, 13))
@@ -186,7 +272,7 @@ def _payments(code: str, finals: dict[Purpose, Decimal], rng: random.Random) -> 
             value = parts[str(month)]
             if not value:
                 continue
-            number = f"ZF{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
+            number = f"{demo_fund.voucher_prefix}{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
             payee = "塔城地区救助管理站" if purpose is Purpose.VAGRANT else f"{code}一卡通代发户"
             row = [
                 number,
@@ -203,21 +289,18 @@ def _payments(code: str, finals: dict[Purpose, Decimal], rng: random.Random) -> 
     return out
 
 
-def _payouts(code: str, payments: list[dict[str, object]], rng: random.Random) -> list[list[object]]:
+def _payouts(
+    code: str, payments: list[dict[str, object]], rng: random.Random, used_ids: set[str]
+) -> list[list[object]]:
     rows: list[list[object]] = []
     pools: dict[Purpose, list[tuple[str, str, int]]] = {}
-    used_ids: set[str] = set()
     for payment in payments:
         purpose = payment["purpose"]
         if purpose not in MONTHLY or code == "654200":
             continue
         assert isinstance(purpose, Purpose) and isinstance(payment["amount"], Decimal)
         target = payment["amount"]
-        if (
-            code == FAULT_REGION
-            and payment["month"] == FAULT_VOUCHER_MONTH
-            and purpose is Purpose.SUBSISTENCE
-        ):
+        if payment["number"] == FAULT_VOUCHER:
             target -= FAULT_SLACK  # room on this voucher for the demo's fault rows
         pool = pools.setdefault(purpose, [])
         low, high = MONTHLY[purpose]
@@ -268,15 +351,18 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _import(actor: User, kind: str, data: bytes, name: str) -> None:
-    do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+def _import(actor: User, checkers: list[User], kind: str, data: bytes, name: str) -> None:
+    """Import as the maker, then the checkers approve (a file imported before and still waiting, too)."""
+    outcome = do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+    if outcome.batch.awaiting_approval:
+        _approve_batch(outcome.batch, checkers)
 
 
 def _faults() -> None:
     """A duplicate payout and a payout above its 应发, on 塔城市's March 低保 voucher (left room for them)."""
     if Disbursement.objects.filter(origin=Disbursement.DEMO_FAULT).exists():
         return
-    voucher = Payment.objects.get(pay_cert_no=f"ZF{FAULT_REGION}2022103", region__code=FAULT_REGION)
+    voucher = Payment.objects.get(pay_cert_no=FAULT_VOUCHER, region__code=FAULT_REGION)
     original = Disbursement.objects.filter(payment=voucher).order_by("row_no").first()
     if original is None or not ImportBatch.objects.filter(region__code=FAULT_REGION, status="done").exists():
         return

@@ -69,12 +69,23 @@ class Appropriation(models.Model):
 
 
 class Registration(models.Model):
-    """指标登记 of one movement by the receiving region; its lines sum to the movement."""
+    """指标登记 of one movement by the receiving region; its lines sum to the movement.
+
+    Maker-checker: a registration is submitted by a 经办 and counts (in balances, reports and the payment
+    importer's links) only once a 审核 of the same region and department approved it (``approvals``). A returned
+    registration keeps its lines for the maker to correct and submit again; they count for nothing meanwhile.
+    """
+
+    SUBMITTED, APPROVED, RETURNED = "submitted", "approved", "returned"
+    STATUSES = [(SUBMITTED, "待审核"), (APPROVED, "已审核"), (RETURNED, "已退回")]
 
     movement = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="registration")
     cor_bgt_doc_no = models.CharField("本级指标文号", max_length=64)
     registered_on = models.DateField("登记日期")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("审核状态", max_length=16, choices=STATUSES, default=SUBMITTED)
+    return_reason = models.TextField("退回原因", blank=True)
+    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,17 +105,25 @@ class RegistrationLine(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One imported file, kept with its sha256: the same content is imported once."""
+    """One imported file, kept with its sha256: the same content is imported once.
+
+    ``status`` is the import's own progress. A ``done`` batch moves money only once approved (``approved_at``
+    set by the checker who completes its round in ``approvals``); until then its rows are stored but counted
+    nowhere. A checker who returns it removes its rows: the batch ends ``returned`` with the reason, and the
+    same file may be imported again as a new submission.
+    """
 
     PAYMENTS, DISBURSEMENTS = "payments", "disbursements"
     KINDS = [(PAYMENTS, "支付凭证"), (DISBURSEMENTS, "到人到户发放明细")]
     QUEUED, RUNNING, DONE, REJECTED, FAILED = "queued", "running", "done", "rejected", "failed"
+    RETURNED = "returned"
     STATUSES = [
         (QUEUED, "排队中"),
         (RUNNING, "导入中"),
         (DONE, "已导入"),
         (REJECTED, "已拒绝"),
         (FAILED, "失败"),
+        (RETURNED, "已退回"),
     ]
 
     kind = models.CharField("类型", max_length=16, choices=KINDS)
@@ -126,6 +145,11 @@ class ImportBatch(models.Model):
     created_by = models.CharField("导入人", max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    amount = MoneyField(
+        "金额", null=True, blank=True, help_text="Σ实际支付金额 or Σ实发金额 of the stored rows"
+    )
+    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,6 +162,18 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.status == self.DONE and self.approved_at is None
+
+    @property
+    def review_label(self) -> str:
+        if self.status == self.RETURNED:
+            return "已退回"
+        if self.status != self.DONE:
+            return ""
+        return "待审核" if self.approved_at is None else "已审核"
 
 
 class Payment(models.Model):

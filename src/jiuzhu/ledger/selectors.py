@@ -1,13 +1,16 @@
 """Reads of the ledger, every one scoped to the user's area through ``accounts.scoping.scoped``.
 
-Balances are derived here from movements, registration lines, payments and payouts; nothing stores them.
+Balances are derived here from movements, registration lines, payments and payouts; nothing stores them. Only
+what a checker approved counts: registrations with status ``approved``, payments and payouts of approved import
+batches (the demo's stored faults have no batch and count as data that reached the ledger some other way).
+Submissions waiting for a checker are listed by ``pending_registrations`` and ``pending_batches``.
 """
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jiuzhu.accounts.scoping import scoped
@@ -15,9 +18,21 @@ from jiuzhu.domain.ledger import is_late
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 from jiuzhu.regions.models import Region
 
-from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment
+from .models import (
+    Appropriation,
+    Disbursement,
+    ImportBatch,
+    Movement,
+    Payment,
+    Registration,
+    RegistrationLine,
+)
 
 ZERO = Decimal("0.00")
+#: What counts, as filters on each model.
+APPROVED_PAYMENT = Q(batch__approved_at__isnull=False)
+APPROVED_PAYOUT = Q(batch__isnull=True) | Q(batch__approved_at__isnull=False)
+APPROVED_LINE = Q(registration__status=Registration.APPROVED)
 #: A running import that has not reported for this long is shown as 已中断 and may be retried.
 STALL_AFTER = datetime.timedelta(minutes=10)
 
@@ -44,6 +59,39 @@ def visible_batches(user: Any) -> QuerySet[ImportBatch]:
     return scoped(ImportBatch.objects.select_related("region"), user)
 
 
+def counted_payments(user: Any) -> QuerySet[Payment]:
+    """Vouchers of approved batches: what the pages, balances and exports show."""
+    return visible_payments(user).filter(APPROVED_PAYMENT)
+
+
+def counted_disbursements(user: Any) -> QuerySet[Disbursement]:
+    return visible_disbursements(user).filter(APPROVED_PAYOUT)
+
+
+def visible_registrations(user: Any) -> QuerySet[Registration]:
+    return scoped(
+        Registration.objects.select_related("movement__region", "movement__fund", "registered_by"),
+        user,
+        via="movement__region",
+    )
+
+
+def pending_registrations(user: Any) -> QuerySet[Registration]:
+    return (
+        visible_registrations(user)
+        .filter(status=Registration.SUBMITTED)
+        .order_by("movement__region__path", "id")
+    )
+
+
+def pending_batches(user: Any) -> QuerySet[ImportBatch]:
+    return (
+        visible_batches(user)
+        .filter(status=ImportBatch.DONE, approved_at__isnull=True)
+        .order_by("region__path", "created_at", "id")
+    )
+
+
 def is_stalled(batch: ImportBatch, now: datetime.datetime | None = None) -> bool:
     """A running batch without a heartbeat for ``STALL_AFTER``: its worker died."""
     if batch.status != ImportBatch.RUNNING:
@@ -52,8 +100,9 @@ def is_stalled(batch: ImportBatch, now: datetime.datetime | None = None) -> bool
     return (now or timezone.now()) - last > STALL_AFTER
 
 
-def _sums(queryset: QuerySet[Any], key: str, field: str) -> dict[Any, Decimal]:
-    return {k: v or ZERO for k, v in queryset.values_list(key).annotate(t=Sum(field)).values_list(key, "t")}
+def _sums(queryset: QuerySet[Any], key: str, field: str, only: Q | None = None) -> dict[Any, Decimal]:
+    total = Sum(field, filter=only) if only is not None else Sum(field)
+    return {k: v or ZERO for k, v in queryset.values_list(key).annotate(t=total).values_list(key, "t")}
 
 
 def ledger_report(
@@ -63,10 +112,17 @@ def ledger_report(
 
     ``received`` is what the region's movements brought (下达 + 调增 − 调减); ``registered`` what it booked into
     its own appropriations; ``paid`` the treasury payments (xpay_amt); ``paid_out`` the per-person payouts;
-    ``balance`` = registered − paid. Amounts are strings of 元 with 2 places.
+    ``balance`` = registered − paid. Only approved registrations and batches count; an appropriation appears
+    once a registration of it is approved. ``fund`` on a line or receipt is the fund's level (``自治区``,
+    ``中央``): the region's totals add up every fund. Amounts are strings of 元 with 2 places.
     """
     movements = scoped(Movement.objects.all(), user)
-    appropriations = scoped(Appropriation.objects.select_related("region"), user)
+    approved_lines = RegistrationLine.objects.filter(APPROVED_LINE, appropriation=OuterRef("pk"))
+    appropriations = (
+        scoped(Appropriation.objects.select_related("region", "fund"), user)
+        .filter(Exists(approved_lines))
+        .order_by("region__path", "purpose", "exp_func_code", "fund_id")  # the same on every database
+    )
     if region is not None:
         movements = movements.filter(region__path__startswith=region.path)
         appropriations = appropriations.filter(region__path__startswith=region.path)
@@ -74,11 +130,15 @@ def ledger_report(
         movements = movements.filter(fiscal_year=fiscal_year)
         appropriations = appropriations.filter(fiscal_year=fiscal_year)
     received = _sums(movements, "region", "amount")
-    registered_by_region = _sums(movements.filter(registration__isnull=False), "region", "amount")
-    registered = _sums(appropriations, "pk", "lines__amount")
-    paid = _sums(appropriations, "pk", "payments__xpay_amt")
+    registered_by_region = _sums(
+        movements.filter(registration__status=Registration.APPROVED), "region", "amount"
+    )
+    registered = _sums(
+        appropriations, "pk", "lines__amount", Q(lines__registration__status=Registration.APPROVED)
+    )
+    paid = _sums(appropriations, "pk", "payments__xpay_amt", Q(payments__batch__approved_at__isnull=False))
     paid_out = _sums(
-        Disbursement.objects.filter(payment__appropriation__in=appropriations),
+        Disbursement.objects.filter(APPROVED_PAYOUT, payment__appropriation__in=appropriations),
         "payment__appropriation",
         "xpay_amt",
     )
@@ -92,7 +152,9 @@ def ledger_report(
         ]
         receipts = [
             _receipt(m)
-            for m in movements.filter(region=reg).select_related("registration").order_by("received_on", "id")
+            for m in movements.filter(region=reg)
+            .select_related("registration", "fund")
+            .order_by("received_on", "id")
         ]
         totals = {
             k: sum((Decimal(x[k]) for x in lines), ZERO)
@@ -121,6 +183,7 @@ def _appropriation_line(
     reg, pay = registered.get(a.pk, ZERO), paid.get(a.pk, ZERO)
     return {
         "bgt_id": a.bgt_id,
+        "fund": a.fund.source_label,
         "cor_bgt_doc_no": a.cor_bgt_doc_no,
         "exp_func_code": a.exp_func_code,
         "purpose": a.purpose,
@@ -137,32 +200,44 @@ def _appropriation_line(
 
 
 def _receipt(m: Movement) -> dict[str, Any]:
+    """One receipt and its registration: ``registered`` once approved; ``registration_status`` is ``none``,
+    ``submitted`` (waiting for a checker), ``approved`` or ``returned``. A returned registration is as good as
+    none for the 30-day rule: the date that counts is that of its corrected submission."""
     registration = getattr(m, "registration", None)
-    registered_on = registration.registered_on if registration else None
+    status = registration.status if registration else "none"
+    live = registration if status in (Registration.SUBMITTED, Registration.APPROVED) else None
+    registered_on = live.registered_on if live else None
     late = is_late(m.received_on, registered_on or timezone.localdate())
     return {
         "sup_bgt_doc_no": m.sup_bgt_doc_no,
+        "fund": m.fund.source_label,
         "kind": m.get_kind_display(),
         "amount": str(m.amount),
         "received_on": m.received_on.isoformat(),
         "income_sort_code": m.income_code,
         "is_dir": m.direct_fund_tag,
-        "registered": registration is not None,
-        "cor_bgt_doc_no": registration.cor_bgt_doc_no if registration else "",
+        "registered": status == Registration.APPROVED,
+        "registration_status": status,
+        "cor_bgt_doc_no": live.cor_bgt_doc_no if live else "",
         "registered_on": registered_on.isoformat() if registered_on else None,
+        "return_reason": registration.return_reason
+        if registration and status == Registration.RETURNED
+        else "",
         "late": late,
         "movement_id": m.pk,
+        "registration_id": registration.pk if registration else None,
     }
 
 
 def unregistered_movements(user: Any) -> QuerySet[Movement]:
-    return visible_movements(user).filter(registration__isnull=True)
+    """Receipts without an approved registration (none yet, waiting for a checker, or returned)."""
+    return visible_movements(user).exclude(registration__status=Registration.APPROVED)
 
 
 def payouts_for_export(user: Any, *, region: Region, fiscal_year: int, month: str) -> QuerySet[Disbursement]:
     return (
         scoped(Disbursement.objects.all(), user)
-        .filter(region=region, fiscal_year=fiscal_year)
+        .filter(APPROVED_PAYOUT, region=region, fiscal_year=fiscal_year)
         .filter(Q(pay_month=month))
         .order_by("pay_cert_no", "row_no", "id")
     )

@@ -1,10 +1,19 @@
 """Every write to the ledger: one transaction, one audit record, keyword-only arguments.
 
 - ``book_plan_movements`` runs on ``allocation.signals.plan_approved``, inside the approval's transaction.
-- ``do_register_receipt`` is the county's 指标登记 of one movement.
+- ``do_register_receipt`` is the county's 指标登记 of one movement (or the correction of a returned one); it
+  waits for ``do_approve_registration`` by a checker of the same region and department, or is sent back by
+  ``do_return_registration``.
 - ``refuse_tag_change`` is the only way a request to change a direct-fund tag ends: refused, and recorded.
 - ``do_import_file`` imports a payment or payout file (idempotent by sha256, all or nothing);
-  ``do_queue_import`` / ``run_batch`` do the same as a background task with persistent progress.
+  ``do_queue_import`` / ``run_batch`` do the same as a background task with persistent progress. A finished
+  batch is submitted for approval; ``do_approve_batch`` makes its rows count, ``do_return_batch`` removes them.
+
+Maker-checker (``jiuzhu.approvals``): only approved registrations and batches count in balances, ``jiuzhu
+ledger``, the pages and exports (``selectors``). The importers check a new file against everything stored and
+not returned (so two files waiting for approval cannot overspend together); approving checks the approved
+figures again, so nothing is approved before what it depends on (a payment before its registration, a payout
+before its voucher).
 """
 
 import datetime
@@ -19,9 +28,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
+from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -98,11 +108,15 @@ def _bgt_id(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: 
     return f"{region.mof_div_code}-{fiscal_year}-{fund_id}-{code}-{purpose}"
 
 
+#: Lines of registrations that are submitted or approved: what a new registration or file is checked against.
+LIVE_LINES = ~Q(lines__registration__status=Registration.RETURNED)
+
+
 def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str], AppropriationState]:
     registered = dict(
         Appropriation.objects.filter(region=region, fund_id=fund_id)
         .values_list("pk")
-        .annotate(total=Sum("lines__amount"))
+        .annotate(total=Sum("lines__amount", filter=LIVE_LINES))
         .values_list("pk", "total")
     )
     paid = dict(
@@ -138,7 +152,10 @@ def do_register_receipt(
     movement = Movement.objects.select_for_update().select_related("region", "fund").get(pk=movement.pk)
     if actor.region_id != movement.region_id:
         raise ActionRefused("只有接收地区本级可以登记该指标")
-    if Registration.objects.filter(movement=movement).exists():
+    previous = Registration.objects.select_for_update().filter(movement=movement).first()
+    if previous is not None and previous.status == Registration.SUBMITTED:
+        raise ActionRefused("该笔指标的登记正在等待审核")
+    if previous is not None and previous.status == Registration.APPROVED:
         raise ActionRefused("该笔指标已登记；如需更正，请通过新的调整文件")
     registered_on = registered_on or timezone.localdate()
     problems: list[Problem] = []
@@ -165,9 +182,7 @@ def do_register_receipt(
     )
     if has_errors(problems):
         raise InvalidInput(problems)
-    registration = Registration.objects.create(
-        movement=movement, cor_bgt_doc_no=cor_bgt_doc_no, registered_on=registered_on, registered_by=actor
-    )
+    registration, before = _fresh_registration(previous, movement, cor_bgt_doc_no, registered_on, actor)
     for line in lines:
         appropriation, _ = Appropriation.objects.get_or_create(
             region=movement.region,
@@ -189,22 +204,204 @@ def do_register_receipt(
                 [Problem("TAG_MISMATCH", "直达资金标识与已有指标不一致", Where(column="直达资金标识"))]
             )
         LineModel.objects.create(registration=registration, appropriation=appropriation, amount=line.amount)
+    required = approvals.open_round(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        region=movement.region,
+        fund=fund,
+        amount=abs(movement.amount),
+    )
     warning = late_warning(movement.received_on, registered_on)
     record(
         actor=actor,
-        action="ledger.register",
-        entity=f"{movement.sup_bgt_doc_no} {movement.get_kind_display()}",
+        action="ledger.register" if previous is None else "ledger.register_resubmit",
+        entity=_registration_entity(movement),
         region_path=movement.region.path,
         ip=ip,
+        before=before,
         after={
             "cor_bgt_doc_no": cor_bgt_doc_no,
             "registered_on": registered_on.isoformat(),
             "late": warning is not None,
             "tag": movement.direct_fund_tag,
             "lines": [[x.exp_func_code, x.purpose.value, str(x.amount)] for x in lines],
+            "status": registration.status,
+            "approvals_required": required,
         },
     )
     return registration, [warning] if warning else []
+
+
+REGISTRATION = "ledger.registration"
+IMPORT = "ledger.import"
+
+
+def _registration_entity(movement: Movement) -> str:
+    return f"{movement.sup_bgt_doc_no} {movement.get_kind_display()} {movement.region.short_name}"
+
+
+def _lines_snapshot(registration: Registration) -> list[list[str]]:
+    return [
+        [x.appropriation.exp_func_code, x.appropriation.purpose, str(x.amount)]
+        for x in registration.lines.select_related("appropriation").order_by("id")
+    ]
+
+
+def _fresh_registration(
+    previous: Registration | None,
+    movement: Movement,
+    cor_bgt_doc_no: str,
+    registered_on: datetime.date,
+    actor: Any,
+) -> tuple[Registration, dict[str, Any] | None]:
+    """A new registration, or the returned one made ready for its corrected lines (the old ones removed, with
+    the appropriations only they had created)."""
+    if previous is None:
+        registration = Registration.objects.create(
+            movement=movement, cor_bgt_doc_no=cor_bgt_doc_no, registered_on=registered_on, registered_by=actor
+        )
+        return registration, None
+    before = {
+        "status": previous.status,
+        "return_reason": previous.return_reason,
+        "cor_bgt_doc_no": previous.cor_bgt_doc_no,
+        "lines": _lines_snapshot(previous),
+    }
+    touched = list(previous.lines.values_list("appropriation_id", flat=True))
+    previous.lines.all().delete()
+    Appropriation.objects.filter(pk__in=touched, lines__isnull=True, payments__isnull=True).delete()
+    previous.cor_bgt_doc_no, previous.registered_on, previous.registered_by = (
+        cor_bgt_doc_no,
+        registered_on,
+        actor,
+    )
+    previous.status, previous.return_reason, previous.approved_at = Registration.SUBMITTED, "", None
+    previous.save()
+    return previous, before
+
+
+def review_refusal(actor: Any, region: Region, department: str) -> str:
+    """Why ``actor`` may not approve or return a submission of ``region`` made in ``department`` ("" if they may).
+
+    The checker is a 审核 of the same region (its own bureau, not an area above) and of the maker's department;
+    an empty ``department`` (a file the command line's system operator imported) accepts either department.
+    The maker themself is refused later, by ``approvals``.
+    """
+    if not actor.can("ledger.approve"):
+        return "您没有审核权限"
+    if actor.region_id != region.pk:
+        return f"只有{region.name}本级的审核人员可以审核"
+    if department and actor.department != department:
+        return "只有与经办人同一部门的审核人员可以审核"
+    return ""
+
+
+def _require_reviewer(actor: Any, region: Region, department: str) -> None:
+    refusal = review_refusal(actor, region, department)
+    if refusal:
+        raise ActionRefused(refusal)
+
+
+def _approved_registered(appropriation_id: int) -> Decimal:
+    total = LineModel.objects.filter(
+        appropriation_id=appropriation_id, registration__status=Registration.APPROVED
+    ).aggregate(t=Sum("amount"))["t"]
+    return total or Decimal(0)
+
+
+def _approved_paid(appropriation_id: int) -> Decimal:
+    total = Payment.objects.filter(
+        appropriation_id=appropriation_id, batch__approved_at__isnull=False
+    ).aggregate(t=Sum("xpay_amt"))["t"]
+    return total or Decimal(0)
+
+
+def _registration_fits(registration: Registration) -> None:
+    """Approving must not leave an appropriation's approved registrations below its approved payments (a decrease
+    approved before the receipt it reduces, or below what was paid)."""
+    for line in registration.lines.select_related("appropriation"):
+        after = _approved_registered(line.appropriation_id) + line.amount
+        paid = _approved_paid(line.appropriation_id)
+        if after < paid or after < 0:
+            raise ActionRefused(
+                f"指标{line.appropriation.bgt_id}审核后登记额为{format_yuan(after)}元，低于已审核支付的"
+                f"{format_yuan(paid)}元：请先审核该指标此前的登记"
+            )
+
+
+@transaction.atomic
+def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
+    """A checker of the region and the maker's department approves; once the round is complete (thresholds from
+    ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
+    require(actor, "ledger.approve")
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("movement__region", "movement__fund", "registered_by")
+        .get(pk=registration.pk)
+    )
+    movement = registration.movement
+    _require_reviewer(actor, movement.region, registration.registered_by.department)
+    if registration.status != Registration.SUBMITTED:
+        raise ActionRefused("只有待审核的登记可以审核")
+    state = approvals.add_approval(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        makers=approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id},
+    )
+    if state.complete:
+        _registration_fits(registration)
+        registration.status, registration.approved_at = Registration.APPROVED, timezone.now()
+        registration.save(update_fields=["status", "approved_at"])
+    record(
+        actor=actor,
+        action="ledger.register_approve" if state.complete else "ledger.register_approve_partial",
+        entity=_registration_entity(movement),
+        region_path=movement.region.path,
+        ip=ip,
+        after={
+            "status": registration.status,
+            "amount": str(movement.amount),
+            "approvals": [a.actor.username for a in state.approvals if a.actor],
+            "required": state.required,
+        },
+    )
+    return state
+
+
+@transaction.atomic
+def do_return_registration(*, actor: Any, registration: Registration, reason: str, ip: str = "") -> None:
+    """Send a submitted registration back to its maker with the reason; it counts for nothing until corrected,
+    submitted again and approved."""
+    require(actor, "ledger.approve")
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("movement__region", "registered_by")
+        .get(pk=registration.pk)
+    )
+    movement = registration.movement
+    _require_reviewer(actor, movement.region, registration.registered_by.department)
+    if registration.status != Registration.SUBMITTED:
+        raise ActionRefused("只有待审核的登记可以退回")
+    step = approvals.add_return(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        reason=reason,
+        makers=approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id},
+    )
+    registration.status, registration.return_reason = Registration.RETURNED, step.reason
+    registration.save(update_fields=["status", "return_reason"])
+    record(
+        actor=actor,
+        action="ledger.register_return",
+        entity=_registration_entity(movement),
+        region_path=movement.region.path,
+        ip=ip,
+        before={"status": Registration.SUBMITTED, "lines": _lines_snapshot(registration)},
+        after={"status": registration.status, "reason": step.reason},
+    )
 
 
 def refuse_tag_change(
@@ -238,12 +435,13 @@ class ImportOutcome:
 
     @property
     def message(self) -> str:
+        waiting = "，正在等待审核" if self.batch.awaiting_approval else ""
         if self.already_imported:
             return (
                 f"该文件已于{timezone.localtime(self.batch.finished_at):%Y-%m-%d %H:%M}导入"
-                f"（{self.batch.rows_stored}行），本次未作任何改动"
+                f"（{self.batch.rows_stored}行）{waiting}，本次未作任何改动"
             )
-        return f"已导入{self.batch.rows_stored}行"
+        return f"已导入{self.batch.rows_stored}行{'，审核通过后计入台账' if waiting else ''}"
 
 
 def sha256_of(data: bytes) -> str:
@@ -473,13 +671,14 @@ def _mark_done(batch: ImportBatch, stored: int, *, actor: Any, ip: str, summary:
             )
     except IntegrityError as exc:  # the same file finished in another session meanwhile
         raise _AlreadyDone from exc
+    required = _submit_batch(batch, actor)
     record(
         actor=actor,
         action="ledger.import_done",
         entity=f"{batch.kind}:{batch.sha256[:12]}",
         region_path=batch.region.path,
         ip=ip,
-        after={"filename": batch.filename, "rows": stored, **summary},
+        after={"filename": batch.filename, "rows": stored, **summary, "approvals_required": required},
     )
 
 
@@ -493,11 +692,14 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def _appropriation_infos(
     region: Region,
 ) -> tuple[list[payment_rules.AppropriationInfo], dict[str, Appropriation]]:
+    """What a payment file may draw on: registrations submitted or approved, less every payment not returned.
+
+    Approving the file checks the approved figures again (``_batch_fits``)."""
     appropriations = {a.bgt_id: a for a in Appropriation.objects.filter(region=region)}
     registered = dict(
         Appropriation.objects.filter(region=region)
         .values_list("bgt_id")
-        .annotate(t=Sum("lines__amount"))
+        .annotate(t=Sum("lines__amount", filter=LIVE_LINES))
         .values_list("bgt_id", "t")
     )
     paid = dict(
@@ -507,8 +709,10 @@ def _appropriation_infos(
         .values_list("bgt_id", "t")
     )
     docs: dict[str, set[str]] = {}
-    for bgt_id, doc in LineModel.objects.filter(appropriation__region=region).values_list(
-        "appropriation__bgt_id", "registration__cor_bgt_doc_no"
+    for bgt_id, doc in (
+        LineModel.objects.filter(appropriation__region=region)
+        .exclude(registration__status=Registration.RETURNED)
+        .values_list("appropriation__bgt_id", "registration__cor_bgt_doc_no")
     ):
         docs.setdefault(bgt_id, set()).add(doc)
     infos = [
@@ -623,6 +827,162 @@ def _import_payouts(batch: ImportBatch, data: bytes, track: Progress, *, actor: 
             stored, total = payout.run(region_id=region.pk, batch_id=batch.pk)
             _mark_done(batch, stored, actor=actor, ip=ip, summary={"xpay_amt_fen": total})
     return stored
+
+
+# --- maker-checker of import batches ----------------------------------------------------------------------------
+
+
+def _maker_of(batch: ImportBatch, actor: Any = None) -> Any:
+    """The user who imported the batch (a background task passes the username), or None for the system."""
+    if getattr(actor, "pk", None) is not None:
+        return actor
+    from jiuzhu.accounts.models import User
+
+    return User.objects.filter(username=batch.created_by).first()
+
+
+def _batch_rows(batch: ImportBatch) -> Any:
+    if batch.kind == ImportBatch.PAYMENTS:
+        return Payment.objects.filter(batch=batch)
+    # Disbursement.batch has no index of its own (see the model): the region narrows the scan.
+    return Disbursement.objects.filter(region_id=batch.region_id, batch=batch)
+
+
+def _batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
+    """The batch's total (Σ实际支付金额 or Σ实发金额) and the funds it draws on."""
+    fund_path = (
+        "appropriation__fund" if batch.kind == ImportBatch.PAYMENTS else "payment__appropriation__fund"
+    )
+    per_fund = _batch_rows(batch).order_by().values_list(fund_path).annotate(t=Sum("xpay_amt"))
+    totals = dict(per_fund.values_list(fund_path, "t"))
+    return sum(totals.values(), Decimal(0)), sorted(totals)
+
+
+def _submit_batch(batch: ImportBatch, actor: Any) -> int:
+    """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
+    from jiuzhu.funds.models import Fund
+
+    amount, fund_ids = _batch_money(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(amount=amount, approved_at=None, return_reason="")
+    return approvals.open_round(
+        subject=IMPORT,
+        object_id=batch.pk,
+        actor=_maker_of(batch, actor),
+        region=batch.region,
+        fund=list(Fund.objects.filter(pk__in=fund_ids)),
+        amount=amount,
+    )
+
+
+def batch_department(batch: ImportBatch) -> str:
+    """The department whose checker reviews the batch: the maker's ("" for the system operator: either)."""
+    maker = _maker_of(batch)
+    return maker.department if maker is not None else ""
+
+
+def _batch_makers(batch: ImportBatch) -> set[Any]:
+    maker = _maker_of(batch)
+    return approvals.submitters(IMPORT, batch.pk) | ({maker.pk} if maker else set())
+
+
+def _batch_fits(batch: ImportBatch) -> None:
+    """Nothing is approved before what it depends on: a voucher's appropriation must have approved registrations
+    covering every approved payment and this batch's; a payout's voucher must be approved."""
+    if batch.kind == ImportBatch.DISBURSEMENTS:
+        waiting = (
+            Payment.objects.filter(region_id=batch.region_id, batch__approved_at__isnull=True)
+            .filter(disbursements__batch=batch)
+            .values_list("pay_cert_no", flat=True)
+            .distinct()
+        )
+        numbers = sorted(waiting)[:5]
+        if numbers:
+            raise ActionRefused(
+                f"支付凭证{'、'.join(numbers)}尚未审核通过：请先审核支付凭证，再审核其发放明细"
+            )
+        return
+    per_appropriation = (
+        Payment.objects.filter(batch=batch)
+        .order_by()
+        .values_list("appropriation", "appropriation__bgt_id")
+        .annotate(t=Sum("xpay_amt"))
+    )
+    for appropriation_id, bgt_id, amount in per_appropriation:
+        registered, paid = _approved_registered(appropriation_id), _approved_paid(appropriation_id)
+        if registered - paid < amount:
+            raise ActionRefused(
+                f"指标{bgt_id}已审核登记{format_yuan(registered)}元、已审核支付{format_yuan(paid)}元，"
+                f"不足本批的{format_yuan(amount)}元：请先审核该指标的登记"
+            )
+
+
+def _locked_batch(batch: ImportBatch) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
+    if not batch.awaiting_approval:
+        raise ActionRefused("只有已导入、等待审核的批次可以审核或退回")
+    return batch
+
+
+@transaction.atomic
+def do_approve_batch(*, actor: Any, batch: ImportBatch, ip: str = "") -> approvals.RoundState:
+    """A checker of the region and the maker's department approves an imported file; once its round is complete
+    (thresholds from ``ApprovalRule``) its payments or payouts count. Returns the round's state."""
+    require(actor, "ledger.approve")
+    batch = _locked_batch(batch)
+    _require_reviewer(actor, batch.region, batch_department(batch))
+    state = approvals.add_approval(
+        subject=IMPORT, object_id=batch.pk, actor=actor, makers=_batch_makers(batch)
+    )
+    if state.complete:
+        _batch_fits(batch)
+        batch.approved_at = timezone.now()
+        batch.save(update_fields=["approved_at"])
+    record(
+        actor=actor,
+        action="ledger.import_approve" if state.complete else "ledger.import_approve_partial",
+        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        region_path=batch.region.path,
+        ip=ip,
+        after={
+            "filename": batch.filename,
+            "rows": batch.rows_stored,
+            "amount": str(batch.amount),
+            "approvals": [a.actor.username for a in state.approvals if a.actor],
+            "required": state.required,
+        },
+    )
+    return state
+
+
+@transaction.atomic
+def do_return_batch(*, actor: Any, batch: ImportBatch, reason: str, ip: str = "") -> int:
+    """Send an imported file back with the reason: its rows are removed (they never counted), the batch ends
+    ``returned``, and a corrected file — or the same one — may be imported as a new submission.
+
+    Returns how many rows were removed. Vouchers that payouts waiting for approval refer to are kept until those
+    payouts are returned first.
+    """
+    require(actor, "ledger.approve")
+    batch = _locked_batch(batch)
+    _require_reviewer(actor, batch.region, batch_department(batch))
+    step = approvals.add_return(
+        subject=IMPORT, object_id=batch.pk, actor=actor, reason=reason, makers=_batch_makers(batch)
+    )
+    if batch.kind == ImportBatch.PAYMENTS and Disbursement.objects.filter(payment__batch=batch).exists():
+        raise ActionRefused("已有发放明细引用本批支付凭证：请先退回引用它们的发放批次")
+    removed, _ = _batch_rows(batch).delete()
+    batch.status, batch.return_reason = ImportBatch.RETURNED, step.reason
+    batch.save(update_fields=["status", "return_reason"])
+    record(
+        actor=actor,
+        action="ledger.import_return",
+        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        region_path=batch.region.path,
+        ip=ip,
+        before={"status": ImportBatch.DONE, "rows": batch.rows_stored, "amount": str(batch.amount)},
+        after={"status": batch.status, "reason": step.reason, "rows_removed": removed},
+    )
+    return removed
 
 
 # --- demo only ------------------------------------------------------------------------------------------------

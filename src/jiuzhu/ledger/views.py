@@ -4,13 +4,16 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
+from jiuzhu.approvals.services import round_state
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -25,7 +28,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
-from .models import ImportBatch, Movement
+from .models import ImportBatch, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -44,9 +47,11 @@ def _own_region(request: AuthedRequest) -> Region:
 
 
 def home(request: AuthedRequest) -> HttpResponse:
-    """指标管理: what each region received and registered, and each appropriation's derived balance."""
+    """指标管理: what each region received and registered, each appropriation's derived balance (approved
+    registrations and batches only), and the registrations waiting for a checker, with the checker's buttons."""
     report = selectors.ledger_report(request.user)
     own = _own_region(request).mof_div_code
+    may_register = request.user.can("ledger.register")
     for reg in report["regions"]:
         for key in ("received", "registered", "unregistered", "paid", "paid_out", "balance"):
             reg[key + "_text"] = _yuan(reg[key])
@@ -56,20 +61,53 @@ def home(request: AuthedRequest) -> HttpResponse:
         for receipt in reg["receipts"]:
             receipt["amount_text"] = _yuan(receipt["amount"])
             receipt["can_register"] = (
-                not receipt["registered"]
-                and request.user.can("ledger.register")
+                receipt["registration_status"] in ("none", Registration.RETURNED)
+                and may_register
                 and reg["mof_div_code"] == own
             )
-    return render(request, "ledger/home.html", {"report": report})
+    pending = [
+        {
+            "r": r,
+            "amount_text": format_yuan(r.movement.amount),
+            "lines": [
+                (
+                    x.appropriation.exp_func_code,
+                    PURPOSE_LABELS[Purpose(x.appropriation.purpose)],
+                    format_yuan(x.amount),
+                )
+                for x in r.lines.select_related("appropriation").order_by("id")
+            ],
+            "round": round_state(services.REGISTRATION, r.pk),
+            "can_review": not services.review_refusal(
+                request.user, r.movement.region, r.registered_by.department
+            ),
+        }
+        for r in selectors.pending_registrations(request.user)[:50]
+    ]
+    return render(request, "ledger/home.html", {"report": report, "pending": pending})
 
 
 def register(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The receiving region's 经办 registers a receipt, or corrects a returned registration and submits it again.
+
+    A foreign receipt is 404; one the user may see but not register (another role, or an area above the
+    receiving region) is 403.
+    """
     movement = get_scoped_or_404(Movement.objects.select_related("region", "fund"), request.user, pk=pk)
+    deny_unless(request.user, "ledger.register")
+    if movement.region_id != request.user.region_id:
+        raise PermissionDenied("只有接收地区本级可以登记该指标")
+    previous = Registration.objects.filter(movement=movement).first()
+    if previous is not None and previous.status != Registration.RETURNED:
+        messages.info(
+            request,
+            "该笔指标已登记" + ("，正在等待审核" if previous.status == Registration.SUBMITTED else ""),
+        )
+        return redirect("ledger:home")
     fund = movement.fund
     codes = ClassificationCode.objects.filter(fiscal_year=fund.fiscal_year, code__in=fund.expenditure_codes)
     problems: list[Problem] = []
-    doc_no = ""
-    rows = [{"code": "", "purpose": "", "amount": ""} for _ in range(LINES)]
+    doc_no, rows = _prefill(previous)
     if request.method == "POST":
         doc_no = request.POST.get("cor_bgt_doc_no", "")
         rows = [
@@ -86,7 +124,9 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
                     lines=lines,
                     ip=client_ip(request),
                 )
-                messages.success(request, "已登记")
+                messages.success(
+                    request, "已登记，等待审核人员审核" if previous is None else "已更正并重新提交审核"
+                )
                 for warning in warnings:
                     messages.warning(request, str(warning))
                 return redirect("ledger:home")
@@ -104,8 +144,74 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": {"cor_bgt_doc_no": doc_no, "lines": rows},
             "purposes": [(p.value, label) for p, label in PURPOSE_LABELS.items()],
             "problems": problems,
+            "returned": previous,
         },
     )
+
+
+def _prefill(previous: Registration | None) -> tuple[str, list[dict[str, str]]]:
+    """The form's first values: empty, or the returned registration's own, to be corrected."""
+    rows = [{"code": "", "purpose": "", "amount": ""} for _ in range(LINES)]
+    if previous is None:
+        return "", rows
+    for index, line in enumerate(previous.lines.select_related("appropriation").order_by("id")[:LINES]):
+        rows[index] = {
+            "code": line.appropriation.exp_func_code,
+            "purpose": line.appropriation.purpose,
+            "amount": str(abs(line.amount)),
+        }
+    return previous.cor_bgt_doc_no, rows
+
+
+def _reviewable_registration(request: AuthedRequest, pk: int) -> Registration:
+    """404 for a foreign registration; 403 unless the user is a checker of its region and department."""
+    registration = get_scoped_or_404(
+        Registration.objects.select_related("movement__region", "registered_by"),
+        request.user,
+        via="movement__region",
+        pk=pk,
+    )
+    refusal = services.review_refusal(
+        request.user, registration.movement.region, registration.registered_by.department
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    return registration
+
+
+@require_POST
+def registration_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    registration = _reviewable_registration(request, pk)
+    try:
+        state = services.do_approve_registration(
+            actor=request.user, registration=registration, ip=client_ip(request)
+        )
+        messages.success(
+            request,
+            "登记已审核通过" if state.complete else f"已审核，还需另外 {state.remaining} 位审核人员审核",
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:home")
+
+
+@require_POST
+def registration_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    registration = _reviewable_registration(request, pk)
+    try:
+        services.do_return_registration(
+            actor=request.user,
+            registration=registration,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+        messages.success(request, "已退回经办人更正")
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:home")
 
 
 def _lines(rows: list[dict[str, str]], *, negative: bool) -> tuple[list[RegistrationLine], list[Problem]]:
@@ -128,7 +234,7 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     """支付发放: upload payment and payout files, follow their imports, see vouchers and payouts (IDs masked)."""
     if request.method == "POST":
         return _upload(request)
-    page = Paginator(selectors.visible_disbursements(request.user).order_by("-id"), 50).get_page(
+    page = Paginator(selectors.counted_disbursements(request.user).order_by("-id"), 50).get_page(
         request.GET.get("page")
     )
     rows = [
@@ -140,7 +246,11 @@ def payouts(request: AuthedRequest) -> HttpResponse:
         "ledger/payouts.html",
         {
             "batches": _batch_views(selectors.visible_batches(request.user)[:15]),
-            "payments": selectors.visible_payments(request.user).order_by("-xpay_date", "-id")[:30],
+            "pending": [
+                {"b": b, "amount_text": _amount_text(b), "can_review": _can_review(request, b)}
+                for b in selectors.pending_batches(request.user)[:50]
+            ],
+            "payments": selectors.counted_payments(request.user).order_by("-xpay_date", "-id")[:30],
             "rows": rows,
             "page": page,
             "can_import": request.user.can("ledger.import"),
@@ -152,6 +262,14 @@ def payouts(request: AuthedRequest) -> HttpResponse:
 def _batch_views(batches: object) -> list[dict[str, object]]:
     now = timezone.now()
     return [{"b": b, "stalled": selectors.is_stalled(b, now), "percent": _percent(b)} for b in batches]  # type: ignore[attr-defined]
+
+
+def _amount_text(batch: ImportBatch) -> str:
+    return format_yuan(batch.amount) if batch.amount is not None else ""
+
+
+def _can_review(request: AuthedRequest, batch: ImportBatch) -> bool:
+    return not services.review_refusal(request.user, batch.region, services.batch_department(batch))
 
 
 def _percent(batch: ImportBatch) -> int:
@@ -213,6 +331,9 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "ledger/batch.html",
         {
             "b": batch,
+            "amount_text": _amount_text(batch),
+            "round": round_state(services.IMPORT, batch.pk) if batch.status in ("done", "returned") else None,
+            "can_review": batch.awaiting_approval and _can_review(request, batch),
             "stalled": selectors.is_stalled(batch),
             "percent": _percent(batch),
             "active": batch.status in (ImportBatch.QUEUED, ImportBatch.RUNNING)
@@ -221,6 +342,47 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and (batch.status == ImportBatch.FAILED or selectors.is_stalled(batch)),
         },
     )
+
+
+def _reviewable_batch(request: AuthedRequest, pk: int) -> ImportBatch:
+    """404 for a foreign batch; 403 unless the user is a checker of its region and its maker's department."""
+    batch = get_scoped_or_404(ImportBatch.objects.select_related("region"), request.user, pk=pk)
+    refusal = services.review_refusal(request.user, batch.region, services.batch_department(batch))
+    if refusal:
+        raise PermissionDenied(refusal)
+    return batch
+
+
+@require_POST
+def batch_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = _reviewable_batch(request, pk)
+    try:
+        state = services.do_approve_batch(actor=request.user, batch=batch, ip=client_ip(request))
+        messages.success(
+            request,
+            "已审核通过，本批数据计入台账"
+            if state.complete
+            else f"已审核，还需另外 {state.remaining} 位审核人员审核",
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@require_POST
+def batch_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = _reviewable_batch(request, pk)
+    try:
+        removed = services.do_return_batch(
+            actor=request.user, batch=batch, reason=request.POST.get("reason", ""), ip=client_ip(request)
+        )
+        messages.success(request, f"已退回，本批{removed}行数据已删除")
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:batch", pk=batch.pk)
 
 
 @require_POST

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             )
             for line in reg["appropriations"]:
                 self.stdout.write(
-                    f"    {line['bgt_id']}  {line['purpose_name']}  {line['exp_func_code']}  标识{line['is_dir']}"
+                    f"    {line['bgt_id']}  {line['fund']}  {line['purpose_name']}  {line['exp_func_code']}"
+                    f"  标识{line['is_dir']}"
                     f"  登记 {_y(line['registered'])}  支付 {_y(line['paid'])}  发放到人 {_y(line['paid_out'])}"
                     f"  余额 {_y(line['balance'])}"
                 )

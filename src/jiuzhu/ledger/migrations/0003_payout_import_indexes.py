@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0001_initial'),
+        ('ledger', '0002_maker_checker'),
         ('regions', '0001_initial'),
     ]
 
