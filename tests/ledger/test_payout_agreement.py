@@ -20,7 +20,7 @@ from jiuzhu.domain import disbursements as rules
 from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.io.readers import read_payouts, read_table
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
-from jiuzhu.ledger.services import _vouchers, demo_only_insert_fault_payouts, do_import_file
+from jiuzhu.ledger.services import _batch_money, _vouchers, demo_only_insert_fault_payouts, do_import_file
 
 HEADER = [
     "街道(乡镇)编码",
@@ -248,6 +248,8 @@ class PayoutAgreementTests(TestCase):
             assert set(Disbursement.objects.values_list("pk", flat=True)) == before  # all or nothing
             return exc.problems, []
         rows = Disbursement.objects.filter(batch=outcome.batch).order_by("row_no")
+        batch = ImportBatch.objects.get(pk=outcome.batch.pk)
+        assert batch.amount == _batch_money(batch)[0]  # the importer's own sum, handed to maker-checker
         return [], list(rows)
 
     def check(self, data):

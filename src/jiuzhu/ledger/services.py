@@ -45,7 +45,7 @@ from jiuzhu.domain.ledger import (
     movements_for_row,
     validate_registration,
 )
-from jiuzhu.domain.money import format_yuan
+from jiuzhu.domain.money import format_yuan, from_fen
 from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
@@ -655,8 +655,18 @@ def _finish(
     )
 
 
-def _mark_done(batch: ImportBatch, stored: int, *, actor: Any, ip: str, summary: dict[str, Any]) -> None:
-    """Inside the import's transaction: the batch is done, with its audit record."""
+def _mark_done(
+    batch: ImportBatch,
+    stored: int,
+    *,
+    actor: Any,
+    ip: str,
+    summary: dict[str, Any],
+    money: tuple[Decimal, list[int]] | None = None,
+) -> None:
+    """Inside the import's transaction: the batch is done, with its audit record.
+
+    ``money`` is the batch's total and funds when the importer knows them already (see ``_batch_money``)."""
     try:
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
@@ -671,7 +681,7 @@ def _mark_done(batch: ImportBatch, stored: int, *, actor: Any, ip: str, summary:
             )
     except IntegrityError as exc:  # the same file finished in another session meanwhile
         raise _AlreadyDone from exc
-    required = _submit_batch(batch, actor)
+    required = _submit_batch(batch, actor, money)
     record(
         actor=actor,
         action="ledger.import_done",
@@ -785,7 +795,15 @@ def _vouchers(region: Region) -> dict[str, Voucher]:
         .order_by("fiscal_year")
         .values_list("pay_cert_no")
         .annotate(paid_out=Sum("disbursements__xpay_amt"))
-        .values_list("pay_cert_no", "pk", "fiscal_year", "xpay_amt", "appropriation__purpose", "paid_out")
+        .values_list(
+            "pay_cert_no",
+            "pk",
+            "fiscal_year",
+            "xpay_amt",
+            "appropriation__purpose",
+            "paid_out",
+            "appropriation__fund",
+        )
     )
     return {
         number: Voucher(
@@ -796,8 +814,9 @@ def _vouchers(region: Region) -> dict[str, Voucher]:
                 fiscal_year=year,
             ),
             payment_id=pk,
+            fund_id=fund,
         )
-        for number, pk, year, xpay, purpose, paid_out in rows
+        for number, pk, year, xpay, purpose, paid_out, fund in rows
     }
 
 
@@ -824,8 +843,10 @@ def _import_payouts(batch: ImportBatch, data: bytes, track: Progress, *, actor: 
         with transaction.atomic():
             region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region
             payout = PayoutImport(rows, _vouchers(region), progress=track)
-            stored, total = payout.run(region_id=region.pk, batch_id=batch.pk)
-            _mark_done(batch, stored, actor=actor, ip=ip, summary={"xpay_amt_fen": total})
+            stored, per_fund = payout.run(region_id=region.pk, batch_id=batch.pk)
+            total = sum(per_fund.values())
+            money = (from_fen(total), sorted(per_fund))  # what _batch_money would sum again over every row
+            _mark_done(batch, stored, actor=actor, ip=ip, summary={"xpay_amt_fen": total}, money=money)
     return stored
 
 
@@ -858,11 +879,11 @@ def _batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
     return sum(totals.values(), Decimal(0)), sorted(totals)
 
 
-def _submit_batch(batch: ImportBatch, actor: Any) -> int:
+def _submit_batch(batch: ImportBatch, actor: Any, money: tuple[Decimal, list[int]] | None = None) -> int:
     """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
     from jiuzhu.funds.models import Fund
 
-    amount, fund_ids = _batch_money(batch)
+    amount, fund_ids = money if money is not None else _batch_money(batch)
     ImportBatch.objects.filter(pk=batch.pk).update(amount=amount, approved_at=None, return_reason="")
     return approvals.open_round(
         subject=IMPORT,

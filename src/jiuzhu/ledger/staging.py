@@ -60,6 +60,7 @@ Progress = Callable[[str, int, int], None]
 class Voucher:
     info: rules.VoucherInfo
     payment_id: int
+    fund_id: int = 0
 
 
 @dataclass
@@ -308,8 +309,9 @@ class PayoutImport:
             ids[(number, kind)] = (count, upper, findings)
         return _Checked(combos, ids, empty_names=counts.empty_names, float_rows=list(self.rows.float_rows))
 
-    def run(self, *, region_id: int, batch_id: int) -> tuple[int, int]:
-        """Store the file; returns (rows stored, Σ实发 in fen). Raises InvalidInput with every problem."""
+    def run(self, *, region_id: int, batch_id: int) -> tuple[int, dict[int, int]]:
+        """Store the file; returns the rows stored and Σ实发 (fen) per fund. Raises InvalidInput with every
+        problem."""
         with connection.cursor() as cursor:
             cache = None
             if self.vendor == "sqlite":
@@ -377,7 +379,9 @@ class PayoutImport:
     def _iden(self) -> str:
         return "COALESCE(u.upper, s.iden_no)" if self.has_upper else "s.iden_no"
 
-    def _store(self, cursor: Any, checked: _Checked, *, region_id: int, batch_id: int) -> tuple[int, int]:
+    def _store(
+        self, cursor: Any, checked: _Checked, *, region_id: int, batch_id: int
+    ) -> tuple[int, dict[int, int]]:
         self._write_combos(cursor, checked)
         if not checked.rows_clean:
             raise InvalidInput(self.diagnose(cursor, checked))
@@ -407,7 +411,11 @@ class PayoutImport:
             if problems:
                 raise InvalidInput(problems) from None
             raise
-        return stored_rows, sum(sums.values())
+        per_fund: dict[int, int] = {}
+        for c in known:
+            assert c.voucher is not None
+            per_fund[c.voucher.fund_id] = per_fund.get(c.voucher.fund_id, 0) + c.count * (c.xpay_fen or 0)
+        return stored_rows, per_fund
 
     def _stored_not_imported(self, cursor: Any, year: int) -> bool:
         """Does the file repeat a stored payout that did not come from an import (the demo's faults)?"""
