@@ -418,15 +418,19 @@ class PayoutImport:
         return stored_rows, per_fund
 
     def _stored_not_imported(self, cursor: Any, year: int) -> bool:
-        """Does the file repeat a stored payout that did not come from an import (the demo's faults)?"""
+        """Does the file repeat a stored payout that did not come from an import (the demo's faults)?
+
+        Written ``NOT (origin = 'import')`` as the partial index disb_not_imported is: SQLite uses a partial index
+        only for the same expression (``origin <> 'import'`` scans the table)."""
         cursor.execute(
-            "SELECT 1 FROM ledger_disbursement WHERE origin <> 'import' AND fiscal_year = %s LIMIT 1", [year]
+            "SELECT 1 FROM ledger_disbursement WHERE NOT (origin = 'import') AND fiscal_year = %s LIMIT 1",
+            [year],
         )
         if cursor.fetchone() is None:
             return False
         cursor.execute(
             f"""SELECT 1 FROM {self._join()} WHERE EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE d.origin <> 'import' AND d.fiscal_year = %s
+                    SELECT 1 FROM ledger_disbursement d WHERE NOT (d.origin = 'import') AND d.fiscal_year = %s
                     AND d.iden_no = {self._iden()} AND d.pay_month = c.month AND d.purpose = c.purpose)
                 LIMIT 1""",
             [year],
@@ -615,7 +619,7 @@ class PayoutImport:
                     SELECT 1 FROM ledger_disbursement d WHERE d.origin = 'import' AND d.iden_no = v.iden_no
                     AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year)
                 OR EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE d.origin <> 'import' AND d.iden_no = v.iden_no
+                    SELECT 1 FROM ledger_disbursement d WHERE NOT (d.origin = 'import') AND d.iden_no = v.iden_no
                     AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year))""",
         )
         problems += [rules.stored_duplicate(row, sheet=sheet) for (row,) in rows]
