@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -140,9 +141,13 @@ class PayoutRows:
         return io.StringIO(self._text[self._start :], newline="")
 
     def csv_records(self) -> Iterator[list[str]]:
-        """The clean CSV's records (for SQLite's executemany)."""
+        """The clean CSV's records (for SQLite's executemany).
+
+        A clean CSV has no quotes and no whitespace but line ends, so a record is a line split at the commas:
+        what csv.reader gives, without copying the text into a StringIO (a blank line gives [""], not [], and
+        is refused as irregular all the same)."""
         assert self.clean_csv is not None
-        return csv.reader(self._body(), delimiter=self.delimiter)
+        return map(methodcaller("split", self.delimiter), self._text[self._start :].splitlines())
 
     def columns(self) -> tuple[list[str], list[list[str]]]:
         """Staging names and cleaned columns; blank rows stay (the importer skips them by row number)."""
