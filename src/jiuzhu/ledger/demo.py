@@ -29,6 +29,7 @@ from django.conf import settings
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals.services import do_load_default_rules
+from jiuzhu.domain.disbursements import TEMPLATE_13
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
@@ -236,21 +237,8 @@ PAYMENT_HEADER = [
     "is_dir",
     "use_des",
 ]
-PAYOUT_HEADER = [
-    "town_code",
-    "town_name",
-    "village_code",
-    "village_name",
-    "per_name",
-    "iden_type",
-    "iden_no",
-    "to_peop_family",
-    "pay_amt",
-    "xpay_amt",
-    "add_word",
-    "pay_month",
-    "pay_cert_no",
-]
+#: The demo writes its payout files in the national template's column order.
+PAYOUT_HEADER = list(TEMPLATE_13)
 
 
 def _doc(code: str, serial: int, demo_fund: DemoFund) -> str:
