@@ -131,6 +131,10 @@ def import_payments(actor, region, rows, name="pay.csv", *, approve=True):
 @pytest.fixture
 def voucher(yumin, people):
     """The templates' voucher D012022-V02CTD-08061: 5,000.00 元 of 裕民县 低保 (2081902)."""
+    return import_voucher(yumin, people)
+
+
+def import_voucher(yumin, people):
     import_payments(
         people["ymx_cz_jb"],
         yumin,

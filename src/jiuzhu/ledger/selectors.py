@@ -235,9 +235,13 @@ def unregistered_movements(user: Any) -> QuerySet[Movement]:
 
 
 def payouts_for_export(user: Any, *, region: Region, fiscal_year: int, month: str) -> QuerySet[Disbursement]:
+    # through the region's batches of the year: payouts are found by their batch (see the model)
+    batches = ImportBatch.objects.filter(
+        kind=ImportBatch.DISBURSEMENTS, region=region, fiscal_year=fiscal_year, approved_at__isnull=False
+    )
     return (
         scoped(Disbursement.objects.all(), user)
-        .filter(APPROVED_PAYOUT, region=region, fiscal_year=fiscal_year)
+        .filter(Q(batch__in=batches) | Q(batch__isnull=True), region=region, fiscal_year=fiscal_year)
         .filter(Q(pay_month=month))
         .order_by("pay_cert_no", "row_no", "id")
     )

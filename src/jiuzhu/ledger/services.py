@@ -663,6 +663,7 @@ def _mark_done(
     ip: str,
     summary: dict[str, Any],
     money: tuple[Decimal, list[int]] | None = None,
+    fiscal_year: int | None = None,
 ) -> None:
     """Inside the import's transaction: the batch is done, with its audit record.
 
@@ -678,6 +679,7 @@ def _mark_done(
                 heartbeat_at=timezone.now(),
                 phase="",
                 problems=[],
+                fiscal_year=fiscal_year,
             )
     except IntegrityError as exc:  # the same file finished in another session meanwhile
         raise _AlreadyDone from exc
@@ -781,7 +783,9 @@ def _import_payments(batch: ImportBatch, table: Any, track: Progress, *, actor: 
             for r in records
         )
         total = sum((r.xpay_amt for r in records), Decimal(0))
-        _mark_done(batch, len(records), actor=actor, ip=ip, summary={"xpay_amt": str(total)})
+        _mark_done(
+            batch, len(records), actor=actor, ip=ip, summary={"xpay_amt": str(total)}, fiscal_year=fiscal_year
+        )
     return len(records)
 
 
@@ -846,7 +850,15 @@ def _import_payouts(batch: ImportBatch, data: bytes, track: Progress, *, actor: 
             stored, per_fund = payout.run(region_id=region.pk, batch_id=batch.pk)
             total = sum(per_fund.values())
             money = (from_fen(total), sorted(per_fund))  # what _batch_money would sum again over every row
-            _mark_done(batch, stored, actor=actor, ip=ip, summary={"xpay_amt_fen": total}, money=money)
+            _mark_done(
+                batch,
+                stored,
+                actor=actor,
+                ip=ip,
+                summary={"xpay_amt_fen": total},
+                money=money,
+                fiscal_year=payout.fiscal_year,
+            )
     return stored
 
 
@@ -865,8 +877,7 @@ def _maker_of(batch: ImportBatch, actor: Any = None) -> Any:
 def _batch_rows(batch: ImportBatch) -> Any:
     if batch.kind == ImportBatch.PAYMENTS:
         return Payment.objects.filter(batch=batch)
-    # Disbursement.batch has no index of its own (see the model): the region narrows the scan.
-    return Disbursement.objects.filter(region_id=batch.region_id, batch=batch)
+    return Disbursement.objects.filter(batch=batch)
 
 
 def _batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:

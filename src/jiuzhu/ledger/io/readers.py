@@ -7,7 +7,6 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import methodcaller
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -116,7 +115,7 @@ class PayoutRows:
 
     ``names`` are the staging columns: the element of each recognised column, ``x<position>`` for the others.
     The data rows come either as ``clean_csv`` (UTF-8 CSV text after the header record, every cell already as
-    the rules read it, one record a line, ``len(names)`` fields each: PostgreSQL COPYs it untouched) or as
+    the rules read it, one record a line, ``len(names)`` fields each: polars reads it as it is) or as
     ``columns()`` (cleaned text, one list per name, row numbers from ``first_row``). ``clean_csv`` is only
     a shortcut: ``columns()`` always works.
     """
@@ -139,15 +138,6 @@ class PayoutRows:
 
     def _body(self) -> io.StringIO:
         return io.StringIO(self._text[self._start :], newline="")
-
-    def csv_records(self) -> Iterator[list[str]]:
-        """The clean CSV's records (for SQLite's executemany).
-
-        A clean CSV has no quotes and no whitespace but line ends, so a record is a line split at the commas:
-        what csv.reader gives, without copying the text into a StringIO (a blank line gives [""], not [], and
-        is refused as irregular all the same)."""
-        assert self.clean_csv is not None
-        return map(methodcaller("split", self.delimiter), self._text[self._start :].splitlines())
 
     def columns(self) -> tuple[list[str], list[list[str]]]:
         """Staging names and cleaned columns; blank rows stay (the importer skips them by row number)."""

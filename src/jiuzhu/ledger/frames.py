@@ -1,0 +1,137 @@
+"""A payout file as a polars frame: every cell as the rules read it (text), one row per data row, with its row
+number. The importer counts distinct values here, and — when the file is clean — builds the stored rows here
+and hands them to the database in one bulk load (COPY on PostgreSQL).
+
+polars does the per-row work in compiled code on every core; Python only ever sees distinct values.
+"""
+
+import io
+from collections.abc import Iterator, Mapping, Sequence
+
+import polars as pl
+
+from .io.readers import PayoutRows
+
+ROW_NO = "row_no"
+
+
+class Irregular(Exception):
+    """A clean-looking CSV whose records polars could not take one to one (a record wider than the header)."""
+
+
+def read_frame(rows: PayoutRows) -> pl.DataFrame:
+    """The staging names as text columns plus ``row_no``; blank rows dropped (their numbers stay unused)."""
+    frame = None
+    if rows.clean_csv is not None:
+        try:
+            frame = _clean_csv_frame(rows)
+        except Irregular:
+            frame = None
+    if frame is None:
+        names, columns = rows.columns()
+        frame = pl.DataFrame(
+            {
+                name: pl.Series(name, column, dtype=pl.String)
+                for name, column in zip(names, columns, strict=True)
+            }
+        )
+        rows.names = names
+        frame = frame.with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
+    return _without_blank_rows(frame, rows.names)
+
+
+def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
+    """A clean CSV (see ``readers.is_clean_csv``) read by polars: no quotes, so every line is one record."""
+    body = rows.clean_csv
+    assert body is not None
+    if not body:
+        return pl.DataFrame({**{n: [] for n in rows.names}, ROW_NO: []}, schema=_schema(rows.names))
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body),
+            has_header=False,
+            new_columns=rows.names,
+            schema=_schema(rows.names, row_no=False),
+            separator=rows.delimiter,
+            quote_char=None,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:  # a record wider than the header
+        raise Irregular from exc
+    if frame.height != rows.rows:  # something polars counts otherwise than lines: let Python read it
+        raise Irregular
+    return frame.fill_null("").with_columns(
+        pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO)
+    )
+
+
+def _schema(names: Sequence[str], *, row_no: bool = True) -> dict[str, pl.DataType]:
+    schema: dict[str, pl.DataType] = {n: pl.String() for n in names}
+    if row_no:
+        schema[ROW_NO] = pl.Int64()
+    return schema
+
+
+def _without_blank_rows(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    if not names:
+        return frame
+    blank = pl.all_horizontal(pl.col(n) == "" for n in names)
+    return frame.filter(~blank)
+
+
+def distinct_counts(frame: pl.DataFrame, keys: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """Each distinct combination of ``keys`` and how many rows have it."""
+    if frame.is_empty():
+        return {}
+    counted = frame.group_by(keys).len()
+    return {tuple(r[:-1]): r[-1] for r in counted.iter_rows()}
+
+
+def count_of(frame: pl.DataFrame, column: str, value: str) -> int:
+    return int(frame.select((pl.col(column) == value).sum()).item())
+
+
+KIND = "kind"
+
+
+def stored_rows(
+    frame: pl.DataFrame,
+    kinds: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    upper: Mapping[str, str],
+    limits: Mapping[str, int],
+    texts: Sequence[str],
+) -> pl.DataFrame:
+    """What varies from row to row, as stored: ``row_no``, the row's ``kind`` (its combination of ``keys``:
+    ``kinds`` has the keys and a ``kind`` number), 证件号码 in upper case, and ``texts`` cut to their column's
+    length. Row order is kept (the ids follow the file)."""
+    iden = pl.col("iden_no")
+    if upper:
+        iden = iden.replace(dict(upper))
+    cut = [pl.col(t).str.slice(0, limits[t]).alias(t) if t in limits else pl.col(t) for t in texts]
+    joined = frame.join(kinds.select(*keys, KIND), on=list(keys), how="left", maintain_order="left")
+    return joined.select(pl.col(ROW_NO), pl.col(KIND), iden.alias("iden_no"), *cut)
+
+
+def with_kinds(rows: pl.DataFrame, kinds: pl.DataFrame, constants: Mapping[str, object]) -> pl.DataFrame:
+    """The stored rows in full: each row with its kind's columns (``kinds`` without the keys), then
+    ``constants``."""
+    joined = rows.join(kinds, on=KIND, how="left", maintain_order="left")
+    return joined.drop(KIND).with_columns(*[pl.lit(v).alias(k) for k, v in constants.items()])
+
+
+def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:
+    """Do two rows share ``key``?"""
+    if frame.height < 2:
+        return False
+    return bool(frame.select(pl.struct(key).is_duplicated().any()).item())
+
+
+def csv_chunks(frame: pl.DataFrame, size: int) -> Iterator[tuple[int, bytes]]:
+    """The frame as header-less CSV, ``size`` rows at a time, with the rows done after each chunk."""
+    for start in range(0, frame.height, size):
+        part, buffer = frame.slice(start, size), io.BytesIO()
+        part.write_csv(buffer, include_header=False)
+        yield start + part.height, buffer.getvalue()

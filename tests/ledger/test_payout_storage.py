@@ -1,0 +1,147 @@
+"""How payouts are stored (migration 0004): the indexes each database needs, and the duplicate rule held by the
+importer's lock where no unique index holds it."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+from ledger_helpers import (
+    approve_registration,
+    csv_bytes,
+    import_payments,
+    import_voucher,
+    movements,
+    register_yumin,
+    valid_id,
+)
+
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.purposes import Purpose
+from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.services import do_import_file, do_register_receipt
+
+HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
+VOUCHER = "D012022-V02CTD-08061"
+TACHENG_VOUCHER = "TC2022-0001"
+
+
+def _indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_disbursement'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_disbursement'"
+            )
+        return {name: sql or "" for name, sql in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_each_database_has_the_payout_indexes_it_needs():
+    indexes = _indexes()
+    assert "disb_not_imported" in indexes
+    if connection.vendor == "postgresql":
+        assert "USING brin (batch_id)" in indexes["disb_batch"]
+        # nothing a million-row COPY would have to maintain row by row besides the primary key
+        assert set(indexes) == {"ledger_disbursement_pkey", "disb_batch", "disb_not_imported"}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ledger_disbursement'::regclass "
+                "AND contype = 'f'"
+            )
+            assert cursor.fetchone()[0] == 0
+    else:  # SQLite joins through indexes only
+        assert {"disb_batch", "disb_payment", "uniq_imported_payout"} <= set(indexes)
+        assert "UNIQUE" in indexes["uniq_imported_payout"].upper()
+
+
+@pytest.fixture
+def committed_voucher(transactional_db):
+    """The seed, 裕民县's registrations and its voucher, committed: other connections (threads) see them."""
+    from jiuzhu.accounts.models import User
+    from jiuzhu.core import demo
+    from jiuzhu.regions.models import Region
+
+    demo.load_demo(with_extra_steps=False)
+    people = {u.username: u for u in User.objects.all()}
+    register_yumin(people)
+    import_voucher(Region.objects.get(code="654225"), people)
+    # 塔城市 too: imports of two regions do not wait for each other's region lock, only for the importer's
+    tacheng = Region.objects.get(code="654201")
+    receipt = movements("654201")[0]
+    registration, _ = do_register_receipt(
+        actor=people["tcs_cz_jb"],
+        movement=receipt,
+        cor_bgt_doc_no="塔市财社〔2022〕1号",
+        lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, receipt.amount)],
+        registered_on=datetime.date(2022, 2, 10),
+    )
+    approve_registration(registration)
+    import_payments(
+        people["tcs_cz_jb"],
+        tacheng,
+        [[TACHENG_VOUCHER, "塔市财社〔2022〕1号", "2081902", "5000", "5000", "2022-05-10", "塔城市民政局"]],
+    )
+    return people
+
+
+def _file(serials, month="6", voucher=VOUCHER):
+    return csv_bytes(
+        HEADER,
+        [[f"人{i}", "身份证号", valid_id(serial=i), "到人", "100", "100", month, voucher] for i in serials],
+    )
+
+
+def _import(actor, data, name):
+    return do_import_file(actor=actor, kind="disbursements", region=actor.region, data=data, filename=name)
+
+
+def test_a_repeat_in_another_year_or_of_a_returned_batch_is_no_duplicate(people, voucher):
+    from ledger_helpers import checker_for
+
+    from jiuzhu.ledger.services import do_return_batch
+
+    actor = people["ymx_cz_jb"]
+    first = _import(actor, _file([1, 2]), "a.csv")
+    assert first.batch.fiscal_year == 2022
+    do_return_batch(actor=checker_for(actor.region), batch=first.batch, reason="重报")
+    again = _import(actor, _file([2, 1]), "b.csv")  # the returned rows are gone: no duplicate
+    assert again.batch.rows_stored == 2
+    with pytest.raises(InvalidInput) as exc:
+        _import(actor, _file([3, 1]), "c.csv")
+    assert [(p.where.row, p.code) for p in exc.value.problems] == [(3, "DUPLICATE_STORED")]
+    assert Disbursement.objects.count() == 2
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has one writer at a time")
+def test_two_imports_at_once_cannot_both_store_a_person_month(committed_voucher):
+    """PostgreSQL has no unique index on the natural key: the importer's lock makes the second import wait for
+    the first and then see its rows — also when they are two counties' (a person paid by both)."""
+    outcomes: list[object] = []
+    start = threading.Barrier(2)
+
+    def run(username, serials, voucher):
+        actor = committed_voucher[username]
+        start.wait()
+        try:
+            outcomes.append(_import(actor, _file(serials, voucher=voucher), f"{username}.csv"))
+        except Exception as exc:  # kept: the test asserts on what each import ended with
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    jobs = (("ymx_cz_jb", [1, 2], VOUCHER), ("tcs_cz_jb", [3, 2], TACHENG_VOUCHER))
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 2
+    refused = [o for o in outcomes if isinstance(o, InvalidInput)]
+    assert len(refused) == 1
+    assert [p.code for p in refused[0].problems] == ["DUPLICATE_STORED"]
+    assert Disbursement.objects.filter(iden_no=valid_id(serial=2)).count() == 1
