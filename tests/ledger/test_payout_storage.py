@@ -3,6 +3,7 @@ importer's lock where no unique index holds it."""
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
@@ -145,3 +146,35 @@ def test_two_imports_at_once_cannot_both_store_a_person_month(committed_voucher)
     assert len(refused) == 1
     assert [p.code for p in refused[0].problems] == ["DUPLICATE_STORED"]
     assert Disbursement.objects.filter(iden_no=valid_id(serial=2)).count() == 1
+
+
+def test_prefetched_keeps_order_passes_errors_on_and_stops_with_its_consumer():
+    from jiuzhu.ledger.frames import prefetched
+
+    assert list(prefetched(iter(range(100)), depth=3)) == list(range(100))
+
+    def failing():
+        yield 1
+        raise ValueError("坏")
+
+    got = []
+    with pytest.raises(ValueError, match="坏"):
+        for item in prefetched(failing()):
+            got.append(item)
+    assert got == [1]
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    for item in prefetched(endless(), depth=2):
+        if item == 5:
+            break
+    time.sleep(0.3)  # the producer notices the stop within its 0.1 s wait
+    settled = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == settled

@@ -6,13 +6,17 @@ polars does the per-row work in compiled code on every core; Python only ever se
 """
 
 import io
+import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import polars as pl
 
 from .io.readers import PayoutRows
 
 ROW_NO = "row_no"
+T = TypeVar("T")
 
 
 class Irregular(Exception):
@@ -135,3 +139,38 @@ def csv_chunks(frame: pl.DataFrame, size: int) -> Iterator[tuple[int, bytes]]:
         part, buffer = frame.slice(start, size), io.BytesIO()
         part.write_csv(buffer, include_header=False)
         yield start + part.height, buffer.getvalue()
+
+
+def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, produced by a helper thread up to ``depth`` ahead: polars writes the next chunk on one core
+    while the database reads the last one on the other. A consumer that stops early stops the producer."""
+    done = object()
+    ahead: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+        put(done)
+
+    threading.Thread(target=produce, daemon=True).start()
+    try:
+        while (item := ahead.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()

@@ -56,6 +56,8 @@ NATURAL_KEY = ("iden_no", "pay_month", "purpose")
 #: pg_advisory_xact_lock key that serialises payout imports (see ``_lock_vouchers``).
 PAYOUT_IMPORT_LOCK = 0x6A7A_0001
 CHUNK = 50_000
+#: Rows per COPY chunk (~8 MB of CSV).
+COPY_ROWS = 100_000
 #: SQLite's page cache during an import (KiB): the natural-key index of a large file is filled at random.
 SQLITE_CACHE_KIB = 256 * 1024
 
@@ -482,7 +484,7 @@ class PayoutImport:
             not_null = ", ".join(c for c in typed.columns if typed.schema[c] == pl.String)
             copy_sql = f"COPY ledger_disbursement ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
             with raw.copy(copy_sql) as copy:
-                for done, chunk in frames.csv_chunks(typed, CHUNK):
+                for done, chunk in frames.prefetched(frames.csv_chunks(typed, COPY_ROWS)):
                     copy.write(chunk)
                     self.progress("写入", done, total)
             return total
