@@ -3,7 +3,7 @@ SQLite, against two floors measured in the same run: a raw PostgreSQL COPY of th
 table, and python-calamine's bare read of the XLSX. Medians of --repeat runs, with the median of each phase.
 
     python -m bench [--rows 1000000] [--repeat 3] [--pg postgres://postgres@127.0.0.1:5432/jiuzhu_bench]
-                    [--only postgresql|sqlite] [--formats csv,xlsx] [--out bench/out]
+                    [--only postgresql|sqlite] [--formats csv,xlsx] [--out bench/out] [--refused] [--stored]
 
 The generated files are kept in --out (git-ignored) and reused: a million-row XLSX takes a minute to write.
 """
@@ -27,7 +27,7 @@ PHASES = ("读取", "暂存", "校验", "写入", "完成")
 PHASE_NAMES = {
     "begin": "keep+sha256",
     "读取": "read",
-    "暂存": "stage",
+    "暂存": "frame",
     "校验": "check",
     "写入": "store+commit",
 }
@@ -37,12 +37,12 @@ def people(rows: int) -> int:
     return -(-rows // MONTHS)
 
 
-def payout_rows(rows: int) -> list[list[str]]:
+def payout_rows(rows: int, prefix: str = "654225") -> list[list[str]]:
     from jiuzhu.domain.identity import with_check_digit
 
     per_month = people(rows)
     ids = [
-        with_check_digit(f"654225{1940 + i % 70}{1 + i // 70 % 12:02d}{1 + i % 28:02d}{i % 997:03d}")
+        with_check_digit(f"{prefix}{1940 + i % 70}{1 + i // 70 % 12:02d}{1 + i % 28:02d}{i % 997:03d}")
         for i in range(per_month)
     ]
     out = []
@@ -87,7 +87,20 @@ def files(rows: int, folder: Path) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
-def worker(url: str, paths: list[str], rows: int, repeat: int, *, refused: bool) -> dict[str, object]:
+def prior_csv(rows: int, folder: Path) -> Path:
+    """As many payouts of other people (another county's prefix), for --stored."""
+    path = folder / f"payouts-{rows}-prior.csv"
+    if not path.exists():
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(HEADER)
+            writer.writerows(payout_rows(rows, prefix="654226"))
+    return path
+
+
+def worker(
+    url: str, paths: list[str], rows: int, repeat: int, *, refused: bool, prior: str | None = None
+) -> dict[str, object]:
     """In a child process with JIUZHU_DATABASE_URL set: prepare the seed, then time each file's import."""
     os.environ["JIUZHU_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
@@ -104,19 +117,26 @@ def worker(url: str, paths: list[str], rows: int, repeat: int, *, refused: bool)
     from jiuzhu.core.demo import load_demo
 
     load_demo(with_extra_steps=False)
-    _vouchers(rows)
+    _vouchers(rows, twice=prior is not None)
     from jiuzhu.accounts.models import User
     from jiuzhu.ledger.services import do_import_file
     from jiuzhu.regions.models import Region
 
     region = Region.objects.get(code="654225")
     actor = User.objects.get(username="ymx_cz_jb")
+    keep = None
+    if prior is not None:  # stored once and kept: every timed import checks its duplicates against it
+        _reset()
+        data = Path(prior).read_bytes()
+        keep = do_import_file(
+            actor=actor, kind="disbursements", region=region, data=data, filename=prior
+        ).batch.pk
     results: dict[str, object] = {}
     for path in paths:
         data = Path(path).read_bytes()
         times, phases = [], []
         for _ in range(repeat):
-            _reset()
+            _reset(keep)
             marks: list[tuple[str, float]] = []
 
             def progress(phase: str, done: int, total: int, marks: list[tuple[str, float]] = marks) -> None:
@@ -163,20 +183,26 @@ def _refused(data: bytes, actor: object, region: object, repeat: int) -> dict[st
     return {"median": statistics.median(times), "problems": listed}
 
 
-def _reset() -> None:
-    """No payouts, no dead rows, no pending checkpoint: every run starts from the same state."""
+def _reset(keep: int | None = None) -> None:
+    """No payouts (but those of batch ``keep``), no dead rows, no pending checkpoint: every run starts from the
+    same state."""
     from django.db import connection
 
     from jiuzhu.ledger.models import ImportBatch
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if keep is not None:
+            cursor.execute("DELETE FROM ledger_disbursement WHERE batch_id <> %s", [keep])
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ANALYZE ledger_disbursement")
+                cursor.execute("CHECKPOINT")
+        elif connection.vendor == "postgresql":
             cursor.execute("TRUNCATE ledger_disbursement")
             cursor.execute("VACUUM ANALYZE ledger_disbursement")
             cursor.execute("CHECKPOINT")
         else:
             cursor.execute("DELETE FROM ledger_disbursement")
-    ImportBatch.objects.filter(kind="disbursements").delete()
+    ImportBatch.objects.filter(kind="disbursements").exclude(pk=keep).delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")  # no free pages left from the last run
@@ -188,7 +214,7 @@ def _migrated() -> bool:
     return "ledger_disbursement" in connection.introspection.table_names()
 
 
-def _vouchers(rows: int) -> None:
+def _vouchers(rows: int, *, twice: bool = False) -> None:
     import datetime
     from decimal import Decimal
 
@@ -207,7 +233,7 @@ def _vouchers(rows: int) -> None:
             lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
             registered_on=datetime.date(2022, 11, 20),
         )
-    amount = Decimal(people(rows))
+    amount = Decimal(people(rows) * (2 if twice else 1))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -278,11 +304,18 @@ def main() -> None:
     parser.add_argument(
         "--refused", action="store_true", help="also time refusing the CSV with every row wrong"
     )
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="keep as many payouts of other people of the same year stored (the duplicate check reads them)",
+    )
+    parser.add_argument("--prior", help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         url, *paths = args.worker
-        print(json.dumps(worker(url, paths, args.rows, args.repeat, refused=args.refused)))
+        result = worker(url, paths, args.rows, args.repeat, refused=args.refused, prior=args.prior)
+        print(json.dumps(result))
         return
     folder = Path(args.out)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -291,7 +324,12 @@ def main() -> None:
     chosen = [p for p in (csv_path, xlsx_path) if p.suffix[1:] in args.formats.split(",")]
     print(
         f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
-        f"; median of {args.repeat} run(s) each",
+        f"; median of {args.repeat} run(s) each"
+        + (
+            f"; {args.rows:,} payouts of other people of the same year stored beforehand"
+            if args.stored
+            else ""
+        ),
         flush=True,
     )
     _ensure_pg(args.pg)
@@ -313,6 +351,7 @@ def main() -> None:
                 "--rows",
                 str(args.rows),
                 *(["--refused"] if args.refused else []),
+                *(["--prior", str(prior_csv(args.rows, folder))] if args.stored else []),
                 "--worker",
                 url,
                 *map(str, chosen),
