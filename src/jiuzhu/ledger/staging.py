@@ -342,8 +342,8 @@ class PayoutImport:
         (year,) = years
         self.fiscal_year = year
         stored, kinds = self._rows_and_kinds(frame, checked)
-        purposes = kinds.select(frames.KIND, "purpose", "pay_month")
-        keyed = stored.select(frames.KIND, "iden_no").join(purposes, on=frames.KIND).drop(frames.KIND)
+        key_parts = kinds.select(frames.KIND, "purpose", "pay_month")
+        keyed = stored.select(frames.KIND, "iden_no").join(key_parts, on=frames.KIND).drop(frames.KIND)
         if frames.duplicated_keys(keyed, NATURAL_KEY):
             raise self._refusal(cursor, frame, checked)
         rows = stored.height
@@ -359,7 +359,11 @@ class PayoutImport:
                     "fiscal_year": year,
                 }
                 stored_rows = self._insert(cursor, stored, kinds, constants)
-                if self._repeats_stored(cursor, batch_id=batch_id, year=year):
+                months = {c.month for c in checked.combos.values() if c.month}
+                purposes = {c.voucher.info.purpose for c in known if c.voucher}
+                if self._repeats_stored(
+                    cursor, batch_id=batch_id, year=year, months=months, purposes=purposes
+                ):
                     raise _Repeated
         except (_Repeated, IntegrityError, sqlite3.IntegrityError):  # SQLite: its natural-key index
             raise self._refusal(cursor, frame, checked) from None
@@ -426,7 +430,9 @@ class PayoutImport:
             "SELECT id FROM ledger_payment WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [payment_ids]
         )
 
-    def _repeats_stored(self, cursor: Any, *, batch_id: int, year: int) -> bool:
+    def _repeats_stored(
+        self, cursor: Any, *, batch_id: int, year: int, months: set[str], purposes: set[str]
+    ) -> bool:
         """Does a stored row repeat the natural key of a row just stored? Only other payout batches of the year
         and payouts of another origin (the demo's faults) can hold one. PostgreSQL hashes the year's other rows;
         on SQLite the natural-key index of imported rows has refused repeats of them already (migration 0004).
@@ -451,24 +457,28 @@ class PayoutImport:
         within = [f"o.batch_id IN ({', '.join(['%s'] * len(others))})"] if others else []
         if strays:
             within.append("NOT (o.origin = 'import')")
-        if self.vendor == "postgresql":  # a set operation: hashed or sorted, never a loop over both sides
+        if self.vendor == "postgresql":
+            # A set operation, hashed (or sorted), never a loop over both sides: the new rows have no statistics
+            # yet, and a join would be planned as if they were one. Only the file's months and purposes count.
             cursor.execute(
                 f"""SELECT 1 FROM (
                         SELECT iden_no, pay_month, purpose FROM ledger_disbursement WHERE batch_id = %s
                         INTERSECT
                         SELECT iden_no, pay_month, purpose FROM ledger_disbursement o
-                        WHERE o.fiscal_year = %s AND ({" OR ".join(within)})) repeated
+                        WHERE o.fiscal_year = %s AND ({" OR ".join(within)})
+                          AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
                     LIMIT 1""",
-                [batch_id, year, *others],
+                [batch_id, year, *others, sorted(months), sorted(purposes)],
             )
-        else:  # the few other-origin rows, each looked up through the natural-key index
-            cursor.execute(
-                f"""SELECT 1 FROM ledger_disbursement o JOIN ledger_disbursement n
-                        ON n.iden_no = o.iden_no AND n.pay_month = o.pay_month AND n.purpose = o.purpose
-                        AND n.fiscal_year = o.fiscal_year
-                    WHERE o.fiscal_year = %s AND ({" OR ".join(within)}) AND n.batch_id = %s LIMIT 1""",
-                [year, *others, batch_id],
-            )
+            return cursor.fetchone() is not None
+        # SQLite: the few other-origin rows, each looked up through the natural-key index
+        cursor.execute(
+            f"""SELECT 1 FROM ledger_disbursement o JOIN ledger_disbursement n
+                    ON n.iden_no = o.iden_no AND n.pay_month = o.pay_month AND n.purpose = o.purpose
+                    AND n.fiscal_year = o.fiscal_year
+                WHERE o.fiscal_year = %s AND ({" OR ".join(within)}) AND n.batch_id = %s LIMIT 1""",
+            [year, *others, batch_id],
+        )
         return cursor.fetchone() is not None
 
     def _insert(
