@@ -137,3 +137,39 @@ def test_cli_import_refuses_bad_input_and_saves_nothing(draft, tmp_path, capsys,
     err = capsys.readouterr().err
     assert message in err and "第" in err and "行" in err
     assert sorted((r.region_id, r.decrease, r.increase) for r in draft.rows.all()) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04 not really a workbook", "无法读取该表格文件"),
+        (b"\xff\xfe\xfa\xfb\xfc" * 10, "既不是UTF-8也不是GB18030"),
+        (b"", "文件为空"),
+    ],
+)
+def test_cli_import_of_an_unreadable_file_says_why_in_chinese(draft, tmp_path, content, message):
+    """The allocation importer reads through the same content-sniffing reader as the ledger's."""
+    path = tmp_path / "调整.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_allocation", str(path), doc="塔地财社〔2022〕95号", user="dq_cz_jb")
+
+
+def test_the_allocation_reader_takes_the_table_as_an_xlsx_too(tmp_path):
+    import xlsxwriter
+
+    from jiuzhu.allocation.imports import read_rows
+
+    path = tmp_path / "调整.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("附件2")
+    for r, line in enumerate(CSV_OK.strip().splitlines()):
+        for c, cell in enumerate(line.split(",")):
+            if cell.lstrip("-").isdigit():
+                sheet.write_number(r, c, int(cell))
+            else:
+                sheet.write_string(r, c, cell)
+    book.close()
+    sheet_name, rows = read_rows(path.read_bytes())
+    assert sheet_name == "附件2"
+    assert rows[-1] == ["8", "和丰县", "12", "0", "0", "0", "12"]  # numbers read back as the clerk typed them

@@ -5,13 +5,11 @@ row, one row per region. Amounts are in the table's unit (单位：万元 unless
 problem with its row and column; nothing is read half-way.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from python_calamine import CalamineWorkbook
-
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.tables import read_table
 from jiuzhu.domain.allocation import AdjustmentLine, DeclaredRow, Totals
 from jiuzhu.domain.factor import Factor
 from jiuzhu.domain.money import MoneyError, parse_amount
@@ -38,22 +36,13 @@ class ReadTable:
 
 
 def read_rows(data: bytes) -> tuple[str, list[list[str]]]:
-    """(sheet name, rows as text) from XLSX/XLS/ODS content or CSV (UTF-8 or GB18030), by content."""
-    if len(data) > MAX_BYTES:
-        raise ValueError("文件超过5MB，请拆分后再导入")
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        return sheet.name, [[_cell_text(c) for c in row] for row in sheet.to_python(skip_empty_area=False)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("无法识别文件编码（应为 UTF-8 或 GB18030 的 CSV，或 XLSX 表格）")
-    return "CSV", [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    """(sheet name, rows as text) from XLSX/XLS content or CSV (UTF-8 or GB18030), by content
+    (``jiuzhu.core.tables``). A file that cannot be read raises ValueError with the reason in Chinese."""
+    try:
+        table = read_table(data, max_bytes=MAX_BYTES)
+    except InvalidInput as exc:
+        raise ValueError("；".join(p.message for p in exc.problems)) from exc
+    return table.sheet or "CSV", [[_cell_text(c) for c in row] for row in table.rows]
 
 
 def _cell_text(value: object) -> str:
