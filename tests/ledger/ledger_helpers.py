@@ -9,6 +9,35 @@ from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.purposes import Purpose
 
+#: The short payout header most tests use (titles without the template's *).
+SHORT_HEADER = [
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "按户或按人补助",
+    "应发金额",
+    "实发金额",
+    "发放月份",
+    "支付凭证号",
+]
+#: The national template's 13 titles as the monitoring system's XLSX has them.
+HEADER_13 = [
+    "街道(乡镇)编码",
+    "街道(乡镇)名称",
+    "村编码",
+    "村名称",
+    "姓名*",
+    "证件类型*",
+    "证件号码*",
+    "按户或按人补助*",
+    "应发金额(元)*",
+    "实发金额(元)*",
+    "备注",
+    "发放月份*",
+    "支付凭证号*",
+]
+#: The templates' voucher (see the ``voucher`` fixture).
+VOUCHER = "D012022-V02CTD-08061"
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures"
 YUMIN = "654225"
 
@@ -150,7 +179,7 @@ def import_voucher(yumin, people):
             ]
         ],
     )
-    return "D012022-V02CTD-08061"
+    return VOUCHER
 
 
 def valid_id(prefix: str = YUMIN, birth: str = "19800101", serial: int = 1) -> str:

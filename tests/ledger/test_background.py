@@ -2,13 +2,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import csv_bytes, valid_id
 
 from jiuzhu.ledger.models import Disbursement, ImportBatch
 from jiuzhu.ledger.selectors import is_stalled
 from jiuzhu.ledger.services import do_queue_import, do_retry_import
-
-HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 
 
 def run_queued_tasks():

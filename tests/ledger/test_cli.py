@@ -4,12 +4,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from ledger_helpers import FIXTURES, approve_batch, csv_bytes, valid_id
+from ledger_helpers import SHORT_HEADER as HEADER
 from python_calamine import CalamineWorkbook
 
 from jiuzhu.accounts.models import User
 from jiuzhu.ledger.models import Disbursement, ImportBatch
-
-HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 
 
 def run(*args):

@@ -13,6 +13,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
+from ledger_helpers import HEADER_13 as HEADER
 from ledger_helpers import import_payments, register_yumin, valid_id
 
 from jiuzhu.core.errors import InvalidInput
@@ -22,21 +23,6 @@ from jiuzhu.ledger.io.readers import read_payouts, read_table
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
 from jiuzhu.ledger.services import _batch_money, _vouchers, demo_only_insert_fault_payouts, do_import_file
 
-HEADER = [
-    "街道(乡镇)编码",
-    "街道(乡镇)名称",
-    "村编码",
-    "村名称",
-    "姓名*",
-    "证件类型*",
-    "证件号码*",
-    "按户或按人补助*",
-    "应发金额(元)*",
-    "实发金额(元)*",
-    "备注",
-    "发放月份*",
-    "支付凭证号*",
-]
 DIBAO, LINSHI, OTHER_YEAR = "D012022-V02CTD-08061", "V-LINSHI-01", "V-2023-01"
 IDS = [valid_id(serial=n) for n in range(1, 7)]
 BAD_IDS = [

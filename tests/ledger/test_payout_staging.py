@@ -2,16 +2,14 @@
 cap on listed problems, and the progress phases."""
 
 import pytest
-from ledger_helpers import csv_bytes, valid_id
+from ledger_helpers import SHORT_HEADER as HEADER
+from ledger_helpers import VOUCHER, csv_bytes, valid_id
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import disbursements as rules
 from jiuzhu.ledger.io.readers import PayoutRows, is_clean_csv, read_payouts
 from jiuzhu.ledger.models import Disbursement
 from jiuzhu.ledger.services import do_import_file
-
-HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
-VOUCHER = "D012022-V02CTD-08061"
 
 
 def rows(n, month="6", start=1):

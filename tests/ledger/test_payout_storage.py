@@ -7,7 +7,9 @@ import time
 
 import pytest
 from django.db import connection, connections
+from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import (
+    VOUCHER,
     approve_registration,
     csv_bytes,
     import_payments,
@@ -23,8 +25,6 @@ from jiuzhu.domain.purposes import Purpose
 from jiuzhu.ledger.models import Disbursement
 from jiuzhu.ledger.services import do_import_file, do_register_receipt
 
-HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
-VOUCHER = "D012022-V02CTD-08061"
 TACHENG_VOUCHER = "TC2022-0001"
 
 

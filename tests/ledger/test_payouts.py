@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from ledger_helpers import FIXTURES, approve_batch, csv_bytes, valid_id
+from ledger_helpers import FIXTURES, HEADER_13, approve_batch, csv_bytes, valid_id
 from python_calamine import CalamineWorkbook
 
 from jiuzhu.core.errors import InvalidInput
@@ -15,21 +15,6 @@ from jiuzhu.ledger.services import do_import_file
 
 PERSON = (FIXTURES / "benefitPeopleByPerson.xls").read_bytes()
 PROVINCIAL = (FIXTURES / "benifitPersonTemp.xls").read_bytes()
-HEADER_13 = [
-    "街道(乡镇)编码",
-    "街道(乡镇)名称",
-    "村编码",
-    "村名称",
-    "姓名*",
-    "证件类型*",
-    "证件号码*",
-    "按户或按人补助*",
-    "应发金额(元)*",
-    "实发金额(元)*",
-    "备注",
-    "发放月份*",
-    "支付凭证号*",
-]
 
 
 def payouts(actor, region, data, name="payouts.xlsx"):

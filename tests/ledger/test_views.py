@@ -3,11 +3,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from ledger_helpers import FIXTURES, YUMIN, csv_bytes, movements, valid_id
+from ledger_helpers import SHORT_HEADER as HEADER
 
 from jiuzhu.domain.identity import mask
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Registration
-
-HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 
 
 @pytest.fixture

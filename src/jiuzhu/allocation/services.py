@@ -204,7 +204,7 @@ def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundS
         action="allocation.approve",
         entity=plan.doc_no,
         region_path=plan.issuer.path,
-        after={**_snapshot(plan), "approvals": [a.actor.username for a in state.approvals if a.actor]},
+        after={**_snapshot(plan), "approvals": state.approvers},
         ip=ip,
     )
     plan_approved.send(sender=Plan, plan=plan, actor=actor)

@@ -64,6 +64,11 @@ class RoundState:
         return len(self.approvals)
 
     @property
+    def approvers(self) -> list[str]:
+        """The usernames of this round's approvals, for the audit trail."""
+        return [a.actor.username for a in self.approvals if a.actor]
+
+    @property
     def complete(self) -> bool:
         return self.submitted is not None and self.returned is None and self.count >= self.required
 

@@ -5,6 +5,7 @@ and hands them to the database in one bulk load (COPY on PostgreSQL).
 polars does the per-row work in compiled code on every core; Python only ever sees distinct values.
 """
 
+import contextlib
 import io
 import queue
 import threading
@@ -23,25 +24,25 @@ class Irregular(Exception):
     """A clean-looking CSV whose records polars could not take one to one (a record wider than the header)."""
 
 
-def read_frame(rows: PayoutRows) -> pl.DataFrame:
-    """The staging names as text columns plus ``row_no``; blank rows dropped (their numbers stay unused)."""
+def read_frame(rows: PayoutRows, columns: Sequence[str] = ()) -> pl.DataFrame:
+    """The staging names as text columns plus ``row_no``; blank rows dropped (their numbers stay unused); each
+    of ``columns`` the file lacks as empty text."""
     frame = None
     if rows.clean_csv is not None:
-        try:
+        with contextlib.suppress(Irregular):  # Python reads it below
             frame = _clean_csv_frame(rows)
-        except Irregular:
-            frame = None
     if frame is None:
-        names, columns = rows.columns()
+        names, cleaned = rows.columns()
+        rows.names = names
         frame = pl.DataFrame(
             {
                 name: pl.Series(name, column, dtype=pl.String)
-                for name, column in zip(names, columns, strict=True)
+                for name, column in zip(names, cleaned, strict=True)
             }
-        )
-        rows.names = names
-        frame = frame.with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
-    return _without_blank_rows(frame, rows.names)
+        ).with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
+    frame = _without_blank_rows(frame, rows.names)
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.with_columns(pl.lit("").alias(c) for c in missing) if missing else frame
 
 
 def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:

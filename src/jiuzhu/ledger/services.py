@@ -363,7 +363,7 @@ def do_approve_registration(*, actor: Any, registration: Registration, ip: str =
         after={
             "status": registration.status,
             "amount": str(movement.amount),
-            "approvals": [a.actor.username for a in state.approvals if a.actor],
+            "approvals": state.approvers,
             "required": state.required,
         },
     )
@@ -442,6 +442,11 @@ class ImportOutcome:
                 f"（{self.batch.rows_stored}行）{waiting}，本次未作任何改动"
             )
         return f"已导入{self.batch.rows_stored}行{'，审核通过后计入台账' if waiting else ''}"
+
+
+def _batch_entity(batch: ImportBatch) -> str:
+    """How the audit trail names an import batch."""
+    return f"{batch.kind}:{batch.sha256[:12]}"
 
 
 def sha256_of(data: bytes) -> str:
@@ -524,7 +529,7 @@ def do_queue_import(
     record(
         actor=actor,
         action="ledger.import_queued",
-        entity=f"{kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=region.path,
         after={"filename": batch.filename, "size": batch.size, "sha256": batch.sha256},
         ip=ip,
@@ -559,7 +564,7 @@ def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
     record(
         actor=actor,
         action="ledger.import_retry",
-        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=batch.region.path,
         before=before,
         after={"status": batch.status},
@@ -648,7 +653,7 @@ def _finish(
     record(
         actor=actor,
         action=f"ledger.import_{status}",
-        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
         after={"filename": batch.filename, "problems": len(problems), "error": error[:200]},
@@ -687,7 +692,7 @@ def _mark_done(
     record(
         actor=actor,
         action="ledger.import_done",
-        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
         after={"filename": batch.filename, "rows": stored, **summary, "approvals_required": required},
@@ -972,14 +977,14 @@ def do_approve_batch(*, actor: Any, batch: ImportBatch, ip: str = "") -> approva
     record(
         actor=actor,
         action="ledger.import_approve" if state.complete else "ledger.import_approve_partial",
-        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
         after={
             "filename": batch.filename,
             "rows": batch.rows_stored,
             "amount": str(batch.amount),
-            "approvals": [a.actor.username for a in state.approvals if a.actor],
+            "approvals": state.approvers,
             "required": state.required,
         },
     )
@@ -1008,7 +1013,7 @@ def do_return_batch(*, actor: Any, batch: ImportBatch, reason: str, ip: str = ""
     record(
         actor=actor,
         action="ledger.import_return",
-        entity=f"{batch.kind}:{batch.sha256[:12]}",
+        entity=_batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
         before={"status": ImportBatch.DONE, "rows": batch.rows_stored, "amount": str(batch.amount)},

@@ -263,10 +263,7 @@ class PayoutImport:
             try:
                 rows = self.rows.rows
                 self.progress("暂存", 0, rows)
-                frame = frames.read_frame(self.rows)
-                for name in (*KEYS, "iden_no", "per_name"):
-                    if name not in frame.columns:
-                        frame = frame.with_columns(pl.lit("").alias(name))
+                frame = frames.read_frame(self.rows, columns=(*KEYS, "iden_no", "per_name"))
                 self.progress("校验", 0, frame.height)
                 checked = self.check(self.counts(frame))
                 if not checked.combos:
@@ -552,13 +549,7 @@ class PayoutImport:
         return sorted(problems, key=rules.problem_order)
 
     def _row_problems(self, cursor: Any, checked: _Checked, problems: list[Problem]) -> None:
-        by_rule: dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]] = {}
-        counts: dict[tuple[str, str], int] = {}
-        for key, combo in checked.combos.items():
-            for finding in combo.findings:
-                rule = (finding.code, finding.element)
-                by_rule.setdefault(rule, {})[key] = finding
-                counts[rule] = counts.get(rule, 0) + combo.count
+        by_rule = _by_rule((key, combo.findings) for key, combo in checked.combos.items())
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(BAD_COMBOS)}")
         keys = ", ".join(f"k{i} text" for i in range(len(KEYS)))
         cursor.execute(f"CREATE TEMP TABLE {BAD_COMBOS} (rule integer, {keys})")
@@ -582,13 +573,7 @@ class PayoutImport:
                 )
             self._more(problems, rule[0], self._title(rule[1]), count)
         # 证件号码
-        id_rules: dict[tuple[str, str], dict[tuple[str, str], rules.Finding]] = {}
-        id_counts: dict[tuple[str, str], int] = {}
-        for pair, (count, _, findings) in checked.ids.items():
-            for finding in findings:
-                rule = (finding.code, finding.element)
-                id_rules.setdefault(rule, {})[pair] = finding
-                id_counts[rule] = id_counts.get(rule, 0) + count
+        id_rules = _by_rule((pair, findings) for pair, (_, _, findings) in checked.ids.items())
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(BAD_IDS)}")
         cursor.execute(f"CREATE TEMP TABLE {BAD_IDS} (rule integer, iden_no text, iden_type text)")
         cursor.execute(f"CREATE INDEX {BAD_IDS}_pair ON {BAD_IDS} (iden_no, iden_type)")
@@ -688,6 +673,17 @@ class PayoutImport:
         )
         problems += [rules.stored_duplicate(row, sheet=sheet) for (row,) in rows]
         self._more(problems, "DUPLICATE_STORED", rules.TITLES["iden_no"], count)
+
+
+def _by_rule(
+    found: Iterable[tuple[tuple[str, ...], rules.Findings]],
+) -> dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]]:
+    """(code, element) → the distinct values that break that rule, with the finding of each."""
+    by_rule: dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]] = {}
+    for key, findings in found:
+        for finding in findings:
+            by_rule.setdefault((finding.code, finding.element), {})[key] = finding
+    return by_rule
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[tuple[int, list[Any]]]:

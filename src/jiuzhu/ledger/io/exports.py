@@ -8,18 +8,10 @@ from typing import Any
 import xlsxwriter
 
 from jiuzhu.core.spreadsheet import safe_text
-from jiuzhu.domain.disbursements import FAMILY, IDEN_TYPES, TEMPLATE_13, TITLES
+from jiuzhu.domain.disbursements import FAMILY, IDEN_TYPES, REQUIRED, TEMPLATE_13, TITLES
 
-REQUIRED_MARK = {
-    "per_name",
-    "iden_type",
-    "iden_no",
-    "to_peop_family",
-    "pay_amt",
-    "xpay_amt",
-    "pay_month",
-    "pay_cert_no",
-}
+#: The template marks its required columns with *.
+REQUIRED_MARK = frozenset(REQUIRED)
 SHEET = "到人到户资金发放明细表模板"
 
 
