@@ -105,16 +105,15 @@ def stored_rows(
     kinds: pl.DataFrame,
     keys: Sequence[str],
     *,
-    upper: Mapping[str, str],
+    upper: Mapping[str, str] | None,
     limits: Mapping[str, int],
     texts: Sequence[str],
 ) -> pl.DataFrame:
     """What varies from row to row, as stored: ``row_no``, the row's ``kind`` (its combination of ``keys``:
-    ``kinds`` has the keys and a ``kind`` number), 证件号码 in upper case, and ``texts`` cut to their column's
-    length. Row order is kept (the ids follow the file)."""
-    iden = pl.col("iden_no")
-    if upper:
-        iden = iden.replace(dict(upper))
+    ``kinds`` has the keys and a ``kind`` number), 证件号码 in upper case (by ``upper``, number → upper case,
+    when given; else by polars), and ``texts`` cut to their column's length. Row order is kept (the ids follow
+    the file)."""
+    iden = pl.col("iden_no").str.to_uppercase() if upper is None else pl.col("iden_no").replace(dict(upper))
     cut = [pl.col(t).str.slice(0, limits[t]).alias(t) if t in limits else pl.col(t) for t in texts]
     joined = frame.join(kinds.select(*keys, KIND), on=list(keys), how="left", maintain_order="left")
     return joined.select(pl.col(ROW_NO), pl.col(KIND), iden.alias("iden_no"), *cut)

@@ -25,6 +25,7 @@ file's text); values are always parameters or COPY data.
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,8 +148,12 @@ class _Values:
         return found
 
 
-class _Repeated(Exception):
-    """The file repeats a stored payout."""
+class _Refused(Exception):
+    """Something is wrong with the file: the load is rolled back and every problem listed."""
+
+
+class _Again(Exception):
+    """The load is rolled back and done again (证件号码 upper-cased as the domain does)."""
 
 
 def _q(vendor: str, name: str) -> str:
@@ -175,6 +180,7 @@ class PayoutImport:
         self.names: list[str] = []
         self.fiscal_year: int | None = None
         """The budget year of the stored rows, once stored."""
+        self.values = _Values()
 
     # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -213,18 +219,11 @@ class PayoutImport:
 
     # --- 2. check ------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def counts(frame: pl.DataFrame) -> _Counts:
-        return _Counts(
-            combos=frames.distinct_counts(frame, KEYS),
-            ids=frames.distinct_counts(frame, ("iden_no", "iden_type")),  # type: ignore[arg-type]
-            empty_names=frames.count_of(frame, "per_name", ""),
-        )
-
-    def check(self, counts: _Counts) -> _Checked:
-        values = _Values()
+    def check_combos(self, counts: Mapping[tuple[str, ...], int]) -> dict[tuple[str, ...], _Combo]:
+        """Each distinct combination of ``KEYS`` (codes, month, voucher, amounts) through the cell rules."""
+        values = self.values
         combos: dict[tuple[str, ...], _Combo] = {}
-        for key, count in counts.combos.items():
+        for key, count in counts.items():
             kind, family, month, voucher, pay, xpay = key
             type_code, f1 = values.code("iden_type", kind)
             family_code, f2 = values.code("to_peop_family", family)
@@ -243,11 +242,22 @@ class PayoutImport:
                 xpay_fen=xpay_fen,
                 voucher=self.vouchers.get(voucher),
             )
+        return combos
+
+    def check_people(self, frame: pl.DataFrame, combos: dict[tuple[str, ...], _Combo]) -> _Checked:
+        """The cells of each person: every distinct (证件号码, 证件类型) through the ID rule, and 姓名. Runs in a
+        helper thread while the rows load (no database here)."""
         ids: dict[tuple[str, str], tuple[int, str, rules.Findings]] = {}
-        for (number, kind), count in counts.ids.items():
-            upper, findings = rules.check_id(number, values.code("iden_type", kind)[0])
+        pairs = frames.distinct_counts(frame, ("iden_no", "iden_type"))
+        for (number, kind), count in pairs.items():
+            upper, findings = rules.check_id(number, self.values.code("iden_type", kind)[0])
             ids[(number, kind)] = (count, upper, findings)
-        return _Checked(combos, ids, empty_names=counts.empty_names, float_rows=list(self.rows.float_rows))
+        return _Checked(
+            combos,
+            ids,
+            empty_names=frames.count_of(frame, "per_name", ""),
+            float_rows=list(self.rows.float_rows),
+        )
 
     def run(self, *, region_id: int, batch_id: int) -> tuple[int, dict[int, int]]:
         """Store the file; returns the rows stored and Σ实发 (fen) per fund. Raises InvalidInput with every
@@ -265,10 +275,10 @@ class PayoutImport:
                 self.progress("暂存", 0, rows)
                 frame = frames.read_frame(self.rows, columns=(*KEYS, "iden_no", "per_name"))
                 self.progress("校验", 0, frame.height)
-                checked = self.check(self.counts(frame))
-                if not checked.combos:
+                combos = self.check_combos(frames.distinct_counts(frame, KEYS))
+                if not combos:
                     raise InvalidInput([rules.empty_file(self.sheet)])
-                total = self._store(cursor, frame, checked, region_id=region_id, batch_id=batch_id)
+                total = self._store(cursor, frame, combos, region_id=region_id, batch_id=batch_id)
                 self._drop(cursor)
                 return total
             finally:
@@ -320,13 +330,19 @@ class PayoutImport:
         return "COALESCE(u.upper, s.iden_no)" if self.has_upper else "s.iden_no"
 
     def _store(
-        self, cursor: Any, frame: pl.DataFrame, checked: _Checked, *, region_id: int, batch_id: int
+        self,
+        cursor: Any,
+        frame: pl.DataFrame,
+        combos: dict[tuple[str, ...], _Combo],
+        *,
+        region_id: int,
+        batch_id: int,
     ) -> tuple[int, dict[int, int]]:
-        if not checked.rows_clean:
-            raise self._refusal(cursor, frame, checked)
-        known = [c for c in checked.combos.values() if c.voucher]
+        """Load the rows while a helper thread checks each person's cells: the database and the checks work on
+        different cores. Anything wrong rolls the load back and the file is refused with every problem."""
+        known = [c for c in combos.values() if c.voucher]
         sums: dict[str, int] = {}
-        for key, c in checked.combos.items():
+        for key, c in combos.items():
             if c.voucher:
                 sums[key[3]] = sums.get(key[3], 0) + c.count * (c.xpay_fen or 0)
         years = {c.voucher.info.fiscal_year for c in known if c.voucher}
@@ -334,36 +350,39 @@ class PayoutImport:
             self.vouchers[n].info.paid_out + total > self.vouchers[n].info.xpay_amt
             for n, total in sums.items()
         )
-        if len(known) < len(checked.combos) or overspent or len(years) > 1:
-            raise self._refusal(cursor, frame, checked)
+        if not all(c.ok for c in combos.values()) or len(known) < len(combos) or overspent or len(years) > 1:
+            raise self._refusal(cursor, frame, self.check_people(frame, combos))
         (year,) = years
         self.fiscal_year = year
-        stored, kinds = self._rows_and_kinds(frame, checked)
-        key_parts = kinds.select(frames.KIND, "purpose", "pay_month")
-        keyed = stored.select(frames.KIND, "iden_no").join(key_parts, on=frames.KIND).drop(frames.KIND)
-        if frames.duplicated_keys(keyed, NATURAL_KEY):
-            raise self._refusal(cursor, frame, checked)
-        rows = stored.height
-        self.progress("校验", rows, rows)
         self._lock_vouchers(cursor, [c.voucher.payment_id for c in known if c.voucher])
-        self.progress("写入", 0, rows)
-        try:
-            with transaction.atomic():
-                constants = {
-                    "region_id": region_id,
-                    "batch_id": batch_id,
-                    "origin": "import",
-                    "fiscal_year": year,
-                }
-                stored_rows = self._insert(cursor, stored, kinds, constants)
-                months = {c.month for c in checked.combos.values() if c.month}
-                purposes = {c.voucher.info.purpose for c in known if c.voucher}
-                if self._repeats_stored(
-                    cursor, batch_id=batch_id, year=year, months=months, purposes=purposes
-                ):
-                    raise _Repeated
-        except (_Repeated, IntegrityError, sqlite3.IntegrityError):  # SQLite: its natural-key index
-            raise self._refusal(cursor, frame, checked) from None
+        constants = {"region_id": region_id, "batch_id": batch_id, "origin": "import", "fiscal_year": year}
+        months = {c.month for c in combos.values() if c.month}
+        purposes = {c.voucher.info.purpose for c in known if c.voucher}
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            people = helper.submit(self.check_people, frame, combos)
+            upper: dict[str, str] | None = None  # None: polars' upper case, checked against the domain's
+            while True:
+                stored, kinds = self._rows_and_kinds(frame, combos, upper)
+                try:
+                    with transaction.atomic():
+                        self.progress("写入", 0, stored.height)
+                        stored_rows = self._insert(cursor, stored, kinds, constants)
+                        checked = people.result()
+                        if not checked.rows_clean or self._repeats_in_file(stored, kinds):
+                            raise _Refused
+                        domain_upper = {n: u for (n, _), (_, u, _) in checked.ids.items()}
+                        if upper is None and not self._same_upper(domain_upper):
+                            upper = domain_upper
+                            raise _Again
+                        if self._repeats_stored(
+                            cursor, batch_id=batch_id, year=year, months=months, purposes=purposes
+                        ):
+                            raise _Refused
+                except _Again:
+                    continue
+                except (_Refused, IntegrityError, sqlite3.IntegrityError):  # SQLite: its natural-key index
+                    raise self._refusal(cursor, frame, people.result()) from None
+                break
         per_fund: dict[int, int] = {}
         for c in known:
             assert c.voucher is not None
@@ -376,9 +395,25 @@ class PayoutImport:
         self._write_combos(cursor, checked)
         return InvalidInput(self.diagnose(cursor, checked))
 
-    def _rows_and_kinds(self, frame: pl.DataFrame, checked: _Checked) -> tuple[pl.DataFrame, pl.DataFrame]:
+    @staticmethod
+    def _same_upper(domain_upper: Mapping[str, str]) -> bool:
+        """Did polars upper-case every 证件号码 as the domain's rule does?"""
+        numbers = list(domain_upper)
+        ours = pl.Series(numbers, dtype=pl.String).str.to_uppercase().to_list()
+        return ours == [domain_upper[n] for n in numbers]
+
+    @staticmethod
+    def _repeats_in_file(stored: pl.DataFrame, kinds: pl.DataFrame) -> bool:
+        key_parts = kinds.select(frames.KIND, "purpose", "pay_month")
+        keyed = stored.select(frames.KIND, "iden_no").join(key_parts, on=frames.KIND).drop(frames.KIND)
+        return frames.duplicated_keys(keyed, NATURAL_KEY)
+
+    def _rows_and_kinds(
+        self, frame: pl.DataFrame, combos: dict[tuple[str, ...], _Combo], upper: Mapping[str, str] | None
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """What varies from row to row (``frames.stored_rows``), and each kind of row — a combination of the
-        ``KEYS`` — with the columns it gives every row of its kind (codes, fen, voucher, purpose)."""
+        ``KEYS`` — with the columns it gives every row of its kind (codes, fen, voucher, purpose). 证件号码 are
+        upper-cased by polars, or by ``upper`` (number → as stored) when given."""
         kinds = pl.DataFrame(
             [
                 (
@@ -393,7 +428,7 @@ class PayoutImport:
                     c.xpay_fen,
                     c.month,
                 )
-                for n, (key, c) in enumerate(checked.combos.items())
+                for n, (key, c) in enumerate(combos.items())
             ],
             schema={
                 **{f"k{i}": pl.String for i in range(len(KEYS))},
@@ -410,7 +445,6 @@ class PayoutImport:
             orient="row",
         )
         renamed = frame.rename({k: f"k{i}" for i, k in enumerate(KEYS)})
-        upper = {n: u for (n, _), (_, u, _) in checked.ids.items() if u != n}
         texts = [t for t in ("per_name", *OPTIONAL) if t in frame.columns]
         keys = [f"k{i}" for i in range(len(KEYS))]
         rows = frames.stored_rows(renamed, kinds, keys, upper=upper, limits=rules.MAX_LENGTHS, texts=texts)
