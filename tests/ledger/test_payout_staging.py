@@ -1,6 +1,7 @@
 """The set-based payout import's own paths: COPY of a clean CSV as it is, the fallback for irregular rows, the
 cap on listed problems, and the progress phases."""
 
+import polars as pl
 import pytest
 from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import VOUCHER, csv_bytes, valid_id
@@ -80,3 +81,24 @@ def test_progress_goes_through_each_stage(people, voucher):
     phases = []
     run(people["ymx_cz_jb"], csv_bytes(HEADER, rows(3)), lambda phase, done, total: phases.append(phase))
     assert list(dict.fromkeys(phases)) == ["读取", "暂存", "校验", "写入", "完成"]
+
+
+def test_numbers_are_stored_upper_cased_as_the_domain_does(people, voucher):
+    # U+A7CD is lower case from Unicode 16 on: polars (Rust) upper-cases it, this Python's str.upper does not.
+    # The load is done again with the domain's upper case, so both databases store what the rule checked.
+    odd = "p\ua7cd1"
+    assert pl.Series([odd]).str.to_uppercase()[0] != odd.upper()
+    data = csv_bytes(HEADER, [*rows(2), ["人9", "护照号", odd, "到人", "100", "100", "6", VOUCHER]])
+    run(people["ymx_cz_jb"], data)
+    assert list(Disbursement.objects.order_by("row_no").values_list("iden_no", flat=True))[-1] == odd.upper()
+    assert Disbursement.objects.count() == 3
+
+
+def test_a_wrong_number_found_while_loading_leaves_nothing(people, voucher):
+    # the per-person checks run while the rows load: a wrong 证件号码 rolls the load back
+    bad = rows(3)
+    bad[1][2] = bad[1][2][:-1] + ("0" if bad[1][2][-1] != "0" else "1")
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], csv_bytes(HEADER, bad))
+    assert [(p.code, p.where.row) for p in exc.value.problems] == [("BAD_ID", 3)]
+    assert not Disbursement.objects.exists()
