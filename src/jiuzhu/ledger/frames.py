@@ -9,7 +9,7 @@ import contextlib
 import io
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 import polars as pl
@@ -100,6 +100,30 @@ def count_of(frame: pl.DataFrame, column: str, value: str) -> int:
 KIND = "kind"
 
 
+def kind_keys(keys: Sequence[str]) -> list[str]:
+    """The names of ``keys`` in a frame of kinds (k0, k1, …: the kinds' own columns keep the element names)."""
+    return [f"k{i}" for i in range(len(keys))]
+
+
+def _iden(upper: Mapping[str, str] | None) -> pl.Expr:
+    """证件号码 as stored: upper-cased by ``upper`` (number → upper case) when given, else by polars."""
+    iden = pl.col("iden_no")
+    return (iden.str.to_uppercase() if upper is None else iden.replace(dict(upper))).alias("iden_no")
+
+
+def _with_kinds(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], columns: Sequence[str]
+) -> pl.DataFrame:
+    """Each row with ``columns`` of its kind (the kinds' row with the same ``keys`` values); order kept."""
+    renamed = frame.rename(dict(zip(keys, kind_keys(keys), strict=True)))  # the kinds' columns keep the names
+    right = kinds.select(*kind_keys(keys), *columns)
+    return renamed.join(right, on=kind_keys(keys), how="left", maintain_order="left")
+
+
+def _texts(texts: Sequence[str], limits: Mapping[str, int]) -> list[pl.Expr]:
+    return [pl.col(t).str.slice(0, limits[t]).alias(t) if t in limits else pl.col(t) for t in texts]
+
+
 def stored_rows(
     frame: pl.DataFrame,
     kinds: pl.DataFrame,
@@ -109,21 +133,43 @@ def stored_rows(
     limits: Mapping[str, int],
     texts: Sequence[str],
 ) -> pl.DataFrame:
-    """What varies from row to row, as stored: ``row_no``, the row's ``kind`` (its combination of ``keys``:
-    ``kinds`` has the keys and a ``kind`` number), 证件号码 in upper case (by ``upper``, number → upper case,
-    when given; else by polars), and ``texts`` cut to their column's length. Row order is kept (the ids follow
-    the file)."""
-    iden = pl.col("iden_no").str.to_uppercase() if upper is None else pl.col("iden_no").replace(dict(upper))
-    cut = [pl.col(t).str.slice(0, limits[t]).alias(t) if t in limits else pl.col(t) for t in texts]
-    joined = frame.join(kinds.select(*keys, KIND), on=list(keys), how="left", maintain_order="left")
-    return joined.select(pl.col(ROW_NO), pl.col(KIND), iden.alias("iden_no"), *cut)
+    """What varies from row to row, as stored: ``row_no``, the row's ``kind`` (``kinds`` has the ``keys`` as
+    k0… and a ``kind`` number), 证件号码 in upper case, and ``texts`` cut to their column's length."""
+    joined = _with_kinds(frame, kinds, keys, [KIND])
+    return joined.select(pl.col(ROW_NO), pl.col(KIND), _iden(upper), *_texts(texts, limits))
 
 
-def with_kinds(rows: pl.DataFrame, kinds: pl.DataFrame, constants: Mapping[str, object]) -> pl.DataFrame:
-    """The stored rows in full: each row with its kind's columns (``kinds`` without the keys), then
-    ``constants``."""
-    joined = rows.join(kinds, on=KIND, how="left", maintain_order="left")
-    return joined.drop(KIND).with_columns(*[pl.lit(v).alias(k) for k, v in constants.items()])
+def full_rows(
+    frame: pl.DataFrame,
+    kinds: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    first_id: int,
+    constants: Mapping[str, object],
+    upper: Mapping[str, str] | None,
+    limits: Mapping[str, int],
+    texts: Sequence[str],
+) -> pl.DataFrame:
+    """The stored rows in full: ``id`` from ``first_id`` on, ``row_no``, 证件号码, ``texts``, the columns of the
+    row's kind, then ``constants``."""
+    columns = [c for c in kinds.columns if c not in (*kind_keys(keys), KIND)]
+    joined = _with_kinds(frame, kinds, keys, columns)
+    return joined.select(
+        pl.int_range(first_id, first_id + pl.len(), dtype=pl.Int64).alias("id"),
+        pl.col(ROW_NO),
+        _iden(upper),
+        *_texts(texts, limits),
+        *columns,
+        *[pl.lit(v).alias(k) for k, v in constants.items()],
+    )
+
+
+def keyed_rows(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
+) -> pl.DataFrame:
+    """Each row's 证件号码 as stored with its kind's ``purpose`` and ``pay_month`` (the natural key)."""
+    joined = _with_kinds(frame.select(*keys, "iden_no"), kinds, keys, ["purpose", "pay_month"])
+    return joined.select(_iden(upper), pl.col("pay_month"), pl.col("purpose"))
 
 
 def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:
@@ -133,10 +179,15 @@ def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:
     return bool(frame.select(pl.struct(key).is_duplicated().any()).item())
 
 
-def csv_chunks(frame: pl.DataFrame, size: int) -> Iterator[tuple[int, bytes]]:
-    """The frame as header-less CSV, ``size`` rows at a time, with the rows done after each chunk."""
+def csv_chunks(
+    frame: pl.DataFrame, size: int, build: Callable[[pl.DataFrame, int], pl.DataFrame] | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """The frame as header-less CSV, ``size`` rows at a time (each slice made by ``build(slice, start)`` when
+    given), with the rows done after each chunk."""
     for start in range(0, frame.height, size):
         part, buffer = frame.slice(start, size), io.BytesIO()
+        if build is not None:
+            part = build(part, start)
         part.write_csv(buffer, include_header=False)
         yield start + part.height, buffer.getvalue()
 

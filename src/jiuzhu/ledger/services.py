@@ -53,7 +53,7 @@ from jiuzhu.regions.models import Region
 from .io.readers import read_payouts, read_table
 from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment, Registration
 from .models import RegistrationLine as LineModel
-from .staging import PayoutImport, Voucher
+from .staging import PayoutImport, Voucher, lock_payout_writers
 
 Progress = Callable[[str, int, int], None]
 
@@ -1036,6 +1036,7 @@ def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, An
     if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
         raise ActionRefused("演示故障数据只能由演示场景写入")
     rows = [Disbursement(origin=Disbursement.DEMO_FAULT, batch=None, **p) for p in payouts]
+    lock_payout_writers()
     Disbursement.objects.bulk_create(rows)
     record(
         actor=actor,

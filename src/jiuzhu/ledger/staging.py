@@ -54,7 +54,7 @@ KEYS = ("iden_type", "to_peop_family", "pay_month", "pay_cert_no", "pay_amt", "x
 OPTIONAL = ("town_code", "town_name", "village_code", "village_name", "add_word", "pro_code")
 #: The natural key of a payout: one per person, month, purpose and year (the duplicate rule).
 NATURAL_KEY = ("iden_no", "pay_month", "purpose")
-#: pg_advisory_xact_lock key that serialises payout imports (see ``_lock_vouchers``).
+#: pg_advisory_xact_lock key that serialises the writers of payouts (``lock_payout_writers``).
 PAYOUT_IMPORT_LOCK = 0x6A7A_0001
 CHUNK = 50_000
 #: Rows per COPY chunk (~8 MB of CSV).
@@ -154,6 +154,14 @@ class _Refused(Exception):
 
 class _Again(Exception):
     """The load is rolled back and done again (证件号码 upper-cased as the domain does)."""
+
+
+def lock_payout_writers() -> None:
+    """Until the transaction ends, be the only writer of payouts (PostgreSQL; SQLite has one writer anyway):
+    the duplicate check must see every stored payout, and the importer takes its ids in one block."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PAYOUT_IMPORT_LOCK])
 
 
 def _q(vendor: str, name: str) -> str:
@@ -358,21 +366,23 @@ class PayoutImport:
         constants = {"region_id": region_id, "batch_id": batch_id, "origin": "import", "fiscal_year": year}
         months = {c.month for c in combos.values() if c.month}
         purposes = {c.voucher.info.purpose for c in known if c.voucher}
+        kinds = self._kinds(combos)
         with ThreadPoolExecutor(max_workers=1) as helper:
             people = helper.submit(self.check_people, frame, combos)
             upper: dict[str, str] | None = None  # None: polars' upper case, checked against the domain's
+            in_file = helper.submit(self._repeats_in_file, frame, kinds, upper)
             while True:
-                stored, kinds = self._rows_and_kinds(frame, combos, upper)
                 try:
                     with transaction.atomic():
-                        self.progress("写入", 0, stored.height)
-                        stored_rows = self._insert(cursor, stored, kinds, constants)
+                        self.progress("写入", 0, frame.height)
+                        stored_rows = self._insert(cursor, frame, kinds, constants, upper)
                         checked = people.result()
-                        if not checked.rows_clean or self._repeats_in_file(stored, kinds):
+                        if not checked.rows_clean or in_file.result():
                             raise _Refused
                         domain_upper = {n: u for (n, _), (_, u, _) in checked.ids.items()}
                         if upper is None and not self._same_upper(domain_upper):
                             upper = domain_upper
+                            in_file = helper.submit(self._repeats_in_file, frame, kinds, upper)
                             raise _Again
                         if self._repeats_stored(
                             cursor, batch_id=batch_id, year=year, months=months, purposes=purposes
@@ -403,18 +413,16 @@ class PayoutImport:
         return ours == [domain_upper[n] for n in numbers]
 
     @staticmethod
-    def _repeats_in_file(stored: pl.DataFrame, kinds: pl.DataFrame) -> bool:
-        key_parts = kinds.select(frames.KIND, "purpose", "pay_month")
-        keyed = stored.select(frames.KIND, "iden_no").join(key_parts, on=frames.KIND).drop(frames.KIND)
+    def _repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str, str] | None) -> bool:
+        """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)?"""
+        keyed = frames.keyed_rows(frame, kinds, KEYS, upper=upper).select(NATURAL_KEY)
         return frames.duplicated_keys(keyed, NATURAL_KEY)
 
-    def _rows_and_kinds(
-        self, frame: pl.DataFrame, combos: dict[tuple[str, ...], _Combo], upper: Mapping[str, str] | None
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """What varies from row to row (``frames.stored_rows``), and each kind of row — a combination of the
-        ``KEYS`` — with the columns it gives every row of its kind (codes, fen, voucher, purpose). 证件号码 are
-        upper-cased by polars, or by ``upper`` (number → as stored) when given."""
-        kinds = pl.DataFrame(
+    @staticmethod
+    def _kinds(combos: dict[tuple[str, ...], _Combo]) -> pl.DataFrame:
+        """Each kind of row — a combination of the ``KEYS`` (columns k0…k5) — with its ``kind`` number and the
+        columns it gives every row of its kind (codes, fen, voucher, purpose)."""
+        return pl.DataFrame(
             [
                 (
                     *key,
@@ -431,7 +439,7 @@ class PayoutImport:
                 for n, (key, c) in enumerate(combos.items())
             ],
             schema={
-                **{f"k{i}": pl.String for i in range(len(KEYS))},
+                **dict.fromkeys(frames.kind_keys(KEYS), pl.String),
                 frames.KIND: pl.Int64,
                 "payment_id": pl.Int64,
                 "purpose": pl.String,
@@ -444,11 +452,6 @@ class PayoutImport:
             },
             orient="row",
         )
-        renamed = frame.rename({k: f"k{i}" for i, k in enumerate(KEYS)})
-        texts = [t for t in ("per_name", *OPTIONAL) if t in frame.columns]
-        keys = [f"k{i}" for i in range(len(KEYS))]
-        rows = frames.stored_rows(renamed, kinds, keys, upper=upper, limits=rules.MAX_LENGTHS, texts=texts)
-        return rows, kinds.drop(keys)
 
     def _lock_vouchers(self, cursor: Any, payment_ids: list[int]) -> None:
         """Payouts carry no database foreign key to their voucher (checked row by row it would cost seconds
@@ -456,7 +459,7 @@ class PayoutImport:
         payout import waits for the one before it, so that the duplicate check sees its rows."""
         if self.vendor != "postgresql":
             return  # SQLite has one writer at a time
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PAYOUT_IMPORT_LOCK])
+        lock_payout_writers()
         cursor.execute(
             "SELECT id FROM ledger_payment WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [payment_ids]
         )
@@ -513,47 +516,87 @@ class PayoutImport:
         return cursor.fetchone() is not None
 
     def _insert(
-        self, cursor: Any, rows: pl.DataFrame, kinds: pl.DataFrame, constants: Mapping[str, object]
+        self,
+        cursor: Any,
+        frame: pl.DataFrame,
+        kinds: pl.DataFrame,
+        constants: Mapping[str, object],
+        upper: Mapping[str, str] | None,
     ) -> int:
-        """The rows in one bulk load, in file order: PostgreSQL COPYs them whole; SQLite loads what varies per row
-        into a temporary table and lets one INSERT … SELECT add the rest (binding 20 parameters per row from
-        Python costs more than the join)."""
-        total, raw = rows.height, cursor.cursor
+        """The rows in one bulk load, in file order. PostgreSQL: one COPY, each chunk of rows built and written
+        as CSV by a helper thread while the database reads the last (ids from a block of the sequence, so that
+        the load evaluates no default). SQLite: what varies per row into a temporary table, then one
+        INSERT … SELECT adds the rest (binding 20 parameters per row from Python costs more than the join)."""
+        total, raw = frame.height, cursor.cursor
+        texts = [t for t in ("per_name", *OPTIONAL) if t in frame.columns]
+        limits = rules.MAX_LENGTHS
         if self.vendor == "postgresql":
-            typed = frames.with_kinds(rows, kinds, constants)
-            columns = ", ".join(typed.columns)
-            not_null = ", ".join(c for c in typed.columns if typed.schema[c] == pl.String)
-            copy_sql = f"COPY ledger_disbursement ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
+            first = self._reserve_ids(cursor, total)
+
+            def build(part: pl.DataFrame, start: int) -> pl.DataFrame:
+                return frames.full_rows(
+                    part,
+                    kinds,
+                    KEYS,
+                    first_id=first + start,
+                    constants=constants,
+                    upper=upper,
+                    limits=limits,
+                    texts=texts,
+                )
+
+            columns = build(frame.head(0), 0).columns
+            not_null = ", ".join(c for c in columns if c in ("iden_no", *texts))
+            copy_sql = (
+                f"COPY ledger_disbursement ({', '.join(columns)}) FROM STDIN "
+                f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
+            )
             with raw.copy(copy_sql) as copy:
-                for done, chunk in frames.prefetched(frames.csv_chunks(typed, COPY_ROWS)):
+                for done, chunk in frames.prefetched(frames.csv_chunks(frame, COPY_ROWS, build)):
                     copy.write(chunk)
                     self.progress("写入", done, total)
             return total
-        texts = [c for c in rows.columns if c not in (frames.ROW_NO, frames.KIND)]
-        kind_columns = [c for c in kinds.columns if c != frames.KIND]
+        rows = frames.stored_rows(frame, kinds, KEYS, upper=upper, limits=limits, texts=texts)
+        kind_columns = [c for c in kinds.columns if c not in frames.kind_keys(KEYS)]
+        varying = [c for c in rows.columns if c not in (frames.ROW_NO, frames.KIND)]
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(ROWS)}")
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(KINDS)}")
         cursor.execute(
-            f"CREATE TEMP TABLE {ROWS} (row_no INTEGER PRIMARY KEY, kind integer, {', '.join(texts)})"
+            f"CREATE TEMP TABLE {ROWS} (row_no INTEGER PRIMARY KEY, kind integer, {', '.join(varying)})"
         )
-        cursor.execute(f"CREATE TEMP TABLE {KINDS} (kind INTEGER PRIMARY KEY, {', '.join(kind_columns)})")
+        kind_values = [c for c in kind_columns if c != frames.KIND]
+        cursor.execute(f"CREATE TEMP TABLE {KINDS} (kind INTEGER PRIMARY KEY, {', '.join(kind_values)})")
         sqlite3.Cursor.executemany(
-            raw, f"INSERT INTO {KINDS} VALUES ({', '.join('?' * kinds.width)})", kinds.rows()
+            raw,
+            f"INSERT INTO {KINDS} VALUES ({', '.join('?' * len(kind_columns))})",
+            kinds.select(kind_columns).rows(),
         )
         sql = f"INSERT INTO {ROWS} VALUES ({', '.join('?' * rows.width)})"
         for done, records in _chunks(rows.iter_rows(), CHUNK):
             sqlite3.Cursor.executemany(raw, sql, records)
             self.progress("写入", done // 2, total)
-        names = [*texts, *kind_columns, *constants]
+        names = [*varying, *kind_values, *constants]
         cursor.execute(
             f"""INSERT INTO ledger_disbursement (row_no, {", ".join(names)})
-                SELECT r.row_no, {", ".join(f"r.{t}" for t in texts)}, {", ".join(f"k.{c}" for c in kind_columns)},
+                SELECT r.row_no, {", ".join(f"r.{t}" for t in varying)}, {", ".join(f"k.{c}" for c in kind_values)},
                     {", ".join(["%s"] * len(constants))}
                 FROM {ROWS} r JOIN {KINDS} k ON k.kind = r.kind ORDER BY r.row_no""",
             list(constants.values()),
         )
         self.progress("写入", total, total)
         return total
+
+    @staticmethod
+    def _reserve_ids(cursor: Any, count: int) -> int:
+        """The first of ``count`` consecutive ids taken from the payout table's sequence at once. Safe because
+        every writer of payouts holds ``PAYOUT_IMPORT_LOCK`` (``lock_payout_writers``)."""
+        cursor.execute("SELECT pg_get_serial_sequence('ledger_disbursement', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        (first,) = cursor.fetchone()
+        if count > 1:
+            cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+        return int(first)
 
     # --- problems ------------------------------------------------------------------------------------------------
 
