@@ -102,3 +102,26 @@ def test_a_wrong_number_found_while_loading_leaves_nothing(people, voucher):
         run(people["ymx_cz_jb"], csv_bytes(HEADER, bad))
     assert [(p.code, p.where.row) for p in exc.value.problems] == [("BAD_ID", 3)]
     assert not Disbursement.objects.exists()
+
+
+def _half_and_half(header_title: bool) -> bytes:
+    """Over a megabyte of UTF-8 (ASCII rows, padded by a column the importer ignores), then one row in GB18030:
+    only the head is decoded before polars reads the rest."""
+    elements = ["per_name", "iden_type", "iden_no", "to_peop_family", "pay_amt", "xpay_amt", "pay_month"]
+    header = [*(HEADER[:7] if header_title else elements), "pay_cert_no", "padding"]
+    padded = [
+        [f"P{i}", "01", valid_id(serial=i), "01", "1", "1", "6", VOUCHER, "x" * 40_000] for i in range(1, 31)
+    ]
+    head = csv_bytes(header, padded)
+    assert len(head) > 1 << 20
+    last = f"阿依古丽,01,{valid_id(serial=31)},01,1,1,6,{VOUCHER},x\r\n"
+    return head + last.encode("gb18030")
+
+
+def test_a_file_utf8_at_its_head_and_gb18030_further_on(people, voucher):
+    with pytest.raises(InvalidInput) as exc:  # a Chinese UTF-8 header over GB18030 rows: no one encoding
+        run(people["ymx_cz_jb"], _half_and_half(header_title=True))
+    assert [p.code for p in exc.value.problems] == ["MIXED_ENCODING"]
+    assert not Disbursement.objects.exists()
+    run(people["ymx_cz_jb"], _half_and_half(header_title=False))  # ASCII head: the file is GB18030 throughout
+    assert Disbursement.objects.get(row_no=32).per_name == "阿依古丽"

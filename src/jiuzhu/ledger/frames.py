@@ -82,6 +82,8 @@ def _without_blank_rows(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFra
     if not names:
         return frame
     blank = pl.all_horizontal(pl.col(n) == "" for n in names)
+    if not frame.select(blank.any()).item():  # the usual file: no copy of every column
+        return frame
     return frame.filter(~blank)
 
 

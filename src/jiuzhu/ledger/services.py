@@ -474,9 +474,8 @@ def _already(kind: str, sha: str) -> ImportBatch | None:
 
 
 def _new_batch(
-    *, actor: Any, kind: str, region: Region, data: bytes, filename: str, status: str
+    *, actor: Any, kind: str, region: Region, data: bytes, sha: str, filename: str, status: str
 ) -> ImportBatch:
-    sha = sha256_of(data)
     return ImportBatch.objects.create(
         kind=kind,
         region=region,
@@ -504,11 +503,18 @@ def do_import_file(
     require_within(actor, region)
     if kind not in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS):
         raise ActionRefused(f"未知的导入类型：{kind}")
-    existing = _already(kind, sha256_of(data))
+    sha = sha256_of(data)
+    existing = _already(kind, sha)
     if existing:
         return ImportOutcome(existing, already_imported=True)
     batch = _new_batch(
-        actor=actor, kind=kind, region=region, data=data, filename=filename, status=ImportBatch.RUNNING
+        actor=actor,
+        kind=kind,
+        region=region,
+        data=data,
+        sha=sha,
+        filename=filename,
+        status=ImportBatch.RUNNING,
     )
     return run_batch(batch=batch, data=data, actor=actor, progress=progress, ip=ip)
 
@@ -520,11 +526,18 @@ def do_queue_import(
     """Keep the file and queue its import as a background task; the batch shows its progress."""
     require(actor, "ledger.import")
     require_within(actor, region)
-    existing = _already(kind, sha256_of(data))
+    sha = sha256_of(data)
+    existing = _already(kind, sha)
     if existing:
         return ImportOutcome(existing, already_imported=True)
     batch = _new_batch(
-        actor=actor, kind=kind, region=region, data=data, filename=filename, status=ImportBatch.QUEUED
+        actor=actor,
+        kind=kind,
+        region=region,
+        data=data,
+        sha=sha,
+        filename=filename,
+        status=ImportBatch.QUEUED,
     )
     record(
         actor=actor,

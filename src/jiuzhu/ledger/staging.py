@@ -109,6 +109,8 @@ class _Checked:
     """(证件号码, 证件类型) as staged → (rows, upper-case number, findings)."""
     empty_names: int
     float_rows: list[int]
+    upper_agrees: bool = True
+    """Does polars upper-case every 证件号码 as the domain's rule does?"""
 
     @property
     def rows_clean(self) -> bool:
@@ -265,6 +267,7 @@ class PayoutImport:
             ids,
             empty_names=frames.count_of(frame, "per_name", ""),
             float_rows=list(self.rows.float_rows),
+            upper_agrees=self._same_upper({n: u for (n, _), (_, u, _) in ids.items()}),
         )
 
     def run(self, *, region_id: int, batch_id: int) -> tuple[int, dict[int, int]]:
@@ -379,9 +382,8 @@ class PayoutImport:
                         checked = people.result()
                         if not checked.rows_clean or in_file.result():
                             raise _Refused
-                        domain_upper = {n: u for (n, _), (_, u, _) in checked.ids.items()}
-                        if upper is None and not self._same_upper(domain_upper):
-                            upper = domain_upper
+                        if upper is None and not checked.upper_agrees:
+                            upper = {n: u for (n, _), (_, u, _) in checked.ids.items()}
                             in_file = helper.submit(self._repeats_in_file, frame, kinds, upper)
                             raise _Again
                         if self._repeats_stored(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from jiuzhu.core.errors import InvalidInput
 from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are this module's API too)
     MAX_BYTES,
     decode_text,
@@ -71,6 +72,8 @@ class PayoutRows:
     _text: str = ""
     _start: int = 0
     """Where the data rows begin in ``_text`` (CSV)."""
+    _data: bytes | None = None
+    """The whole file, when only its head was decoded (``_clean_utf8_csv``)."""
 
     def _body(self) -> io.StringIO:
         return io.StringIO(self._text[self._start :], newline="")
@@ -78,6 +81,19 @@ class PayoutRows:
     def columns(self) -> tuple[list[str], list[list[str]]]:
         """Staging names and cleaned columns; blank rows stay (the importer skips them by row number)."""
         assert self.header is not None
+        if self._data is not None:  # only the head was decoded: read the whole file now
+            try:
+                whole: PayoutRows | None = _any_csv(self._data)
+            except InvalidInput:  # neither UTF-8 nor GB18030 as a whole
+                whole = None
+            if (
+                whole is None or whole.header is None
+            ):  # a UTF-8 header (not ASCII) over rows in another encoding
+                raise refuse(
+                    "MIXED_ENCODING", "CSV文件前后编码不一致，请将整个文件另存为UTF-8或GB18030编码后重新导入"
+                )
+            self._data, self._text, self._start = None, whole._text, whole._start
+            self.header, self.first_row = whole.header, whole.first_row
         data = self._raw_rows
         if not data and self._text:
             data = list(csv.reader(self._body(), delimiter=self.delimiter))
@@ -165,6 +181,45 @@ def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int
 
 
 def _payout_csv(data: bytes) -> PayoutRows:
+    return _clean_utf8_csv(data) or _any_csv(data)
+
+
+def _clean_utf8_csv(data: bytes) -> PayoutRows | None:
+    """A comma-separated UTF-8 file whose data rows need no cleaning, read without decoding all of it: the header
+    is found in the first megabyte, and polars checks the rest is UTF-8 as it reads it (when it is not, or
+    polars cannot take it, ``PayoutRows.columns`` reads the whole file as ``_any_csv`` does). None otherwise."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = len(data) if len(data) - bom <= _SAMPLE else data.rfind(b"\n", bom, bom + _SAMPLE) + 1
+    try:
+        head = data[bom:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first_line = head[: head.find("\n")] if "\n" in head else head
+    if "," not in first_line:
+        return None
+    records, ends = _first_records(head, ",")
+    if len(records) < _HEADER_SCAN and end < len(data):
+        return None
+    header = payout_rules.find_payout_header(Table(sheet="", rows=records))
+    if header is None:
+        return None
+    body = data[bom + len(head[: ends[header.row_index]].encode()) :]
+    if not is_clean_csv(body):
+        return None
+    rows = PayoutRows(sheet="", header=header, first_row=header.row_index + 2, _data=data)
+    _take_clean(rows, body, len(records[header.row_index]))
+    return rows
+
+
+def _take_clean(rows: PayoutRows, body: bytes, width: int) -> None:
+    assert rows.header is not None
+    elements = {position: element for element, position in rows.header.positions.items()}
+    rows.names = [elements.get(p) or f"x{p}" for p in range(width)]
+    rows.clean_csv = body
+    rows.rows = body.count(b"\n") + (not body.endswith(b"\n") and bool(body))
+
+
+def _any_csv(data: bytes) -> PayoutRows:
     text, encoding = decode_text(data)
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -183,9 +238,5 @@ def _payout_csv(data: bytes) -> PayoutRows:
             bom = 3 if encoding == "utf-8-sig" else 0
             utf8 = data[bom + len(text[:start].encode()) :]
         if is_clean_csv(utf8):
-            width = len(records[header.row_index])
-            elements = {position: element for element, position in header.positions.items()}
-            rows.names = [elements.get(p) or f"x{p}" for p in range(width)]
-            rows.clean_csv = utf8
-            rows.rows = utf8.count(b"\n") + (not utf8.endswith(b"\n") and bool(utf8))
+            _take_clean(rows, utf8, len(records[header.row_index]))
     return rows
