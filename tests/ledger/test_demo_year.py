@@ -43,7 +43,7 @@ def test_demo_year_ledger_invariants(db, settings):
     ]
     assert late == [("654225000", "塔地财社〔2022〕82号")]
     # the faults monitoring must find are stored
-    faults = Disbursement.objects.filter(origin="demo_fault")
+    faults = Disbursement.objects.filter(batch__isnull=True)
     assert faults.count() == 2
     assert any(d.xpay_amt > d.pay_amt for d in faults)
     dup = faults.get(add_word="演示：重复发放")
@@ -53,7 +53,7 @@ def test_demo_year_ledger_invariants(db, settings):
     )
     people = Disbursement.objects.values("iden_no").distinct().count()
     assert people >= 25_000
-    dibao = Disbursement.objects.filter(purpose="dibao", origin="import").aggregate(
+    dibao = Disbursement.objects.filter(purpose="dibao", batch__isnull=False).aggregate(
         high=Max("xpay_amt"), total=Sum("xpay_amt"), rows=Count("id")
     )
     assert dibao["high"] <= 700 and 500 <= dibao["total"] / dibao["rows"] <= 700  # 元/人·月

@@ -211,7 +211,7 @@ class PayoutAgreementTests(TestCase):
         fault = {
             f.name: getattr(original, f.name)
             for f in Disbursement._meta.fields
-            if f.name not in ("id", "batch", "origin")
+            if f.name not in ("id", "batch")
         }
         demo_only_insert_fault_payouts(
             actor=SystemActor(username="system:demo", is_demo_loader=True),

@@ -1,4 +1,4 @@
-"""How payouts are stored (migration 0004): the indexes each database needs, and the duplicate rule held by the
+"""How payouts are stored (migrations 0004–0006): the indexes each database needs, and the duplicate rule held by the
 importer's lock where no unique index holds it."""
 
 import datetime
@@ -58,6 +58,17 @@ def test_each_database_has_the_payout_indexes_it_needs():
     else:  # SQLite joins through indexes only
         assert {"disb_batch", "disb_payment", "uniq_imported_payout"} <= set(indexes)
         assert "UNIQUE" in indexes["uniq_imported_payout"].upper()
+        assert "WHERE batch_id IS NOT NULL" in indexes["uniq_imported_payout"]
+
+
+@pytest.mark.django_db
+def test_optional_texts_a_file_lacks_are_null_and_read_as_empty(people, voucher):
+    _import(people["ymx_cz_jb"], _file([1]), "a.csv")  # no 备注, 村 or 项目代码 columns
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT add_word, village_name, pro_code FROM ledger_disbursement")
+        assert cursor.fetchall() == [(None, None, None)]
+    assert Disbursement.objects.values_list("add_word", flat=True).get() == ""
+    assert Disbursement.objects.get().add_word == ""
 
 
 @pytest.fixture
@@ -207,7 +218,7 @@ def test_imports_at_once_take_distinct_blocks_of_ids(committed_voucher):
         t.join()
     assert failures == []
     original = Disbursement.objects.filter(iden_no=valid_id(serial=1)).values().get()
-    fault = {k: v for k, v in original.items() if k not in ("id", "origin", "batch_id", "row_no")}
+    fault = {k: v for k, v in original.items() if k not in ("id", "batch_id", "row_no")}
     demo_only_insert_fault_payouts(
         actor=SystemActor(username="system:demo", is_demo_loader=True),
         payouts=[{**fault, "row_no": 0}],

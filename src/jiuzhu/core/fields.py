@@ -50,3 +50,21 @@ class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
         from django import forms
 
         return forms.CharField(**{"max_length": 32, **kwargs})
+
+
+class OptionalText(models.CharField):  # type: ignore[type-arg]
+    """An optional text of an imported row, read as "" whether the cell was empty or the file had no such column.
+    The column is NULL in the second case: a bulk load leaves it out and the database evaluates nothing for it
+    (a default costs time per row on a million-row COPY)."""
+
+    _pyi_private_set_type: str  # type: ignore[assignment]
+    _pyi_private_get_type: str  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs["null"] = True
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
+        return "" if value is None else value

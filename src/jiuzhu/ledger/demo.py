@@ -348,7 +348,7 @@ def _import(actor: User, checkers: list[User], kind: str, data: bytes, name: str
 
 def _faults() -> None:
     """A duplicate payout and a payout above its 应发, on 塔城市's March 低保 voucher (left room for them)."""
-    if Disbursement.objects.filter(origin=Disbursement.DEMO_FAULT).exists():
+    if Disbursement.objects.filter(batch__isnull=True).exists():
         return
     voucher = Payment.objects.get(pay_cert_no=FAULT_VOUCHER, region__code=FAULT_REGION)
     original = Disbursement.objects.filter(payment=voucher).order_by("row_no").first()
@@ -357,7 +357,7 @@ def _faults() -> None:
     fields = {
         f.name: getattr(original, f.name)
         for f in Disbursement._meta.fields
-        if f.name not in ("id", "batch", "origin", "region", "payment")
+        if f.name not in ("id", "batch", "region", "payment")
     }
     duplicate = {**fields, "region": original.region, "payment": voucher, "add_word": "演示：重复发放"}
     above = {

@@ -8,7 +8,7 @@ direct-fund tag copies it from the row before it in the chain; no service edits 
 from django.conf import settings
 from django.db import models
 
-from jiuzhu.core.fields import MoneyField
+from jiuzhu.core.fields import MoneyField, OptionalText
 from jiuzhu.domain.ledger import MovementKind
 from jiuzhu.domain.purposes import PURPOSE_LABELS
 
@@ -214,17 +214,18 @@ class Payment(models.Model):
 class Disbursement(models.Model):
     """到人到户发放 (PAY_DETAIL): one person's or household's payout against a payment voucher.
 
-    A million rows arrive in one import, so the table carries only what such a load can afford (each index and
-    each row-by-row constraint costs seconds per million rows, see bench/README.md): its primary key, and an
-    index on the batch (BRIN on PostgreSQL: an import's rows lie together; migration 0004). There is no unique
-    index on the natural key (iden_no, pay_month, purpose, fiscal_year) and no database foreign-key constraint:
-    the importer checks both set-based under its lock (``staging.PayoutImport``: duplicates within the file and
-    against the other payout batches of the year, the voucher of every row), and deleting a referenced row is
-    still refused (PROTECT). Rows of another origin (the demo's faults) are what monitoring must find; the small
-    ``disb_not_imported`` lets the importer check a file against them.
+    A million rows arrive in one import, so the table carries only what such a load can afford (each index,
+    default and row-by-row constraint costs time per million rows, see bench/README.md). On PostgreSQL: no
+    primary-key btree (the importer numbers its rows from one block of the id sequence; migration 0005), a BRIN
+    index on the batch (an import's rows lie together), no unique index on the natural key (iden_no, pay_month,
+    purpose, fiscal_year) and no database foreign-key constraint: the importer checks both set-based under its
+    lock (``staging.PayoutImport``: duplicates within the file and against the other payout batches of the year,
+    the voucher of every row), and deleting a referenced row is still refused (PROTECT). Optional texts absent
+    from the file are NULL (``OptionalText``). A payout without a batch did not come through the importer: the
+    demo's faults, which monitoring must find; the small ``disb_not_imported`` lets the importer check a file
+    against them.
     """
 
-    IMPORTED, DEMO_FAULT = "import", "demo_fault"
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
@@ -239,18 +240,15 @@ class Disbursement(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    origin = models.CharField(
-        max_length=16, default=IMPORTED, choices=[(IMPORTED, "导入"), (DEMO_FAULT, "演示故障")]
-    )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     purpose = models.CharField("支出方向", max_length=16, choices=PURPOSE_CHOICES)
     row_no = models.IntegerField("文件行号")
-    pro_code = models.CharField("项目代码", max_length=40, blank=True, default="", db_default="")
+    pro_code = OptionalText("项目代码", max_length=40)
     pay_cert_no = models.CharField("支付凭证号", max_length=64)
-    town_code = models.CharField("街道(乡镇)编码", max_length=32, blank=True, default="", db_default="")
-    town_name = models.CharField("街道(乡镇)名称", max_length=64, blank=True, default="", db_default="")
-    village_code = models.CharField("村编码", max_length=32, blank=True, default="", db_default="")
-    village_name = models.CharField("村名称", max_length=64, blank=True, default="", db_default="")
+    town_code = OptionalText("街道(乡镇)编码", max_length=32)
+    town_name = OptionalText("街道(乡镇)名称", max_length=64)
+    village_code = OptionalText("村编码", max_length=32)
+    village_name = OptionalText("村名称", max_length=64)
     per_name = models.CharField("姓名", max_length=64)
     iden_type = models.CharField("证件类型", max_length=2)
     iden_no = models.CharField("证件号码", max_length=64)
@@ -258,12 +256,12 @@ class Disbursement(models.Model):
     pay_amt = MoneyField("应发金额")
     xpay_amt = MoneyField("实发金额")
     pay_month = models.CharField("发放月份", max_length=4)
-    add_word = models.CharField("备注", max_length=200, blank=True, default="", db_default="")
+    add_word = OptionalText("备注", max_length=200)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["fiscal_year"], condition=~models.Q(origin="import"), name="disb_not_imported"
+                fields=["fiscal_year"], condition=models.Q(batch__isnull=True), name="disb_not_imported"
             ),
         ]
         verbose_name = "到人到户发放"

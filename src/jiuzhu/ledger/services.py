@@ -1043,12 +1043,12 @@ def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, An
     """DEMO ONLY: store payouts the importer would refuse (a duplicate, 实发 above 应发), bypassing its checks.
 
     Monitoring must find such faults in stored data, and the importer rightly refuses them, so the demo year
-    puts them in through this path; each row is marked ``origin = demo_fault`` and the write is audited. Nothing
+    puts them in through this path; such rows have no batch, and the write is audited. Nothing
     but ``jiuzhu.ledger.demo`` calls it.
     """
     if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
         raise ActionRefused("演示故障数据只能由演示场景写入")
-    rows = [Disbursement(origin=Disbursement.DEMO_FAULT, batch=None, **p) for p in payouts]
+    rows = [Disbursement(batch=None, **p) for p in payouts]
     lock_payout_writers()
     Disbursement.objects.bulk_create(rows)
     record(

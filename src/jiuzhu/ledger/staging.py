@@ -12,7 +12,7 @@ the rows in one bulk load. Everything runs inside the caller's transaction: a re
 3. **Store.** The stored rows are built in the frame (a join with the combinations: codes, fen, payment,
    purpose) and loaded in file order: COPY on PostgreSQL, executemany on SQLite. Then, under the importer's
    lock, the rows are checked against the other payout batches of the year (PostgreSQL: a hash join; SQLite:
-   its natural-key index has refused them already). See migration 0004 for why the table has so few indexes.
+   its natural-key index has refused them already). See migrations 0004–0006 for why the table has so few indexes.
 4. **Refusal.** When anything is wrong, the frame is staged into a temporary all-text table and SQL lists the
    rows of each rule (the first ``PROBLEM_CAP``, with the count of the rest); the cross-row rules run over the
    valid rows, as the reference does. Every problem of the file is reported at once.
@@ -366,7 +366,7 @@ class PayoutImport:
         (year,) = years
         self.fiscal_year = year
         self._lock_vouchers(cursor, [c.voucher.payment_id for c in known if c.voucher])
-        constants = {"region_id": region_id, "batch_id": batch_id, "origin": "import", "fiscal_year": year}
+        constants = {"region_id": region_id, "batch_id": batch_id, "fiscal_year": year}
         months = {c.month for c in combos.values() if c.month}
         purposes = {c.voucher.info.purpose for c in known if c.voucher}
         kinds = self._kinds(combos)
@@ -470,11 +470,11 @@ class PayoutImport:
         self, cursor: Any, *, batch_id: int, year: int, months: set[str], purposes: set[str]
     ) -> bool:
         """Does a stored row repeat the natural key of a row just stored? Only other payout batches of the year
-        and payouts of another origin (the demo's faults) can hold one. PostgreSQL hashes the year's other rows;
-        on SQLite the natural-key index of imported rows has refused repeats of them already (migration 0004).
+        and payouts without a batch (the demo's faults) can hold one. PostgreSQL hashes the year's other rows;
+        on SQLite the natural-key index of imported rows has refused repeats of them already (migration 0006).
 
-        Written ``NOT (origin = 'import')`` as the partial index disb_not_imported is: SQLite uses a partial index
-        only for the same expression."""
+        Written ``batch_id IS NULL`` as the partial index disb_not_imported is: SQLite uses a partial index only
+        for the same expression."""
         others: list[int] = []
         if self.vendor == "postgresql":
             cursor.execute(
@@ -484,7 +484,7 @@ class PayoutImport:
             )
             others = [r[0] for r in cursor.fetchall()]
         cursor.execute(
-            "SELECT 1 FROM ledger_disbursement WHERE NOT (origin = 'import') AND fiscal_year = %s LIMIT 1",
+            "SELECT 1 FROM ledger_disbursement WHERE batch_id IS NULL AND fiscal_year = %s LIMIT 1",
             [year],
         )
         strays = cursor.fetchone() is not None
@@ -492,7 +492,7 @@ class PayoutImport:
             return False
         within = [f"o.batch_id IN ({', '.join(['%s'] * len(others))})"] if others else []
         if strays:
-            within.append("NOT (o.origin = 'import')")
+            within.append("o.batch_id IS NULL")
         if self.vendor == "postgresql":
             # A set operation, hashed (or sorted), never a loop over both sides: the new rows have no statistics
             # yet, and a join would be planned as if they were one. Only the file's months and purposes count.
@@ -507,7 +507,7 @@ class PayoutImport:
                 [batch_id, year, *others, sorted(months), sorted(purposes)],
             )
             return cursor.fetchone() is not None
-        # SQLite: the few other-origin rows, each looked up through the natural-key index
+        # SQLite: the few rows without a batch, each looked up through the natural-key index
         cursor.execute(
             f"""SELECT 1 FROM ledger_disbursement o JOIN ledger_disbursement n
                     ON n.iden_no = o.iden_no AND n.pay_month = o.pay_month AND n.purpose = o.purpose
@@ -744,10 +744,10 @@ class PayoutImport:
             # two EXISTS: the first can use the unique index of imported payouts, the second the small one of
             # the others
             f"""SELECT v.row_no FROM {VALID} v WHERE v.payment_id IS NOT NULL AND (EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE d.origin = 'import' AND d.iden_no = v.iden_no
+                    SELECT 1 FROM ledger_disbursement d WHERE d.batch_id IS NOT NULL AND d.iden_no = v.iden_no
                     AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year)
                 OR EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE NOT (d.origin = 'import') AND d.iden_no = v.iden_no
+                    SELECT 1 FROM ledger_disbursement d WHERE d.batch_id IS NULL AND d.iden_no = v.iden_no
                     AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year))""",
         )
         problems += [rules.stored_duplicate(row, sheet=sheet) for (row,) in rows]
