@@ -57,6 +57,8 @@ NATURAL_KEY = ("iden_no", "pay_month", "purpose")
 #: pg_advisory_xact_lock key that serialises the writers of payouts (``lock_payout_writers``).
 PAYOUT_IMPORT_LOCK = 0x6A7A_0001
 CHUNK = 50_000
+#: Rows to one SQLite INSERT (each with at most ~10 parameters: far below SQLite's 32,766).
+ROWS_PER_INSERT = 100
 #: Rows per COPY chunk (~8 MB of CSV).
 COPY_ROWS = 100_000
 #: SQLite's page cache during an import (KiB): the natural-key index of a large file is filled at random.
@@ -222,9 +224,8 @@ class PayoutImport:
                 for _, chunk in frames.csv_chunks(ordered, CHUNK):
                     copy.write(chunk)
         else:
-            sql = f"INSERT INTO {STAGING} VALUES (?{', ?' * len(self.names)})"
             for _, records in _chunks(ordered.iter_rows(), CHUNK):
-                sqlite3.Cursor.executemany(raw, sql, records)
+                _insert_rows(raw, STAGING, ordered.width, records)
         self._analyze(cursor, STAGING)
 
     # --- 2. check ------------------------------------------------------------------------------------------------
@@ -573,9 +574,8 @@ class PayoutImport:
             f"INSERT INTO {KINDS} VALUES ({', '.join('?' * len(kind_columns))})",
             kinds.select(kind_columns).rows(),
         )
-        sql = f"INSERT INTO {ROWS} VALUES ({', '.join('?' * rows.width)})"
         for done, records in _chunks(rows.iter_rows(), CHUNK):
-            sqlite3.Cursor.executemany(raw, sql, records)
+            _insert_rows(raw, ROWS, rows.width, records)
             self.progress("写入", done // 2, total)
         names = [*varying, *kind_values, *constants]
         cursor.execute(
@@ -763,6 +763,23 @@ def _by_rule(
         for finding in findings:
             by_rule.setdefault((finding.code, finding.element), {})[key] = finding
     return by_rule
+
+
+def _insert_rows(raw: sqlite3.Cursor, table: str, width: int, records: Sequence[Sequence[Any]]) -> None:
+    """SQLite: ``records`` into ``table``, ``ROWS_PER_INSERT`` to a statement (a third faster than one row to a
+    statement: SQLite steps and resets a statement per row)."""
+    row = f"({', '.join('?' * width)})"
+    full = len(records) // ROWS_PER_INSERT * ROWS_PER_INSERT
+    if full:
+        sql = f"INSERT INTO {table} VALUES {', '.join([row] * ROWS_PER_INSERT)}"
+        groups = (
+            list(itertools.chain.from_iterable(records[i : i + ROWS_PER_INSERT]))
+            for i in range(0, full, ROWS_PER_INSERT)
+        )
+        sqlite3.Cursor.executemany(raw, sql, groups)
+    if rest := records[full:]:
+        sql = f"INSERT INTO {table} VALUES {', '.join([row] * len(rest))}"
+        sqlite3.Cursor.execute(raw, sql, list(itertools.chain.from_iterable(rest)))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[tuple[int, list[Any]]]:
