@@ -152,6 +152,17 @@ class _Values:
         return found
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Where a stored payout could repeat the batch's rows: the year's other batches, the file's months and
+    purposes."""
+
+    batch_id: int
+    year: int
+    months: set[str]
+    purposes: set[str]
+
+
 class _Refused(Exception):
     """Something is wrong with the file: the load is rolled back and every problem listed."""
 
@@ -350,26 +361,53 @@ class PayoutImport:
         region_id: int,
         batch_id: int,
     ) -> tuple[int, dict[int, int]]:
-        """Load the rows while a helper thread checks each person's cells: the database and the checks work on
-        different cores. Anything wrong rolls the load back and the file is refused with every problem."""
-        known = [c for c in combos.values() if c.voucher]
+        year = self._year_if_storable(combos)
+        if year is None:
+            raise self._refusal(cursor, frame, self.check_people(frame, combos))
+        self.fiscal_year = year
+        known = [c.voucher for c in combos.values() if c.voucher]
+        self._lock_vouchers(cursor, [v.payment_id for v in known])
+        scope = _Scope(
+            batch_id=batch_id,
+            year=year,
+            months={c.month for c in combos.values() if c.month},
+            purposes={v.info.purpose for v in known},
+        )
+        constants = {"region_id": region_id, "batch_id": batch_id, "fiscal_year": year}
+        stored_rows = self._load_while_checking(cursor, frame, combos, constants, scope)
+        per_fund: dict[int, int] = {}
+        for c in combos.values():
+            if c.voucher:
+                per_fund[c.voucher.fund_id] = per_fund.get(c.voucher.fund_id, 0) + c.count * (c.xpay_fen or 0)
+        return stored_rows, per_fund
+
+    def _year_if_storable(self, combos: dict[tuple[str, ...], _Combo]) -> int | None:
+        """The budget year of the file's vouchers when its combinations let it be stored (every cell right,
+        every voucher known and not overspent, one year); None when the file must be refused."""
+        if not all(c.ok and c.voucher for c in combos.values()):
+            return None
         sums: dict[str, int] = {}
         for key, c in combos.items():
-            if c.voucher:
-                sums[key[3]] = sums.get(key[3], 0) + c.count * (c.xpay_fen or 0)
-        years = {c.voucher.info.fiscal_year for c in known if c.voucher}
-        overspent = any(
+            sums[key[3]] = sums.get(key[3], 0) + c.count * (c.xpay_fen or 0)
+        if any(
             self.vouchers[n].info.paid_out + total > self.vouchers[n].info.xpay_amt
             for n, total in sums.items()
-        )
-        if not all(c.ok for c in combos.values()) or len(known) < len(combos) or overspent or len(years) > 1:
-            raise self._refusal(cursor, frame, self.check_people(frame, combos))
-        (year,) = years
-        self.fiscal_year = year
-        self._lock_vouchers(cursor, [c.voucher.payment_id for c in known if c.voucher])
-        constants = {"region_id": region_id, "batch_id": batch_id, "fiscal_year": year}
-        months = {c.month for c in combos.values() if c.month}
-        purposes = {c.voucher.info.purpose for c in known if c.voucher}
+        ):
+            return None
+        years = {c.voucher.info.fiscal_year for c in combos.values() if c.voucher}
+        return years.pop() if len(years) == 1 else None
+
+    def _load_while_checking(
+        self,
+        cursor: Any,
+        frame: pl.DataFrame,
+        combos: dict[tuple[str, ...], _Combo],
+        constants: Mapping[str, object],
+        scope: _Scope,
+    ) -> int:
+        """Load the rows while a helper thread checks each person's cells and the duplicates within the file: the
+        database and the checks work on different cores. Anything wrong rolls the load back, and the file is
+        refused with every problem; 证件号码 polars upper-cased otherwise than the domain's rule are loaded again."""
         kinds = self._kinds(combos)
         with ThreadPoolExecutor(max_workers=1) as helper:
             people = helper.submit(self.check_people, frame, combos)
@@ -387,20 +425,13 @@ class PayoutImport:
                             upper = {n: u for (n, _), (_, u, _) in checked.ids.items()}
                             in_file = helper.submit(self._repeats_in_file, frame, kinds, upper)
                             raise _Again
-                        if self._repeats_stored(
-                            cursor, batch_id=batch_id, year=year, months=months, purposes=purposes
-                        ):
+                        if self._repeats_stored(cursor, scope):
                             raise _Refused
                 except _Again:
                     continue
                 except (_Refused, IntegrityError, sqlite3.IntegrityError):  # SQLite: its natural-key index
                     raise self._refusal(cursor, frame, people.result()) from None
-                break
-        per_fund: dict[int, int] = {}
-        for c in known:
-            assert c.voucher is not None
-            per_fund[c.voucher.fund_id] = per_fund.get(c.voucher.fund_id, 0) + c.count * (c.xpay_fen or 0)
-        return stored_rows, per_fund
+                return stored_rows
 
     def _refusal(self, cursor: Any, frame: pl.DataFrame, checked: _Checked) -> InvalidInput:
         """Every problem of the file, found by SQL over the staged rows."""
@@ -467,15 +498,14 @@ class PayoutImport:
             "SELECT id FROM ledger_payment WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [payment_ids]
         )
 
-    def _repeats_stored(
-        self, cursor: Any, *, batch_id: int, year: int, months: set[str], purposes: set[str]
-    ) -> bool:
+    def _repeats_stored(self, cursor: Any, scope: _Scope) -> bool:
         """Does a stored row repeat the natural key of a row just stored? Only other payout batches of the year
         and payouts without a batch (the demo's faults) can hold one. PostgreSQL hashes the year's other rows;
         on SQLite the natural-key index of imported rows has refused repeats of them already (migration 0006).
 
         Written ``batch_id IS NULL`` as the partial index disb_not_imported is: SQLite uses a partial index only
         for the same expression."""
+        batch_id, year = scope.batch_id, scope.year
         others: list[int] = []
         if self.vendor == "postgresql":
             cursor.execute(
@@ -505,7 +535,7 @@ class PayoutImport:
                         WHERE o.fiscal_year = %s AND ({" OR ".join(within)})
                           AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
                     LIMIT 1""",
-                [batch_id, year, *others, sorted(months), sorted(purposes)],
+                [batch_id, year, *others, sorted(scope.months), sorted(scope.purposes)],
             )
             return cursor.fetchone() is not None
         # SQLite: the few rows without a batch, each looked up through the natural-key index
