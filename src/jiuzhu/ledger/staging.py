@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import disbursements as rules
@@ -429,7 +429,7 @@ class PayoutImport:
                             raise _Refused
                 except _Again:
                     continue
-                except (_Refused, IntegrityError, sqlite3.IntegrityError):  # SQLite: its natural-key index
+                except _Refused:
                     raise self._refusal(cursor, frame, people.result()) from None
                 return stored_rows
 
@@ -500,20 +500,19 @@ class PayoutImport:
 
     def _repeats_stored(self, cursor: Any, scope: _Scope) -> bool:
         """Does a stored row repeat the natural key of a row just stored? Only other payout batches of the year
-        and payouts without a batch (the demo's faults) can hold one. PostgreSQL hashes the year's other rows;
-        on SQLite the natural-key index of imported rows has refused repeats of them already (migration 0006).
+        and payouts without a batch (the demo's faults) can hold one, and only in the file's months and purposes.
+        No unique index holds this rule (it would cost seconds per million rows loaded): the importer checks it,
+        alone among the writers of payouts (``lock_payout_writers``; SQLite has one writer anyway).
 
         Written ``batch_id IS NULL`` as the partial index disb_not_imported is: SQLite uses a partial index only
         for the same expression."""
         batch_id, year = scope.batch_id, scope.year
-        others: list[int] = []
-        if self.vendor == "postgresql":
-            cursor.execute(
-                """SELECT id FROM ledger_importbatch WHERE kind = 'disbursements' AND status = 'done'
-                    AND fiscal_year = %s AND id <> %s""",
-                [year, batch_id],
-            )
-            others = [r[0] for r in cursor.fetchall()]
+        cursor.execute(
+            """SELECT id FROM ledger_importbatch WHERE kind = 'disbursements' AND status = 'done'
+                AND fiscal_year = %s AND id <> %s""",
+            [year, batch_id],
+        )
+        others = [r[0] for r in cursor.fetchall()]
         cursor.execute(
             "SELECT 1 FROM ledger_disbursement WHERE batch_id IS NULL AND fiscal_year = %s LIMIT 1",
             [year],
@@ -524,27 +523,32 @@ class PayoutImport:
         within = [f"o.batch_id IN ({', '.join(['%s'] * len(others))})"] if others else []
         if strays:
             within.append("o.batch_id IS NULL")
+        where = f"o.fiscal_year = %s AND ({' OR '.join(within)})"
+        months, purposes = sorted(scope.months), sorted(scope.purposes)
         if self.vendor == "postgresql":
             # A set operation, hashed (or sorted), never a loop over both sides: the new rows have no statistics
-            # yet, and a join would be planned as if they were one. Only the file's months and purposes count.
+            # yet, and a join would be planned as if they were one.
             cursor.execute(
                 f"""SELECT 1 FROM (
                         SELECT iden_no, pay_month, purpose FROM ledger_disbursement WHERE batch_id = %s
                         INTERSECT
                         SELECT iden_no, pay_month, purpose FROM ledger_disbursement o
-                        WHERE o.fiscal_year = %s AND ({" OR ".join(within)})
-                          AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
+                        WHERE {where} AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
                     LIMIT 1""",
-                [batch_id, year, *others, sorted(scope.months), sorted(scope.purposes)],
+                [batch_id, year, *others, months, purposes],
             )
             return cursor.fetchone() is not None
-        # SQLite: the few rows without a batch, each looked up through the natural-key index
+        # SQLite joins only through indexes: each stored row of those batches (found through disb_batch) looks
+        # its number up in an index on the new rows, built now by one sort.
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS temp.{ROWS}_iden ON {ROWS} (iden_no)")
         cursor.execute(
-            f"""SELECT 1 FROM ledger_disbursement o JOIN ledger_disbursement n
-                    ON n.iden_no = o.iden_no AND n.pay_month = o.pay_month AND n.purpose = o.purpose
-                    AND n.fiscal_year = o.fiscal_year
-                WHERE o.fiscal_year = %s AND ({" OR ".join(within)}) AND n.batch_id = %s LIMIT 1""",
-            [year, *others, batch_id],
+            f"""SELECT 1 FROM ledger_disbursement o CROSS JOIN {ROWS} r CROSS JOIN {KINDS} k
+                WHERE {where} AND r.iden_no = o.iden_no AND k.kind = r.kind
+                  AND k.pay_month = o.pay_month AND k.purpose = o.purpose
+                  AND o.pay_month IN ({", ".join(["%s"] * len(months))})
+                  AND o.purpose IN ({", ".join(["%s"] * len(purposes))})
+                LIMIT 1""",
+            [year, *others, *months, *purposes],
         )
         return cursor.fetchone() is not None
 
@@ -771,17 +775,23 @@ class PayoutImport:
         self._more(problems, "DUPLICATE_IN_FILE", rules.TITLES["iden_no"], count)
         rows, count = self._listed(
             cursor,
-            # two EXISTS: the first can use the unique index of imported payouts, the second the small one of
-            # the others
-            f"""SELECT v.row_no FROM {VALID} v WHERE v.payment_id IS NOT NULL AND (EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE d.batch_id IS NOT NULL AND d.iden_no = v.iden_no
-                    AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year)
-                OR EXISTS (
-                    SELECT 1 FROM ledger_disbursement d WHERE d.batch_id IS NULL AND d.iden_no = v.iden_no
-                    AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year))""",
+            self._stored_repeats_sql(cursor),
         )
         problems += [rules.stored_duplicate(row, sheet=sheet) for (row,) in rows]
         self._more(problems, "DUPLICATE_STORED", rules.TITLES["iden_no"], count)
+
+    def _stored_repeats_sql(self, cursor: Any) -> str:
+        """The valid rows that repeat a stored payout. PostgreSQL hashes one side; SQLite, which joins only
+        through indexes, reads the stored rows once and looks each up in an index on the valid rows."""
+        keys = "d.iden_no = v.iden_no AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year"
+        if self.vendor == "postgresql":
+            return f"""SELECT v.row_no FROM {VALID} v WHERE v.payment_id IS NOT NULL
+                AND EXISTS (SELECT 1 FROM ledger_disbursement d WHERE {keys})"""
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS temp.{VALID}_key ON {VALID} (iden_no, month, purpose, fiscal_year)"
+        )
+        return f"""SELECT DISTINCT v.row_no FROM ledger_disbursement d CROSS JOIN {VALID} v
+            WHERE {keys} AND v.payment_id IS NOT NULL"""
 
 
 def _by_rule(
