@@ -215,15 +215,15 @@ class Disbursement(models.Model):
     """到人到户发放 (PAY_DETAIL): one person's or household's payout against a payment voucher.
 
     A million rows arrive in one import, so the table carries only what such a load can afford (each index,
-    default and row-by-row constraint costs time per million rows, see bench/README.md). On PostgreSQL: no
-    primary-key btree (the importer numbers its rows from one block of the id sequence; migration 0005), a BRIN
-    index on the batch (an import's rows lie together), no unique index on the natural key (iden_no, pay_month,
-    purpose, fiscal_year) and no database foreign-key constraint: the importer checks both set-based under its
-    lock (``staging.PayoutImport``: duplicates within the file and against the other payout batches of the year,
-    the voucher of every row), and deleting a referenced row is still refused (PROTECT). Optional texts absent
-    from the file are NULL (``OptionalText``). A payout without a batch did not come through the importer: the
-    demo's faults, which monitoring must find; the small ``disb_not_imported`` lets the importer check a file
-    against them.
+    default and row-by-row constraint costs time per million rows, see bench/README.md): no unique index on the
+    natural key (iden_no, pay_month, purpose, fiscal_year) and no database foreign-key constraint — the importer
+    checks both set-based under its lock (``staging.PayoutImport``: duplicates within the file and against the
+    other payout batches of the year, the voucher of every row), and deleting a referenced row is still refused
+    (PROTECT). PostgreSQL has no primary-key btree either (the importer numbers its rows from one block of the
+    id sequence; migration 0005) and a BRIN index on the batch (an import's rows lie together); SQLite has btrees
+    on the batch and the payment (migration 0006). Optional texts absent from the file are NULL
+    (``OptionalText``). A payout without a batch did not come through the importer: the demo's faults, which
+    monitoring must find; the small ``disb_not_imported`` lets the importer check a file against them.
     """
 
     region = models.ForeignKey(

@@ -9,10 +9,14 @@ the rows in one bulk load. Everything runs inside the caller's transaction: a re
    cell rules run once per distinct value (``jiuzhu.domain.disbursements``: the same functions the row-by-row
    reference uses). Σ实发 per voucher and the budget year follow from the combinations; duplicates within the
    file are a polars check on the natural key.
-3. **Store.** The stored rows are built in the frame (a join with the combinations: codes, fen, payment,
-   purpose) and loaded in file order: COPY on PostgreSQL, executemany on SQLite. Then, under the importer's
-   lock, the rows are checked against the other payout batches of the year (PostgreSQL: a hash join; SQLite:
-   its natural-key index has refused them already). See migrations 0004–0006 for why the table has so few indexes.
+3. **Store.** The stored rows are built from the frame (a join with the combinations: codes, fen, payment,
+   purpose) and loaded in file order — PostgreSQL: one COPY, chunks built by a helper thread, ids from one block
+   of the sequence; SQLite: a temporary table filled a hundred rows to an INSERT, then one INSERT … SELECT —
+   while another thread checks each person's cells (证件号码, 姓名) and the duplicates within the file: the
+   database and the checks run on different cores, and anything wrong rolls the load back. Then, under the
+   importer's lock, the rows are checked against the other payout batches of the year (PostgreSQL: a hashed
+   INTERSECT; SQLite: an index on the new rows, built by one sort). No unique index holds that rule: see
+   migrations 0004–0006 for why the table has so few indexes.
 4. **Refusal.** When anything is wrong, the frame is staged into a temporary all-text table and SQL lists the
    rows of each rule (the first ``PROBLEM_CAP``, with the count of the rest); the cross-row rules run over the
    valid rows, as the reference does. Every problem of the file is reported at once.
