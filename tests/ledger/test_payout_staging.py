@@ -137,3 +137,14 @@ def test_rows_go_into_sqlite_a_hundred_to_a_statement_none_lost():
     records = [(n, f"人{n}") for n in range(2 * ROWS_PER_INSERT + 7)]  # two full statements and a rest
     _insert_rows(db.cursor(), "t", 2, records)
     assert db.execute("SELECT n, name FROM t ORDER BY n").fetchall() == records
+
+
+def test_names_with_backslashes_tabs_quotes_and_commas_are_stored_as_written(people, voucher):
+    # PostgreSQL takes the rows in COPY's text format: its special characters must arrive escaped
+    names = ["a\\b", "x\ty", "\\N", 'q"uote', "逗,号", "\\.", "尾\\"]
+    data = csv_bytes(
+        HEADER,
+        [[n, "身份证号", valid_id(serial=i), "到人", "1", "1", "6", VOUCHER] for i, n in enumerate(names, 1)],
+    )
+    run(people["ymx_cz_jb"], data)
+    assert list(Disbursement.objects.order_by("row_no").values_list("per_name", flat=True)) == names

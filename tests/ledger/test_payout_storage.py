@@ -228,3 +228,16 @@ def test_imports_at_once_take_distinct_blocks_of_ids(committed_voucher):
     for batch in {r[1] for r in rows if r[1] is not None}:
         numbered = sorted((row_no, pk) for pk, b, row_no in rows if b == batch)
         assert [pk for _, pk in numbered] == list(range(numbered[0][1], numbered[0][1] + len(numbered)))
+
+
+def test_csv_chunks_start_small_then_cover_every_row_once():
+    import polars as pl
+
+    from jiuzhu.ledger.frames import csv_chunks
+
+    frame = pl.DataFrame({"n": range(25)})
+    chunks = list(csv_chunks(frame, 10, first=3))
+    assert [done for done, _ in chunks] == [3, 13, 23, 25]
+    assert b"".join(chunk for _, chunk in chunks) == b"".join(f"{n}\n".encode() for n in range(25))
+    assert [done for done, _ in csv_chunks(frame, 10)] == [10, 20, 25]
+    assert list(csv_chunks(frame.head(0), 10, first=3)) == []

@@ -7,6 +7,7 @@ polars does the per-row work in compiled code on every core; Python only ever se
 
 import contextlib
 import io
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -182,16 +183,31 @@ def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:
 
 
 def csv_chunks(
-    frame: pl.DataFrame, size: int, build: Callable[[pl.DataFrame, int], pl.DataFrame] | None = None
+    frame: pl.DataFrame,
+    size: int,
+    build: Callable[[pl.DataFrame, int], pl.DataFrame] | None = None,
+    *,
+    first: int | None = None,
 ) -> Iterator[tuple[int, bytes]]:
-    """The frame as header-less CSV, ``size`` rows at a time (each slice made by ``build(slice, start)`` when
-    given), with the rows done after each chunk."""
-    for start in range(0, frame.height, size):
-        part, buffer = frame.slice(start, size), io.BytesIO()
+    """The frame as header-less CSV, ``size`` rows at a time (``first`` rows in the first chunk, when given: the
+    database waits for it), each slice made by ``build(slice, start)`` when given, with the rows done after each
+    chunk."""
+    starts = (
+        [0, *range(first, frame.height, size)]
+        if first and first < frame.height
+        else range(0, frame.height, size)
+    )
+    for start, end in itertools.pairwise([*starts, frame.height]):
+        part = frame.slice(start, end - start)
         if build is not None:
             part = build(part, start)
-        part.write_csv(buffer, include_header=False)
-        yield start + part.height, buffer.getvalue()
+        yield end, _csv(part)
+
+
+def _csv(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False)
+    return buffer.getvalue()
 
 
 def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:

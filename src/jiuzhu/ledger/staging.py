@@ -63,9 +63,10 @@ PAYOUT_IMPORT_LOCK = 0x6A7A_0001
 CHUNK = 50_000
 #: Rows to one SQLite INSERT (each with at most ~10 parameters: far below SQLite's 32,766).
 ROWS_PER_INSERT = 100
-#: Rows per COPY chunk (~8 MB of CSV).
+#: Rows per COPY chunk (~8 MB of CSV); the first is small, so that the database starts at once.
 COPY_ROWS = 100_000
-#: SQLite's page cache during an import (KiB): the natural-key index of a large file is filled at random.
+FIRST_COPY_ROWS = 10_000
+#: SQLite's page cache during an import (KiB): a large file's rows and index entries stay in memory until commit.
 SQLITE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[str, int, int], None]
@@ -593,7 +594,8 @@ class PayoutImport:
                 f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
             )
             with raw.copy(copy_sql) as copy:
-                for done, chunk in frames.prefetched(frames.csv_chunks(frame, COPY_ROWS, build)):
+                chunks = frames.csv_chunks(frame, COPY_ROWS, build, first=FIRST_COPY_ROWS)
+                for done, chunk in frames.prefetched(chunks):
                     copy.write(chunk)
                     self.progress("写入", done, total)
             return total
