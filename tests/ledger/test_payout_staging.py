@@ -148,3 +148,15 @@ def test_names_with_backslashes_tabs_quotes_and_commas_are_stored_as_written(peo
     )
     run(people["ymx_cz_jb"], data)
     assert list(Disbursement.objects.order_by("row_no").values_list("per_name", flat=True)) == names
+
+
+def test_a_file_refused_while_read_still_leaves_a_rejected_batch(people, voucher):
+    # the file is read while its sha256 is computed, before its batch exists: the batch records the refusal
+    from jiuzhu.ledger.models import ImportBatch
+
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], b"\x81\x30\xff\xfe,\xff\n")  # neither UTF-8 nor GB18030
+    assert [p.code for p in exc.value.problems] == ["BAD_ENCODING"]
+    batch = ImportBatch.objects.get(kind="disbursements")
+    assert batch.status == ImportBatch.REJECTED
+    assert "编码" in str(batch.problems)

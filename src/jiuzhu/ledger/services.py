@@ -20,6 +20,7 @@ import datetime
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,7 +51,7 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
-from .io.readers import read_payouts, read_table
+from .io.readers import PayoutRows, read_payouts, read_table
 from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment, Registration
 from .models import RegistrationLine as LineModel
 from .staging import PayoutImport, Voucher, lock_payout_writers
@@ -503,7 +504,7 @@ def do_import_file(
     require_within(actor, region)
     if kind not in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS):
         raise ActionRefused(f"未知的导入类型：{kind}")
-    sha = sha256_of(data)
+    sha, early = _hash_while_reading(kind, data)
     existing = _already(kind, sha)
     if existing:
         return ImportOutcome(existing, already_imported=True)
@@ -516,7 +517,37 @@ def do_import_file(
         filename=filename,
         status=ImportBatch.RUNNING,
     )
-    return run_batch(batch=batch, data=data, actor=actor, progress=progress, ip=ip)
+    return run_batch(batch=batch, data=data, actor=actor, progress=progress, ip=ip, early=early)
+
+
+@dataclass
+class _EarlyRead:
+    """A payout file read before its batch exists: the rows, or the problem the reader raised (raised again
+    inside the batch, which records it)."""
+
+    rows: PayoutRows | None = None
+    problem: InvalidInput | None = None
+
+    def get(self) -> PayoutRows:
+        if self.problem is not None:
+            raise self.problem
+        assert self.rows is not None
+        return self.rows
+
+
+def _hash_while_reading(kind: str, data: bytes) -> tuple[str, _EarlyRead | None]:
+    """The file's sha256 from a helper thread (hashlib lets go of the GIL) while a payout file is read."""
+    if kind != ImportBatch.DISBURSEMENTS:
+        return sha256_of(data), None
+    early = _EarlyRead()
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        sha = hasher.submit(sha256_of, data)
+        try:
+            with _gc_paused():
+                early.rows = read_payouts(data)
+        except InvalidInput as exc:
+            early.problem = exc
+        return sha.result(), early
 
 
 @transaction.atomic
@@ -605,7 +636,13 @@ class _Tracker:
 
 
 def run_batch(
-    *, batch: ImportBatch, data: bytes, actor: Any, progress: Progress = _no_progress, ip: str = ""
+    *,
+    batch: ImportBatch,
+    data: bytes,
+    actor: Any,
+    progress: Progress = _no_progress,
+    ip: str = "",
+    early: _EarlyRead | None = None,
 ) -> ImportOutcome:
     """Parse, validate and store one batch; all or nothing. The batch ends done, rejected or failed."""
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -616,7 +653,7 @@ def run_batch(
         if batch.kind == ImportBatch.PAYMENTS:
             stored = _import_payments(batch, read_table(data), track, actor=actor, ip=ip)
         else:
-            stored = _import_payouts(batch, data, track, actor=actor, ip=ip)
+            stored = _import_payouts(batch, data, track, actor=actor, ip=ip, early=early)
     except InvalidInput as exc:
         _finish(batch, status=ImportBatch.REJECTED, problems=exc.problems, actor=actor, ip=ip)
         raise ImportRejected(exc.problems, batch) from exc
@@ -855,11 +892,13 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_payouts(batch: ImportBatch, data: bytes, track: Progress, *, actor: Any, ip: str) -> int:
+def _import_payouts(
+    batch: ImportBatch, data: bytes, track: Progress, *, actor: Any, ip: str, early: _EarlyRead | None
+) -> int:
     """Read, stage, check and store a payout file set-based (``staging.PayoutImport``); all or nothing."""
     track("读取", 0, 1)
     with _gc_paused():
-        rows = read_payouts(data)
+        rows = early.get() if early is not None else read_payouts(data)
         if rows.header is None:
             raise InvalidInput([payout_rules.missing_header(rows.sheet)])
         with transaction.atomic():
