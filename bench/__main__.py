@@ -25,8 +25,8 @@ MONTHS = 12
 #: The import's progress phases, in order (see jiuzhu.ledger.services._import_payouts and staging.PayoutImport).
 PHASES = ("读取", "暂存", "校验", "写入", "完成")
 PHASE_NAMES = {
-    "begin": "keep+sha256",
-    "读取": "read",
+    "begin": "sha256‖read+keep",  # a payout file is read while a helper thread hashes it
+    "读取": "lock+vouchers",
     "暂存": "frame",
     "校验": "check",
     "写入": "store+commit",
