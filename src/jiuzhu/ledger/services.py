@@ -474,6 +474,26 @@ def _already(kind: str, sha: str) -> ImportBatch | None:
     return ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.DONE).first()
 
 
+def _batch_for(
+    *,
+    actor: Any,
+    kind: str,
+    region: Region,
+    data: bytes,
+    sha: str,
+    filename: str,
+    status: str = ImportBatch.RUNNING,
+) -> ImportOutcome:
+    """The batch that imported this file already, or a new one (the file kept) with ``status``."""
+    existing = _already(kind, sha)
+    if existing:
+        return ImportOutcome(existing, already_imported=True)
+    batch = _new_batch(
+        actor=actor, kind=kind, region=region, data=data, sha=sha, filename=filename, status=status
+    )
+    return ImportOutcome(batch, already_imported=False)
+
+
 def _new_batch(
     *, actor: Any, kind: str, region: Region, data: bytes, sha: str, filename: str, status: str
 ) -> ImportBatch:
@@ -505,19 +525,10 @@ def do_import_file(
     if kind not in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS):
         raise ActionRefused(f"未知的导入类型：{kind}")
     sha, early = _hash_while_reading(kind, data)
-    existing = _already(kind, sha)
-    if existing:
-        return ImportOutcome(existing, already_imported=True)
-    batch = _new_batch(
-        actor=actor,
-        kind=kind,
-        region=region,
-        data=data,
-        sha=sha,
-        filename=filename,
-        status=ImportBatch.RUNNING,
-    )
-    return run_batch(batch=batch, data=data, actor=actor, progress=progress, ip=ip, early=early)
+    started = _batch_for(actor=actor, kind=kind, region=region, data=data, sha=sha, filename=filename)
+    if started.already_imported:
+        return started
+    return run_batch(batch=started.batch, data=data, actor=actor, progress=progress, ip=ip, early=early)
 
 
 @dataclass
@@ -557,19 +568,18 @@ def do_queue_import(
     """Keep the file and queue its import as a background task; the batch shows its progress."""
     require(actor, "ledger.import")
     require_within(actor, region)
-    sha = sha256_of(data)
-    existing = _already(kind, sha)
-    if existing:
-        return ImportOutcome(existing, already_imported=True)
-    batch = _new_batch(
+    started = _batch_for(
         actor=actor,
         kind=kind,
         region=region,
         data=data,
-        sha=sha,
+        sha=sha256_of(data),
         filename=filename,
         status=ImportBatch.QUEUED,
     )
+    if started.already_imported:
+        return started
+    batch = started.batch
     record(
         actor=actor,
         action="ledger.import_queued",
