@@ -106,3 +106,41 @@ def test_batches_of_other_regions_are_not_visible(client, people, voucher):
     assert "a.csv" not in client.get(reverse("ledger:payouts")).content.decode()
     client.force_login(people["dq_sj_ck"])  # the prefecture's auditor sees it
     assert client.get(reverse("ledger:batch", args=[batch.pk])).status_code == 200
+
+
+def test_the_payouts_page_lists_one_approved_batch_at_a_time(county, voucher, people):
+    from ledger_helpers import approve_batch
+
+    from jiuzhu.ledger.services import do_import_file
+
+    actor = people["ymx_cz_jb"]
+    batches = []
+    for serial, month in ((5, "5"), (6, "6")):
+        data = csv_bytes(
+            HEADER,
+            [
+                [
+                    "甲",
+                    "身份证号",
+                    valid_id(serial=serial),
+                    "到人",
+                    "600",
+                    "600",
+                    month,
+                    "D012022-V02CTD-08061",
+                ]
+            ],
+        )
+        batch = do_import_file(
+            actor=actor, kind="disbursements", region=actor.region, data=data, filename=f"{month}月.csv"
+        ).batch
+        approve_batch(batch)
+        batches.append(batch)
+    page = county.get(reverse("ledger:payouts")).content.decode()  # the newest approved batch by default
+    assert mask(valid_id(serial=6)) in page and mask(valid_id(serial=5)) not in page
+    page = county.get(reverse("ledger:payouts"), {"batch": batches[0].pk}).content.decode()
+    assert mask(valid_id(serial=5)) in page and mask(valid_id(serial=6)) not in page
+    other = Client()
+    other.force_login(people["tcs_cz_jb"])  # another county: neither the batch nor its rows
+    page = other.get(reverse("ledger:payouts"), {"batch": batches[0].pk}).content.decode()
+    assert mask(valid_id(serial=5)) not in page and "5月.csv" not in page

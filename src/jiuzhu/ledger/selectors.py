@@ -51,10 +51,6 @@ def visible_payments(user: Any) -> QuerySet[Payment]:
     return scoped(Payment.objects.select_related("region", "appropriation"), user)
 
 
-def visible_disbursements(user: Any) -> QuerySet[Disbursement]:
-    return scoped(Disbursement.objects.select_related("region"), user)
-
-
 def visible_batches(user: Any) -> QuerySet[ImportBatch]:
     return scoped(ImportBatch.objects.select_related("region"), user)
 
@@ -64,8 +60,19 @@ def counted_payments(user: Any) -> QuerySet[Payment]:
     return visible_payments(user).filter(APPROVED_PAYMENT)
 
 
-def counted_disbursements(user: Any) -> QuerySet[Disbursement]:
-    return visible_disbursements(user).filter(APPROVED_PAYOUT)
+def approved_payout_batches(user: Any) -> QuerySet[ImportBatch]:
+    """The payout batches that count, that the user may see, newest first."""
+    return (
+        visible_batches(user)
+        .filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False)
+        .order_by("-approved_at", "-id")
+    )
+
+
+def batch_payouts(batch: ImportBatch) -> QuerySet[Disbursement]:
+    """One batch's payouts in file order: found through the batch index (BRIN on PostgreSQL), never by sorting
+    the whole table (PostgreSQL's payouts have no primary-key btree to page through)."""
+    return Disbursement.objects.filter(batch=batch).select_related("region").order_by("row_no")
 
 
 def visible_registrations(user: Any) -> QuerySet[Registration]:

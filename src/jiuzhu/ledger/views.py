@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,7 +29,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
-from .models import ImportBatch, Movement, Registration
+from .models import Disbursement, ImportBatch, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -234,9 +235,10 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     """支付发放: upload payment and payout files, follow their imports, see vouchers and payouts (IDs masked)."""
     if request.method == "POST":
         return _upload(request)
-    page = Paginator(selectors.counted_disbursements(request.user).order_by("-id"), 50).get_page(
-        request.GET.get("page")
-    )
+    approved = selectors.approved_payout_batches(request.user)
+    shown = _shown_batch(approved, request.GET.get("batch"))
+    rows_of = selectors.batch_payouts(shown) if shown else Disbursement.objects.none()
+    page = Paginator(rows_of, 50).get_page(request.GET.get("page"))
     rows = [
         {"d": d, "iden": mask(d.iden_no), "purpose": PURPOSE_LABELS[Purpose(d.purpose)]}
         for d in page.object_list
@@ -253,10 +255,19 @@ def payouts(request: AuthedRequest) -> HttpResponse:
             "payments": selectors.counted_payments(request.user).order_by("-xpay_date", "-id")[:30],
             "rows": rows,
             "page": page,
+            "shown": shown,
+            "approved": approved[:30],
             "can_import": request.user.can("ledger.import"),
             "kinds": ImportBatch.KINDS,
         },
     )
+
+
+def _shown_batch(approved: QuerySet[ImportBatch], wanted: str | None) -> ImportBatch | None:
+    """The approved payout batch whose rows the page lists: the one asked for, else the newest."""
+    if wanted and wanted.isdigit():
+        return approved.filter(pk=int(wanted)).first()
+    return approved.first()
 
 
 def _batch_views(batches: object) -> list[dict[str, object]]:
