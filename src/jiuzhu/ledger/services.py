@@ -331,25 +331,36 @@ def _registration_fits(registration: Registration) -> None:
             )
 
 
-@transaction.atomic
-def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
-    """A checker of the region and the maker's department approves; once the round is complete (thresholds from
-    ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
+def _registration_for_review(actor: Any, registration: Registration, verb: str) -> Registration:
+    """The registration, locked, for a checker of its region and its maker's department; it must be waiting."""
     require(actor, "ledger.approve")
-    registration = (
+    locked = (
         Registration.objects.select_for_update()
         .select_related("movement__region", "movement__fund", "registered_by")
         .get(pk=registration.pk)
     )
+    _require_reviewer(actor, locked.movement.region, locked.registered_by.department)
+    if locked.status != Registration.SUBMITTED:
+        raise ActionRefused(f"只有待审核的登记可以{verb}")
+    return locked
+
+
+def _registration_makers(registration: Registration) -> set[int]:
+    """Who may not check it: everyone who submitted it, and who registered it."""
+    return approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id}
+
+
+@transaction.atomic
+def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
+    """A checker of the region and the maker's department approves; once the round is complete (thresholds from
+    ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
+    registration = _registration_for_review(actor, registration, "审核")
     movement = registration.movement
-    _require_reviewer(actor, movement.region, registration.registered_by.department)
-    if registration.status != Registration.SUBMITTED:
-        raise ActionRefused("只有待审核的登记可以审核")
     state = approvals.add_approval(
         subject=REGISTRATION,
         object_id=registration.pk,
         actor=actor,
-        makers=approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id},
+        makers=_registration_makers(registration),
     )
     if state.complete:
         _registration_fits(registration)
@@ -375,22 +386,14 @@ def do_approve_registration(*, actor: Any, registration: Registration, ip: str =
 def do_return_registration(*, actor: Any, registration: Registration, reason: str, ip: str = "") -> None:
     """Send a submitted registration back to its maker with the reason; it counts for nothing until corrected,
     submitted again and approved."""
-    require(actor, "ledger.approve")
-    registration = (
-        Registration.objects.select_for_update()
-        .select_related("movement__region", "registered_by")
-        .get(pk=registration.pk)
-    )
+    registration = _registration_for_review(actor, registration, "退回")
     movement = registration.movement
-    _require_reviewer(actor, movement.region, registration.registered_by.department)
-    if registration.status != Registration.SUBMITTED:
-        raise ActionRefused("只有待审核的登记可以退回")
     step = approvals.add_return(
         subject=REGISTRATION,
         object_id=registration.pk,
         actor=actor,
         reason=reason,
-        makers=approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id},
+        makers=_registration_makers(registration),
     )
     registration.status, registration.return_reason = Registration.RETURNED, step.reason
     registration.save(update_fields=["status", "return_reason"])
