@@ -865,31 +865,40 @@ def _vouchers(region: Region) -> dict[str, Voucher]:
     rows = (
         Payment.objects.filter(region=region)
         .order_by("fiscal_year")
-        .values_list("pay_cert_no")
-        .annotate(paid_out=Sum("disbursements__xpay_amt"))
         .values_list(
-            "pay_cert_no",
-            "pk",
-            "fiscal_year",
-            "xpay_amt",
-            "appropriation__purpose",
-            "paid_out",
-            "appropriation__fund",
+            "pay_cert_no", "pk", "fiscal_year", "xpay_amt", "appropriation__purpose", "appropriation__fund"
         )
     )
+    paid = _paid_out(region)
     return {
         number: Voucher(
             payout_rules.VoucherInfo(
                 purpose=purpose,
                 xpay_amt=int(xpay * 100),
-                paid_out=int((paid_out or 0) * 100),
+                paid_out=paid.get(pk, 0),
                 fiscal_year=year,
             ),
             payment_id=pk,
             fund_id=fund,
         )
-        for number, pk, year, xpay, purpose, paid_out, fund in rows
+        for number, pk, year, xpay, purpose, fund in rows
     }
+
+
+def _paid_out(region: Region) -> dict[int, int]:
+    """Σ实发 (fen) per voucher of the region: its payouts are those of the region's payout batches (read through
+    the batch index, so that a county's import does not read the other counties' payouts) and those without a
+    batch."""
+    batches = ImportBatch.objects.filter(
+        region=region, kind=ImportBatch.DISBURSEMENTS, status=ImportBatch.DONE
+    ).values_list("pk", flat=True)
+    sums = (
+        Disbursement.objects.filter(Q(batch_id__in=list(batches)) | Q(batch__isnull=True, region=region))
+        .values("payment_id")
+        .annotate(total=Sum("xpay_amt"))
+        .values_list("payment_id", "total")
+    )
+    return {payment: int(total * 100) for payment, total in sums}
 
 
 @contextmanager
