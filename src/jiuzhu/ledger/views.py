@@ -1,5 +1,7 @@
 """Thin views of the ledger: read through selectors, write through services."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
-from jiuzhu.approvals.services import round_state
+from jiuzhu.approvals.services import RoundState, round_state
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -183,23 +185,18 @@ def _reviewable_registration(request: AuthedRequest, pk: int) -> Registration:
 @require_POST
 def registration_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     registration = _reviewable_registration(request, pk)
-    try:
+    with _refusals_as_messages(request):
         state = services.do_approve_registration(
             actor=request.user, registration=registration, ip=client_ip(request)
         )
-        messages.success(
-            request,
-            "登记已审核通过" if state.complete else f"已审核，还需另外 {state.remaining} 位审核人员审核",
-        )
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
+        messages.success(request, _approved(state, "登记已审核通过"))
     return redirect("ledger:home")
 
 
 @require_POST
 def registration_return(request: AuthedRequest, pk: int) -> HttpResponse:
     registration = _reviewable_registration(request, pk)
-    try:
+    with _refusals_as_messages(request):
         services.do_return_registration(
             actor=request.user,
             registration=registration,
@@ -207,12 +204,23 @@ def registration_return(request: AuthedRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
         messages.success(request, "已退回经办人更正")
+    return redirect("ledger:home")
+
+
+@contextmanager
+def _refusals_as_messages(request: AuthedRequest) -> Iterator[None]:
+    """A checker's refused action: each problem or the refusal as an error message on the next page."""
+    try:
+        yield
     except InvalidInput as exc:
         for problem in exc.problems:
             messages.error(request, str(problem))
     except ActionRefused as exc:
         messages.error(request, str(exc))
-    return redirect("ledger:home")
+
+
+def _approved(state: RoundState, complete: str) -> str:
+    return complete if state.complete else f"已审核，还需另外 {state.remaining} 位审核人员审核"
 
 
 def _lines(rows: list[dict[str, str]], *, negative: bool) -> tuple[list[RegistrationLine], list[Problem]]:
@@ -367,32 +375,20 @@ def _reviewable_batch(request: AuthedRequest, pk: int) -> ImportBatch:
 @require_POST
 def batch_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = _reviewable_batch(request, pk)
-    try:
+    with _refusals_as_messages(request):
         state = services.do_approve_batch(actor=request.user, batch=batch, ip=client_ip(request))
-        messages.success(
-            request,
-            "已审核通过，本批数据计入台账"
-            if state.complete
-            else f"已审核，还需另外 {state.remaining} 位审核人员审核",
-        )
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
+        messages.success(request, _approved(state, "已审核通过，本批数据计入台账"))
     return redirect("ledger:batch", pk=batch.pk)
 
 
 @require_POST
 def batch_return(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = _reviewable_batch(request, pk)
-    try:
+    with _refusals_as_messages(request):
         removed = services.do_return_batch(
             actor=request.user, batch=batch, reason=request.POST.get("reason", ""), ip=client_ip(request)
         )
         messages.success(request, f"已退回，本批{removed}行数据已删除")
-    except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
     return redirect("ledger:batch", pk=batch.pk)
 
 
