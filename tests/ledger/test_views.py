@@ -84,6 +84,9 @@ def test_upload_shows_problems_and_masked_ids(county, voucher, people):
     checker.force_login(people["ymx_cz_sh"])
     page = checker.get(reverse("ledger:batch", args=[batch.pk])).content.decode()
     assert reverse("ledger:batch_approve", args=[batch.pk]) in page
+    listing = checker.get(reverse("ledger:payouts")).content.decode()  # the pending list has both forms too
+    for action in ("ledger:batch_approve", "ledger:batch_return"):
+        assert f'action="{reverse(action, args=[batch.pk])}"' in listing
     assert checker.post(reverse("ledger:batch_approve", args=[batch.pk])).status_code == 302
     page = county.get(reverse("ledger:payouts")).content.decode()
     assert mask(valid_id(serial=5)) in page and valid_id(serial=5) not in page
@@ -144,3 +147,18 @@ def test_the_payouts_page_lists_one_approved_batch_at_a_time(county, voucher, pe
     other.force_login(people["tcs_cz_jb"])  # another county: neither the batch nor its rows
     page = other.get(reverse("ledger:payouts"), {"batch": batches[0].pk}).content.decode()
     assert mask(valid_id(serial=5)) not in page and "5月.csv" not in page
+
+
+def test_checkers_see_approve_and_return_forms_for_what_waits(people):
+    from ledger_helpers import register_yumin
+
+    from jiuzhu.ledger.models import Registration
+
+    register_yumin(people, approve=False)
+    waiting = Registration.objects.filter(status=Registration.SUBMITTED).first()
+    checker = Client()
+    checker.force_login(people["ymx_cz_sh"])
+    page = checker.get(reverse("ledger:home")).content.decode()
+    for action in ("ledger:registration_approve", "ledger:registration_return"):
+        assert f'action="{reverse(action, args=[waiting.pk])}"' in page
+    assert 'name="reason" placeholder="退回原因" required' in page
