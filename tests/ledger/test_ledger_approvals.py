@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from ledger_helpers import SHORT_HEADER as PAYOUT_HEADER
 from ledger_helpers import (
     YUMIN,
     approve_batch,
@@ -36,17 +37,6 @@ from jiuzhu.ledger.services import (
     do_return_batch,
     do_return_registration,
 )
-
-PAYOUT_HEADER = [
-    "姓名",
-    "证件类型",
-    "证件号码",
-    "按户或按人补助",
-    "应发金额",
-    "实发金额",
-    "发放月份",
-    "支付凭证号",
-]
 
 
 def yumin_line(report=None):

@@ -69,9 +69,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise refuse("BAD_ENCODING", "CSV文件既不是UTF-8也不是GB18030编码") from exc
 
 
+def sniff_delimiter(text: str) -> str:
+    """A tab when the first line has tabs and no comma (a sheet copied out of Excel), else a comma."""
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
 def read_csv(data: bytes) -> Table:
     text = decode(data)
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
     return Table(sheet="", rows=rows, first_row=1)

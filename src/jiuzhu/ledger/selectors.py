@@ -69,9 +69,19 @@ def approved_payout_batches(user: Any) -> QuerySet[ImportBatch]:
     )
 
 
-def batch_payouts(batch: ImportBatch) -> QuerySet[Disbursement]:
-    """One batch's payouts in file order: found through the batch index (BRIN on PostgreSQL), never by sorting
-    the whole table (PostgreSQL's payouts have no primary-key btree to page through)."""
+def chosen_batch(batches: QuerySet[ImportBatch], wanted: str | None) -> ImportBatch | None:
+    """The batch of ``batches`` asked for (its id as text), else the first."""
+    if wanted and wanted.isdigit():
+        return batches.filter(pk=int(wanted)).first()
+    return batches.first()
+
+
+def batch_payouts(batch: ImportBatch | None) -> QuerySet[Disbursement]:
+    """One batch's payouts in file order (none without a batch): found through the batch index (BRIN on
+    PostgreSQL), never by sorting the whole table (PostgreSQL's payouts have no primary-key btree to page
+    through)."""
+    if batch is None:
+        return Disbursement.objects.none()
     return Disbursement.objects.filter(batch=batch).select_related("region").order_by("row_no")
 
 

@@ -491,16 +491,7 @@ def _batch_for(
     existing = _already(kind, sha)
     if existing:
         return ImportOutcome(existing, already_imported=True)
-    batch = _new_batch(
-        actor=actor, kind=kind, region=region, data=data, sha=sha, filename=filename, status=status
-    )
-    return ImportOutcome(batch, already_imported=False)
-
-
-def _new_batch(
-    *, actor: Any, kind: str, region: Region, data: bytes, sha: str, filename: str, status: str
-) -> ImportBatch:
-    return ImportBatch.objects.create(
+    batch = ImportBatch.objects.create(
         kind=kind,
         region=region,
         filename=Path(filename).name[:255],
@@ -510,6 +501,7 @@ def _new_batch(
         status=status,
         created_by=getattr(actor, "username", str(actor)),
     )
+    return ImportOutcome(batch, already_imported=False)
 
 
 def do_import_file(

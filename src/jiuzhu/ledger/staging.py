@@ -98,18 +98,6 @@ class _Combo:
 
 
 @dataclass
-class _Counts:
-    """The distinct values the rules look at, and how many rows have each."""
-
-    combos: Mapping[tuple[str, ...], int]
-    """``KEYS`` values → rows."""
-    ids: Mapping[tuple[str, str], int]
-    """(证件号码, 证件类型) → rows."""
-    empty_names: int
-    """Rows without 姓名."""
-
-
-@dataclass
 class _Checked:
     combos: dict[tuple[str, ...], _Combo]
     ids: dict[tuple[str, str], tuple[int, str, rules.Findings]]
@@ -565,55 +553,74 @@ class PayoutImport:
         constants: Mapping[str, object],
         upper: Mapping[str, str] | None,
     ) -> int:
-        """The rows in one bulk load, in file order. PostgreSQL: one COPY, each chunk of rows built and written
-        as CSV by a helper thread while the database reads the last (ids from a block of the sequence, so that
-        the load evaluates no default). SQLite: what varies per row into a temporary table, then one
-        INSERT … SELECT adds the rest (binding 20 parameters per row from Python costs more than the join)."""
-        total, raw = frame.height, cursor.cursor
+        """The rows in one bulk load, in file order; returns how many."""
         texts = [t for t in ("per_name", *OPTIONAL) if t in frame.columns]
-        limits = rules.MAX_LENGTHS
         if self.vendor == "postgresql":
-            first = self._reserve_ids(cursor, total)
+            self._copy(cursor, frame, kinds, constants, upper, texts)
+        else:
+            self._insert_select(cursor, frame, kinds, constants, upper, texts)
+        return frame.height
 
-            def build(part: pl.DataFrame, start: int) -> pl.DataFrame:
-                return frames.full_rows(
-                    part,
-                    kinds,
-                    KEYS,
-                    first_id=first + start,
-                    constants=constants,
-                    upper=upper,
-                    limits=limits,
-                    texts=texts,
-                )
+    def _copy(
+        self,
+        cursor: Any,
+        frame: pl.DataFrame,
+        kinds: pl.DataFrame,
+        constants: Mapping[str, object],
+        upper: Mapping[str, str] | None,
+        texts: list[str],
+    ) -> None:
+        """PostgreSQL: one COPY, each chunk of rows built and written as CSV by a helper thread while the
+        database reads the last; ids from one block of the sequence, so that the load evaluates no default."""
+        total, first = frame.height, self._reserve_ids(cursor, frame.height)
 
-            columns = build(frame.head(0), 0).columns
-            not_null = ", ".join(c for c in columns if c in ("iden_no", *texts))
-            copy_sql = (
-                f"COPY ledger_disbursement ({', '.join(columns)}) FROM STDIN "
-                f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
+        def build(part: pl.DataFrame, start: int) -> pl.DataFrame:
+            return frames.full_rows(
+                part,
+                kinds,
+                KEYS,
+                first_id=first + start,
+                constants=constants,
+                upper=upper,
+                limits=rules.MAX_LENGTHS,
+                texts=texts,
             )
-            with raw.copy(copy_sql) as copy:
-                chunks = frames.csv_chunks(frame, COPY_ROWS, build, first=FIRST_COPY_ROWS)
-                for done, chunk in frames.prefetched(chunks):
-                    copy.write(chunk)
-                    self.progress("写入", done, total)
-            return total
-        rows = frames.stored_rows(frame, kinds, KEYS, upper=upper, limits=limits, texts=texts)
+
+        columns = build(frame.head(0), 0).columns
+        not_null = ", ".join(c for c in columns if c in ("iden_no", *texts))
+        copy_sql = (
+            f"COPY ledger_disbursement ({', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
+        )
+        with cursor.cursor.copy(copy_sql) as copy:
+            chunks = frames.csv_chunks(frame, COPY_ROWS, build, first=FIRST_COPY_ROWS)
+            for done, chunk in frames.prefetched(chunks):
+                copy.write(chunk)
+                self.progress("写入", done, total)
+
+    def _insert_select(
+        self,
+        cursor: Any,
+        frame: pl.DataFrame,
+        kinds: pl.DataFrame,
+        constants: Mapping[str, object],
+        upper: Mapping[str, str] | None,
+        texts: list[str],
+    ) -> None:
+        """SQLite: what varies per row into a temporary table, then one INSERT … SELECT adds the rest from the
+        kinds (binding 20 parameters per row from Python costs more than the join)."""
+        total, raw = frame.height, cursor.cursor
+        rows = frames.stored_rows(frame, kinds, KEYS, upper=upper, limits=rules.MAX_LENGTHS, texts=texts)
         kind_columns = [c for c in kinds.columns if c not in frames.kind_keys(KEYS)]
+        kind_values = [c for c in kind_columns if c != frames.KIND]
         varying = [c for c in rows.columns if c not in (frames.ROW_NO, frames.KIND)]
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(ROWS)}")
         cursor.execute(f"DROP TABLE IF EXISTS {self.t(KINDS)}")
         cursor.execute(
             f"CREATE TEMP TABLE {ROWS} (row_no INTEGER PRIMARY KEY, kind integer, {', '.join(varying)})"
         )
-        kind_values = [c for c in kind_columns if c != frames.KIND]
         cursor.execute(f"CREATE TEMP TABLE {KINDS} (kind INTEGER PRIMARY KEY, {', '.join(kind_values)})")
-        sqlite3.Cursor.executemany(
-            raw,
-            f"INSERT INTO {KINDS} VALUES ({', '.join('?' * len(kind_columns))})",
-            kinds.select(kind_columns).rows(),
-        )
+        _insert_rows(raw, KINDS, len(kind_columns), kinds.select(kind_columns).rows())
         for done, records in _chunks(rows.iter_rows(), CHUNK):
             _insert_rows(raw, ROWS, rows.width, records)
             self.progress("写入", done // 2, total)
@@ -626,7 +633,6 @@ class PayoutImport:
             list(constants.values()),
         )
         self.progress("写入", total, total)
-        return total
 
     @staticmethod
     def _reserve_ids(cursor: Any, count: int) -> int:

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +30,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
-from .models import Disbursement, ImportBatch, Movement, Registration
+from .models import ImportBatch, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -244,9 +243,8 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         return _upload(request)
     approved = selectors.approved_payout_batches(request.user)
-    shown = _shown_batch(approved, request.GET.get("batch"))
-    rows_of = selectors.batch_payouts(shown) if shown else Disbursement.objects.none()
-    page = Paginator(rows_of, 50).get_page(request.GET.get("page"))
+    shown = selectors.chosen_batch(approved, request.GET.get("batch"))
+    page = Paginator(selectors.batch_payouts(shown), 50).get_page(request.GET.get("page"))
     rows = [
         {"d": d, "iden": mask(d.iden_no), "purpose": PURPOSE_LABELS[Purpose(d.purpose)]}
         for d in page.object_list
@@ -269,13 +267,6 @@ def payouts(request: AuthedRequest) -> HttpResponse:
             "kinds": ImportBatch.KINDS,
         },
     )
-
-
-def _shown_batch(approved: QuerySet[ImportBatch], wanted: str | None) -> ImportBatch | None:
-    """The approved payout batch whose rows the page lists: the one asked for, else the newest."""
-    if wanted and wanted.isdigit():
-        return approved.filter(pk=int(wanted)).first()
-    return approved.first()
 
 
 def _batch_views(batches: object) -> list[dict[str, object]]:

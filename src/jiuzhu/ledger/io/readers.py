@@ -15,6 +15,7 @@ from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are th
     read_table,
     read_workbook,
     refuse,
+    sniff_delimiter,
 )
 from jiuzhu.domain import disbursements as payout_rules
 from jiuzhu.domain.tabular import Header, Table
@@ -86,9 +87,8 @@ class PayoutRows:
                 whole: PayoutRows | None = _any_csv(self._data)
             except InvalidInput:  # neither UTF-8 nor GB18030 as a whole
                 whole = None
-            if (
-                whole is None or whole.header is None
-            ):  # a UTF-8 header (not ASCII) over rows in another encoding
+            # None, or no header: a UTF-8 header (not ASCII) over rows in another encoding
+            if whole is None or whole.header is None:
                 raise refuse(
                     "MIXED_ENCODING", "CSV文件前后编码不一致，请将整个文件另存为UTF-8或GB18030编码后重新导入"
                 )
@@ -194,8 +194,7 @@ def _clean_utf8_csv(data: bytes) -> PayoutRows | None:
         head = data[bom:end].decode("utf-8")
     except UnicodeDecodeError:
         return None
-    first_line = head[: head.find("\n")] if "\n" in head else head
-    if "," not in first_line:
+    if sniff_delimiter(head) != ",":
         return None
     records, ends = _first_records(head, ",")
     if len(records) < _HEADER_SCAN and end < len(data):
@@ -221,8 +220,7 @@ def _take_clean(rows: PayoutRows, body: bytes, width: int) -> None:
 
 def _any_csv(data: bytes) -> PayoutRows:
     text, encoding = decode_text(data)
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    delimiter = sniff_delimiter(text)
     records, ends = _first_records(text, delimiter)
     header = payout_rules.find_payout_header(Table(sheet="", rows=records))
     if header is None:
