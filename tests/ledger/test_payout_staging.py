@@ -130,12 +130,12 @@ def test_a_file_utf8_at_its_head_and_gb18030_further_on(people, voucher):
 def test_rows_go_into_sqlite_a_hundred_to_a_statement_none_lost():
     import sqlite3
 
-    from jiuzhu.ledger.staging import ROWS_PER_INSERT, _insert_rows
+    from jiuzhu.ledger.staging.sqlite import ROWS_PER_INSERT, insert_rows
 
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, name text)")
     records = [(n, f"人{n}") for n in range(2 * ROWS_PER_INSERT + 7)]  # two full statements and a rest
-    _insert_rows(db.cursor(), "t", 2, records)
+    insert_rows(db.cursor(), "t", 2, records)
     assert db.execute("SELECT n, name FROM t ORDER BY n").fetchall() == records
 
 

@@ -1,0 +1,224 @@
+"""The checks that need no database: the domain's cell rules over each distinct value of the frame, whether the
+file can be stored (vouchers known and not overspent, one budget year), the kinds of rows the stores join with,
+and the duplicates within the file (a polars check on the natural key)."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from jiuzhu.domain import disbursements as rules
+
+from .. import frames
+
+#: The cells whose distinct combinations are checked together (few per file: codes, months, vouchers, amounts).
+KEYS = ("iden_type", "to_peop_family", "pay_month", "pay_cert_no", "pay_amt", "xpay_amt")
+OPTIONAL = ("town_code", "town_name", "village_code", "village_name", "add_word", "pro_code")
+#: The natural key of a payout: one per person, month, purpose and year (the duplicate rule).
+NATURAL_KEY = ("iden_no", "pay_month", "purpose")
+
+
+@dataclass(frozen=True)
+class Voucher:
+    info: rules.VoucherInfo
+    payment_id: int
+    fund_id: int = 0
+
+
+@dataclass
+class Combo:
+    """One distinct combination of ``KEYS`` values and what the rules make of it."""
+
+    count: int
+    findings: rules.Findings
+    type_code: str | None
+    family: str | None
+    month: str | None
+    pay_fen: int | None
+    xpay_fen: int | None
+    voucher: Voucher | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+Combos = dict[tuple[str, ...], Combo]
+
+
+@dataclass
+class Checked:
+    combos: Combos
+    ids: dict[tuple[str, str], tuple[int, str, rules.Findings]]
+    """(证件号码, 证件类型) as staged → (rows, upper-case number, findings)."""
+    empty_names: int
+    float_rows: list[int]
+    upper_agrees: bool = True
+    """Does polars upper-case every 证件号码 as the domain's rule does?"""
+
+    @property
+    def rows_clean(self) -> bool:
+        return (
+            all(c.ok for c in self.combos.values())
+            and not any(f for _, _, f in self.ids.values())
+            and not self.empty_names
+            and not self.float_rows
+        )
+
+    def upper(self) -> dict[str, str]:
+        """证件号码 as staged → as the domain's rule upper-cases it."""
+        return {n: u for (n, _), (_, u, _) in self.ids.items()}
+
+
+class Values:
+    """The domain's cell rules, each distinct value once."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str], tuple[str | None, rules.Findings]] = {}
+        self.months: dict[str, tuple[str | None, rules.Findings]] = {}
+        self.amounts: dict[tuple[str, str], tuple[int | None, rules.Findings]] = {}
+
+    def code(self, element: str, text: str) -> tuple[str | None, rules.Findings]:
+        found = self.codes.get((element, text))
+        if found is None:
+            table = rules.IDEN_TYPES if element == "iden_type" else rules.FAMILY
+            found = self.codes[(element, text)] = rules.check_code(element, text, table)
+        return found
+
+    def month(self, text: str) -> tuple[str | None, rules.Findings]:
+        found = self.months.get(text)
+        if found is None:
+            found = self.months[text] = rules.check_month(text)
+        return found
+
+    def amount(self, element: str, text: str) -> tuple[int | None, rules.Findings]:
+        found = self.amounts.get((element, text))
+        if found is None:
+            found = self.amounts[(element, text)] = rules.check_amount(element, text)
+        return found
+
+
+def check_combos(
+    values: Values, vouchers: Mapping[str, Voucher], counts: Mapping[tuple[str, ...], int]
+) -> Combos:
+    """Each distinct combination of ``KEYS`` (codes, month, voucher, amounts) through the cell rules."""
+    combos: Combos = {}
+    for key, count in counts.items():
+        kind, family, month, voucher, pay, xpay = key
+        type_code, f1 = values.code("iden_type", kind)
+        family_code, f2 = values.code("to_peop_family", family)
+        month_norm, f3 = values.month(month)
+        pay_fen, f4 = values.amount("pay_amt", pay)
+        xpay_fen, f5 = values.amount("xpay_amt", xpay)
+        f6 = rules.check_above_due(pay_fen, xpay_fen)
+        f7 = () if voucher else rules.required("pay_cert_no")
+        combos[key] = Combo(
+            count=count,
+            findings=(*f1, *f2, *f3, *f4, *f5, *f6, *f7),
+            type_code=type_code,
+            family=family_code,
+            month=month_norm,
+            pay_fen=pay_fen,
+            xpay_fen=xpay_fen,
+            voucher=vouchers.get(voucher),
+        )
+    return combos
+
+
+def check_people(values: Values, frame: pl.DataFrame, combos: Combos, float_rows: Iterable[int]) -> Checked:
+    """The cells of each person: every distinct (证件号码, 证件类型) through the ID rule, and 姓名. Runs in a
+    helper thread while the rows load (no database here)."""
+    ids: dict[tuple[str, str], tuple[int, str, rules.Findings]] = {}
+    pairs = frames.distinct_counts(frame, ("iden_no", "iden_type"))
+    for (number, kind), count in pairs.items():
+        upper, findings = rules.check_id(number, values.code("iden_type", kind)[0])
+        ids[(number, kind)] = (count, upper, findings)
+    return Checked(
+        combos,
+        ids,
+        empty_names=frames.count_of(frame, "per_name", ""),
+        float_rows=list(float_rows),
+        upper_agrees=same_upper({n: u for (n, _), (_, u, _) in ids.items()}),
+    )
+
+
+def same_upper(domain_upper: Mapping[str, str]) -> bool:
+    """Did polars upper-case every 证件号码 as the domain's rule does?"""
+    numbers = list(domain_upper)
+    ours = pl.Series(numbers, dtype=pl.String).str.to_uppercase().to_list()
+    return ours == [domain_upper[n] for n in numbers]
+
+
+def year_if_storable(combos: Combos, vouchers: Mapping[str, Voucher]) -> int | None:
+    """The budget year of the file's vouchers when its combinations let it be stored (every cell right, every
+    voucher known and not overspent, one year); None when the file must be refused."""
+    if not all(c.ok and c.voucher for c in combos.values()):
+        return None
+    sums: dict[str, int] = {}
+    for key, c in combos.items():
+        sums[key[3]] = sums.get(key[3], 0) + c.count * (c.xpay_fen or 0)
+    if any(vouchers[n].info.paid_out + total > vouchers[n].info.xpay_amt for n, total in sums.items()):
+        return None
+    years = {c.voucher.info.fiscal_year for c in combos.values() if c.voucher}
+    return years.pop() if len(years) == 1 else None
+
+
+def per_fund(combos: Combos) -> dict[int, int]:
+    """Σ实发 (fen) per fund of the file's vouchers."""
+    sums: dict[int, int] = {}
+    for c in combos.values():
+        if c.voucher:
+            sums[c.voucher.fund_id] = sums.get(c.voucher.fund_id, 0) + c.count * (c.xpay_fen or 0)
+    return sums
+
+
+def kinds(combos: Combos) -> pl.DataFrame:
+    """Each kind of row — a combination of the ``KEYS`` (columns k0…k5) — with its ``kind`` number and the
+    columns it gives every row of its kind (codes, fen, voucher, purpose)."""
+    return pl.DataFrame(
+        [
+            (
+                *key,
+                n,
+                c.voucher.payment_id if c.voucher else None,
+                c.voucher.info.purpose if c.voucher else None,
+                key[3],
+                c.type_code,
+                c.family,
+                c.pay_fen,
+                c.xpay_fen,
+                c.month,
+            )
+            for n, (key, c) in enumerate(combos.items())
+        ],
+        schema={
+            **dict.fromkeys(frames.kind_keys(KEYS), pl.String),
+            frames.KIND: pl.Int64,
+            "payment_id": pl.Int64,
+            "purpose": pl.String,
+            "pay_cert_no": pl.String,
+            "iden_type": pl.String,
+            "to_peop_family": pl.String,
+            "pay_amt": pl.Int64,
+            "xpay_amt": pl.Int64,
+            "pay_month": pl.String,
+        },
+        orient="row",
+    )
+
+
+def repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str, str] | None) -> bool:
+    """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)?"""
+    keyed = frames.keyed_rows(frame, kinds, KEYS, upper=upper).select(NATURAL_KEY)
+    return frames.duplicated_keys(keyed, NATURAL_KEY)
+
+
+def by_rule(
+    found: Iterable[tuple[tuple[str, ...], rules.Findings]],
+) -> dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]]:
+    """(code, element) → the distinct values that break that rule, with the finding of each."""
+    grouped: dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]] = {}
+    for key, findings in found:
+        for finding in findings:
+            grouped.setdefault((finding.code, finding.element), {})[key] = finding
+    return grouped
