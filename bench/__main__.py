@@ -22,7 +22,7 @@ from pathlib import Path
 
 HEADER = ["姓名", "证件类型", "证件号码", "按户或按人补助", "应发金额", "实发金额", "发放月份", "支付凭证号"]
 MONTHS = 12
-#: The import's progress phases, in order (see jiuzhu.ledger.services._import_payouts and staging.PayoutImport).
+#: The import's progress phases, in order (see ledger.services.payout_import.import_payouts, staging.PayoutImport).
 PHASES = ("读取", "暂存", "校验", "写入", "完成")
 PHASE_NAMES = {
     "begin": "sha256‖read+keep",  # a payout file is read while a helper thread hashes it

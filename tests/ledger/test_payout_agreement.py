@@ -19,9 +19,12 @@ from ledger_helpers import import_payments, register_yumin, valid_id
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import disbursements as rules
 from jiuzhu.ledger.actors import SystemActor
+from jiuzhu.ledger.demo import demo_only_insert_fault_payouts
 from jiuzhu.ledger.io.readers import read_payouts, read_table
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
-from jiuzhu.ledger.services import _batch_money, _vouchers, demo_only_insert_fault_payouts, do_import_file
+from jiuzhu.ledger.services import do_import_file
+from jiuzhu.ledger.services.batches import batch_money
+from jiuzhu.ledger.services.payout_import import region_vouchers
 
 DIBAO, LINSHI, OTHER_YEAR = "D012022-V02CTD-08061", "V-LINSHI-01", "V-2023-01"
 IDS = [valid_id(serial=n) for n in range(1, 7)]
@@ -220,7 +223,7 @@ class PayoutAgreementTests(TestCase):
         )
 
     def reference(self, data):
-        vouchers = {number: v.info for number, v in _vouchers(self.region).items()}
+        vouchers = {number: v.info for number, v in region_vouchers(self.region).items()}
         stored = set(Disbursement.objects.values_list("iden_no", "pay_month", "purpose", "fiscal_year"))
         return rules.validate_payouts(read_table(data), vouchers, stored=stored)
 
@@ -235,7 +238,7 @@ class PayoutAgreementTests(TestCase):
             return exc.problems, []
         rows = Disbursement.objects.filter(batch=outcome.batch).order_by("row_no")
         batch = ImportBatch.objects.get(pk=outcome.batch.pk)
-        assert batch.amount == _batch_money(batch)[0]  # the importer's own sum, handed to maker-checker
+        assert batch.amount == batch_money(batch)[0]  # the importer's own sum, handed to maker-checker
         return [], list(rows)
 
     def check(self, data):
@@ -243,7 +246,7 @@ class PayoutAgreementTests(TestCase):
         problems, stored = self.imported(data)
         assert problems == expected
         if not expected:
-            vouchers = _vouchers(self.region)
+            vouchers = region_vouchers(self.region)
             assert [
                 (
                     d.row_no,

@@ -194,7 +194,7 @@ def test_imports_at_once_take_distinct_blocks_of_ids(committed_voucher):
     """No primary key on PostgreSQL: each import takes a block of the id sequence under the writers' lock, and
     the rows are numbered in file order within it; ids stay distinct when two counties import at once."""
     from jiuzhu.ledger.actors import SystemActor
-    from jiuzhu.ledger.services import demo_only_insert_fault_payouts
+    from jiuzhu.ledger.demo import demo_only_insert_fault_payouts
 
     start = threading.Barrier(2)
     failures: list[Exception] = []

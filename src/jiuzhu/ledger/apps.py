@@ -14,6 +14,6 @@ class LedgerConfig(AppConfig):
 
 
 def _book_movements(sender: Any, *, plan: Any, actor: Any, **kwargs: Any) -> None:
-    from .services import book_plan_movements
+    from .services.appropriations import book_plan_movements
 
     book_plan_movements(plan=plan, actor=actor)

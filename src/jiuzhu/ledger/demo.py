@@ -21,30 +21,33 @@ import csv
 import datetime
 import io
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals.services import do_load_default_rules
+from jiuzhu.audit.services import record
+from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.disbursements import TEMPLATE_13
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.money import format_yuan
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import Fund
 
 from .actors import SystemActor
 from .models import Disbursement, ImportBatch, Movement, Payment, Registration
-from .services import (
-    demo_only_insert_fault_payouts,
-    do_approve_batch,
-    do_approve_registration,
-    do_import_file,
-    do_register_receipt,
-)
+from .services.batch_review import do_approve_batch
+from .services.imports import do_import_file
+from .services.registrations import do_approve_registration, do_register_receipt
+from .staging import lock_payout_writers
 
 SEED = 2022
 FEN = Decimal("0.01")
@@ -375,3 +378,26 @@ def _faults() -> None:
         payouts=[duplicate, above],
         reason="演示故障：重复发放、实发大于应发",
     )
+
+
+@transaction.atomic
+def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, Any]], reason: str) -> int:
+    """DEMO ONLY: store payouts the importer would refuse (a duplicate, 实发 above 应发), bypassing its checks.
+
+    Monitoring must find such faults in stored data, and the importer rightly refuses them, so the demo year
+    puts them in through this path; such rows have no batch, and the write is audited. Nothing
+    but this demo scenario calls it.
+    """
+    if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
+        raise ActionRefused("演示故障数据只能由演示场景写入")
+    rows = [Disbursement(batch=None, **p) for p in payouts]
+    lock_payout_writers()
+    Disbursement.objects.bulk_create(rows)
+    record(
+        actor=actor,
+        action="ledger.demo_fault_payouts",
+        entity=reason,
+        region_path="/",
+        after={"rows": len(rows), "amounts": [format_yuan(r.xpay_amt) for r in rows]},
+    )
+    return len(rows)

@@ -6,12 +6,12 @@ from django_tasks import task
 from jiuzhu.core.errors import InvalidInput
 
 from .models import ImportBatch
+from .services.batches import read_kept_file
+from .services.runner import run_batch
 
 
 @task()
 def import_batch(batch_id: int) -> str:
-    from .services import read_kept_file, run_batch
-
     batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
     if batch.status != ImportBatch.QUEUED:
         return batch.status

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.services import do_import_file, do_queue_import
+from jiuzhu.ledger.services.imports import do_import_file, do_queue_import
 from jiuzhu.regions.selectors import find_region
 
 

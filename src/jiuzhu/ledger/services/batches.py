@@ -1,0 +1,243 @@
+"""The import batch's lifecycle: its kept file, its progress, how it ends (done and submitted for review,
+rejected or failed)."""
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jiuzhu.accounts.models import User
+from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.services import record
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.domain.problems import Problem
+from jiuzhu.funds.models import Fund
+from jiuzhu.regions.models import Region
+
+from ..models import Disbursement, ImportBatch, Payment
+
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+IMPORT = "ledger.import"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    batch: ImportBatch
+    already_imported: bool
+    """True when the same file (same sha256) was imported before; then nothing changed."""
+
+    @property
+    def message(self) -> str:
+        waiting = "，正在等待审核" if self.batch.awaiting_approval else ""
+        if self.already_imported:
+            return (
+                f"该文件已于{timezone.localtime(self.batch.finished_at):%Y-%m-%d %H:%M}导入"
+                f"（{self.batch.rows_stored}行）{waiting}，本次未作任何改动"
+            )
+        return f"已导入{self.batch.rows_stored}行{'，审核通过后计入台账' if waiting else ''}"
+
+
+def batch_entity(batch: ImportBatch) -> str:
+    """How the audit trail names an import batch."""
+    return f"{batch.kind}:{batch.sha256[:12]}"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _keep_file(sha: str, data: bytes) -> str:
+    relative = f"imports/{sha[:2]}/{sha}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return relative
+
+
+def read_kept_file(batch: ImportBatch) -> bytes:
+    data = (Path(settings.MEDIA_ROOT) / batch.stored_path).read_bytes()
+    if sha256_of(data) != batch.sha256:
+        raise ActionRefused("保存的导入文件已损坏（sha256不符）")
+    return data
+
+
+def imported_before(kind: str, sha: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.DONE).first()
+
+
+def batch_for(
+    *,
+    actor: Any,
+    kind: str,
+    region: Region,
+    data: bytes,
+    sha: str,
+    filename: str,
+    status: str = ImportBatch.RUNNING,
+) -> ImportOutcome:
+    """The batch that imported this file already, or a new one (the file kept) with ``status``."""
+    existing = imported_before(kind, sha)
+    if existing:
+        return ImportOutcome(existing, already_imported=True)
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        region=region,
+        filename=Path(filename).name[:255],
+        sha256=sha,
+        size=len(data),
+        stored_path=_keep_file(sha, data),
+        status=status,
+        created_by=getattr(actor, "username", str(actor)),
+    )
+    return ImportOutcome(batch, already_imported=False)
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused; ``batch`` keeps its problems for the page."""
+
+    def __init__(self, problems: list[Problem], batch: ImportBatch) -> None:
+        super().__init__(problems)
+        self.batch = batch
+
+
+class AlreadyDone(Exception):
+    """Another import of the same file finished first."""
+
+
+class Tracker:
+    """Writes a batch's phase and progress (at most every 2% and at phase changes) and passes it on."""
+
+    def __init__(self, batch: ImportBatch, progress: Progress) -> None:
+        self.batch, self.progress, self.last = batch, progress, (-1, "")
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.progress(phase, done, total)
+        step = max(total // 50, 1)
+        if (done // step, phase) == self.last:
+            return
+        self.last = (done // step, phase)
+        if not transaction.get_connection().in_atomic_block:
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                phase=phase, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+            )
+
+
+@transaction.atomic
+def finish_batch(
+    batch: ImportBatch,
+    *,
+    status: str,
+    actor: Any,
+    problems: Sequence[Problem] = (),
+    error: str = "",
+    ip: str = "",
+) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status,
+        problems=[p.as_dict() for p in problems][:2000],
+        error=error[:2000],
+        finished_at=timezone.now(),
+        phase="",
+    )
+    record(
+        actor=actor,
+        action=f"ledger.import_{status}",
+        entity=batch_entity(batch),
+        region_path=batch.region.path,
+        ip=ip,
+        after={"filename": batch.filename, "problems": len(problems), "error": error[:200]},
+    )
+
+
+def mark_done(
+    batch: ImportBatch,
+    stored: int,
+    *,
+    actor: Any,
+    ip: str,
+    summary: dict[str, Any],
+    money: tuple[Decimal, list[int]] | None = None,
+    fiscal_year: int | None = None,
+) -> None:
+    """Inside the import's transaction: the batch is done, with its audit record.
+
+    ``money`` is the batch's total and funds when the importer knows them already (see ``batch_money``)."""
+    try:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.DONE,
+                rows_stored=stored,
+                rows_done=stored,
+                rows_total=stored,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                phase="",
+                problems=[],
+                fiscal_year=fiscal_year,
+            )
+    except IntegrityError as exc:  # the same file finished in another session meanwhile
+        raise AlreadyDone from exc
+    required = submit_batch(batch, actor, money)
+    record(
+        actor=actor,
+        action="ledger.import_done",
+        entity=batch_entity(batch),
+        region_path=batch.region.path,
+        ip=ip,
+        after={"filename": batch.filename, "rows": stored, **summary, "approvals_required": required},
+    )
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.where.row or 0, p.where.column))
+
+
+def maker_of(batch: ImportBatch, actor: Any = None) -> Any:
+    """The user who imported the batch (a background task passes the username), or None for the system."""
+    if getattr(actor, "pk", None) is not None:
+        return actor
+    return User.objects.filter(username=batch.created_by).first()
+
+
+def batch_rows(batch: ImportBatch) -> Any:
+    if batch.kind == ImportBatch.PAYMENTS:
+        return Payment.objects.filter(batch=batch)
+    return Disbursement.objects.filter(batch=batch)
+
+
+def batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
+    """The batch's total (Σ实际支付金额 or Σ实发金额) and the funds it draws on."""
+    fund_path = (
+        "appropriation__fund" if batch.kind == ImportBatch.PAYMENTS else "payment__appropriation__fund"
+    )
+    per_fund = batch_rows(batch).order_by().values_list(fund_path).annotate(t=Sum("xpay_amt"))
+    totals = dict(per_fund.values_list(fund_path, "t"))
+    return sum(totals.values(), Decimal(0)), sorted(totals)
+
+
+def submit_batch(batch: ImportBatch, actor: Any, money: tuple[Decimal, list[int]] | None = None) -> int:
+    """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
+    amount, fund_ids = money if money is not None else batch_money(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(amount=amount, approved_at=None, return_reason="")
+    return approvals.open_round(
+        subject=IMPORT,
+        object_id=batch.pk,
+        actor=maker_of(batch, actor),
+        region=batch.region,
+        fund=list(Fund.objects.filter(pk__in=fund_ids)),
+        amount=amount,
+    )

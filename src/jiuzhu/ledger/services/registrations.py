@@ -1,0 +1,292 @@
+"""指标登记: the county books a movement to its own appropriations; a checker approves or returns it."""
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.services import record
+from jiuzhu.core.actions import require
+from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.domain.docno import DocNoError, normalise_docno
+from jiuzhu.domain.ledger import (
+    AppropriationState,
+    RegistrationLine,
+    late_warning,
+    validate_registration,
+)
+from jiuzhu.domain.money import format_yuan
+from jiuzhu.domain.problems import Problem, Where, has_errors
+from jiuzhu.funds.models import ClassificationCode
+from jiuzhu.regions.models import Region
+
+from ..models import Appropriation, Movement, Payment, Registration
+from ..models import RegistrationLine as LineModel
+from .appropriations import LIVE_LINES, approved_paid, approved_registered
+from .reviewers import require_reviewer
+
+REGISTRATION = "ledger.registration"
+
+
+def _bgt_id(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: str) -> str:
+    return f"{region.mof_div_code}-{fiscal_year}-{fund_id}-{code}-{purpose}"
+
+
+def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str], AppropriationState]:
+    registered = dict(
+        Appropriation.objects.filter(region=region, fund_id=fund_id)
+        .values_list("pk")
+        .annotate(total=Sum("lines__amount", filter=LIVE_LINES))
+        .values_list("pk", "total")
+    )
+    paid = dict(
+        Payment.objects.filter(appropriation__region=region, appropriation__fund_id=fund_id)
+        .values_list("appropriation")
+        .annotate(total=Sum("xpay_amt"))
+        .values_list("appropriation", "total")
+    )
+    return {
+        (a.exp_func_code, a.purpose): AppropriationState(
+            registered.get(a.pk) or Decimal(0), paid.get(a.pk) or Decimal(0)
+        )
+        for a in Appropriation.objects.filter(region=region, fund_id=fund_id)
+    }
+
+
+@transaction.atomic
+def do_register_receipt(
+    *,
+    actor: Any,
+    movement: Movement,
+    cor_bgt_doc_no: str,
+    lines: Sequence[RegistrationLine],
+    registered_on: datetime.date | None = None,
+    ip: str = "",
+) -> tuple[Registration, list[Problem]]:
+    """指标登记: the receiving region books one movement to its own appropriations, split by purpose.
+
+    ``registered_on`` defaults to today; the demo year passes its synthetic dates. Returns the registration
+    and its warnings (a registration later than 30 days after receipt is flagged, not refused).
+    """
+    require(actor, "ledger.register")
+    movement = Movement.objects.select_for_update().select_related("region", "fund").get(pk=movement.pk)
+    if actor.region_id != movement.region_id:
+        raise ActionRefused("只有接收地区本级可以登记该指标")
+    previous = Registration.objects.select_for_update().filter(movement=movement).first()
+    if previous is not None and previous.status == Registration.SUBMITTED:
+        raise ActionRefused("该笔指标的登记正在等待审核")
+    if previous is not None and previous.status == Registration.APPROVED:
+        raise ActionRefused("该笔指标已登记；如需更正，请通过新的调整文件")
+    registered_on = registered_on or timezone.localdate()
+    problems: list[Problem] = []
+    try:
+        cor_bgt_doc_no = normalise_docno(cor_bgt_doc_no) if cor_bgt_doc_no.strip() else ""
+    except DocNoError as exc:
+        problems.append(Problem("BAD_DOCNO", str(exc), Where(column="本级指标文号")))
+        cor_bgt_doc_no = ""
+    fund = movement.fund
+    code_purposes = dict(
+        ClassificationCode.objects.filter(
+            fiscal_year=fund.fiscal_year, code__in=fund.expenditure_codes
+        ).values_list("code", "purpose")
+    )
+    if registered_on < movement.received_on:
+        problems.append(Problem("BEFORE_RECEIPT", "登记日期早于收到指标的日期", Where(column="登记日期")))
+    problems += validate_registration(
+        receipt_amount=movement.amount,
+        lines=lines,
+        allowed_codes=fund.expenditure_codes,
+        code_purposes=code_purposes,
+        existing=_appropriation_states(movement.region, fund.pk),
+        cor_bgt_doc_no=cor_bgt_doc_no,
+    )
+    if has_errors(problems):
+        raise InvalidInput(problems)
+    registration, before = _fresh_registration(previous, movement, cor_bgt_doc_no, registered_on, actor)
+    for line in lines:
+        appropriation, _ = Appropriation.objects.get_or_create(
+            region=movement.region,
+            fund=fund,
+            exp_func_code=line.exp_func_code,
+            purpose=line.purpose.value,
+            defaults={
+                "bgt_id": _bgt_id(
+                    movement.region, fund.fiscal_year, fund.pk, line.exp_func_code, line.purpose.value
+                ),
+                "fiscal_year": fund.fiscal_year,
+                "cor_bgt_doc_no": cor_bgt_doc_no,
+                "income_code": movement.income_code,
+                "direct_fund_tag": movement.direct_fund_tag,
+            },
+        )
+        if appropriation.direct_fund_tag != movement.direct_fund_tag:
+            raise InvalidInput(
+                [Problem("TAG_MISMATCH", "直达资金标识与已有指标不一致", Where(column="直达资金标识"))]
+            )
+        LineModel.objects.create(registration=registration, appropriation=appropriation, amount=line.amount)
+    required = approvals.open_round(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        region=movement.region,
+        fund=fund,
+        amount=abs(movement.amount),
+    )
+    warning = late_warning(movement.received_on, registered_on)
+    record(
+        actor=actor,
+        action="ledger.register" if previous is None else "ledger.register_resubmit",
+        entity=_registration_entity(movement),
+        region_path=movement.region.path,
+        ip=ip,
+        before=before,
+        after={
+            "cor_bgt_doc_no": cor_bgt_doc_no,
+            "registered_on": registered_on.isoformat(),
+            "late": warning is not None,
+            "tag": movement.direct_fund_tag,
+            "lines": [[x.exp_func_code, x.purpose.value, str(x.amount)] for x in lines],
+            "status": registration.status,
+            "approvals_required": required,
+        },
+    )
+    return registration, [warning] if warning else []
+
+
+def _registration_entity(movement: Movement) -> str:
+    return f"{movement.sup_bgt_doc_no} {movement.get_kind_display()} {movement.region.short_name}"
+
+
+def _lines_snapshot(registration: Registration) -> list[list[str]]:
+    return [
+        [x.appropriation.exp_func_code, x.appropriation.purpose, str(x.amount)]
+        for x in registration.lines.select_related("appropriation").order_by("id")
+    ]
+
+
+def _fresh_registration(
+    previous: Registration | None,
+    movement: Movement,
+    cor_bgt_doc_no: str,
+    registered_on: datetime.date,
+    actor: Any,
+) -> tuple[Registration, dict[str, Any] | None]:
+    """A new registration, or the returned one made ready for its corrected lines (the old ones removed, with
+    the appropriations only they had created)."""
+    if previous is None:
+        registration = Registration.objects.create(
+            movement=movement, cor_bgt_doc_no=cor_bgt_doc_no, registered_on=registered_on, registered_by=actor
+        )
+        return registration, None
+    before = {
+        "status": previous.status,
+        "return_reason": previous.return_reason,
+        "cor_bgt_doc_no": previous.cor_bgt_doc_no,
+        "lines": _lines_snapshot(previous),
+    }
+    touched = list(previous.lines.values_list("appropriation_id", flat=True))
+    previous.lines.all().delete()
+    Appropriation.objects.filter(pk__in=touched, lines__isnull=True, payments__isnull=True).delete()
+    previous.cor_bgt_doc_no, previous.registered_on, previous.registered_by = (
+        cor_bgt_doc_no,
+        registered_on,
+        actor,
+    )
+    previous.status, previous.return_reason, previous.approved_at = Registration.SUBMITTED, "", None
+    previous.save()
+    return previous, before
+
+
+def _registration_fits(registration: Registration) -> None:
+    """Approving must not leave an appropriation's approved registrations below its approved payments (a decrease
+    approved before the receipt it reduces, or below what was paid)."""
+    for line in registration.lines.select_related("appropriation"):
+        after = approved_registered(line.appropriation_id) + line.amount
+        paid = approved_paid(line.appropriation_id)
+        if after < paid or after < 0:
+            raise ActionRefused(
+                f"指标{line.appropriation.bgt_id}审核后登记额为{format_yuan(after)}元，低于已审核支付的"
+                f"{format_yuan(paid)}元：请先审核该指标此前的登记"
+            )
+
+
+def _registration_for_review(actor: Any, registration: Registration, verb: str) -> Registration:
+    """The registration, locked, for a checker of its region and its maker's department; it must be waiting."""
+    require(actor, "ledger.approve")
+    locked = (
+        Registration.objects.select_for_update()
+        .select_related("movement__region", "movement__fund", "registered_by")
+        .get(pk=registration.pk)
+    )
+    require_reviewer(actor, locked.movement.region, locked.registered_by.department)
+    if locked.status != Registration.SUBMITTED:
+        raise ActionRefused(f"只有待审核的登记可以{verb}")
+    return locked
+
+
+def _registration_makers(registration: Registration) -> set[int]:
+    """Who may not check it: everyone who submitted it, and who registered it."""
+    return approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id}
+
+
+@transaction.atomic
+def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
+    """A checker of the region and the maker's department approves; once the round is complete (thresholds from
+    ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
+    registration = _registration_for_review(actor, registration, "审核")
+    movement = registration.movement
+    state = approvals.add_approval(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        makers=_registration_makers(registration),
+    )
+    if state.complete:
+        _registration_fits(registration)
+        registration.status, registration.approved_at = Registration.APPROVED, timezone.now()
+        registration.save(update_fields=["status", "approved_at"])
+    record(
+        actor=actor,
+        action="ledger.register_approve" if state.complete else "ledger.register_approve_partial",
+        entity=_registration_entity(movement),
+        region_path=movement.region.path,
+        ip=ip,
+        after={
+            "status": registration.status,
+            "amount": str(movement.amount),
+            "approvals": state.approvers,
+            "required": state.required,
+        },
+    )
+    return state
+
+
+@transaction.atomic
+def do_return_registration(*, actor: Any, registration: Registration, reason: str, ip: str = "") -> None:
+    """Send a submitted registration back to its maker with the reason; it counts for nothing until corrected,
+    submitted again and approved."""
+    registration = _registration_for_review(actor, registration, "退回")
+    movement = registration.movement
+    step = approvals.add_return(
+        subject=REGISTRATION,
+        object_id=registration.pk,
+        actor=actor,
+        reason=reason,
+        makers=_registration_makers(registration),
+    )
+    registration.status, registration.return_reason = Registration.RETURNED, step.reason
+    registration.save(update_fields=["status", "return_reason"])
+    record(
+        actor=actor,
+        action="ledger.register_return",
+        entity=_registration_entity(movement),
+        region_path=movement.region.path,
+        ip=ip,
+        before={"status": Registration.SUBMITTED, "lines": _lines_snapshot(registration)},
+        after={"status": registration.status, "reason": step.reason},
+    )

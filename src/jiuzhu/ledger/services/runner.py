@@ -1,0 +1,60 @@
+"""Running one import batch (now, or from the background task): all or nothing."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from jiuzhu.core.errors import InvalidInput
+
+from ..io.readers import read_table
+from ..models import ImportBatch
+from .batches import (
+    AlreadyDone,
+    ImportOutcome,
+    ImportRejected,
+    Progress,
+    Tracker,
+    finish_batch,
+    imported_before,
+    no_progress,
+)
+from .payment_import import import_payments
+from .payout_import import EarlyRead, import_payouts
+
+
+def run_batch(
+    *,
+    batch: ImportBatch,
+    data: bytes,
+    actor: Any,
+    progress: Progress = no_progress,
+    ip: str = "",
+    early: EarlyRead | None = None,
+) -> ImportOutcome:
+    """Parse, validate and store one batch; all or nothing. The batch ends done, rejected or failed."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.RUNNING, heartbeat_at=timezone.now(), attempts=batch.attempts + 1
+    )
+    track = Tracker(batch, progress)
+    try:
+        if batch.kind == ImportBatch.PAYMENTS:
+            stored = import_payments(batch, read_table(data), track, actor=actor, ip=ip)
+        else:
+            stored = import_payouts(batch, data, track, actor=actor, ip=ip, early=early)
+    except InvalidInput as exc:
+        finish_batch(batch, status=ImportBatch.REJECTED, problems=exc.problems, actor=actor, ip=ip)
+        raise ImportRejected(exc.problems, batch) from exc
+    except AlreadyDone:
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+        done = imported_before(batch.kind, batch.sha256)
+        if done is None:
+            raise
+        return ImportOutcome(done, already_imported=True)
+    except Exception as exc:
+        finish_batch(
+            batch, status=ImportBatch.FAILED, error=f"{type(exc).__name__}: {exc}", actor=actor, ip=ip
+        )
+        raise
+    batch.refresh_from_db()
+    track("完成", stored, stored)
+    return ImportOutcome(batch, already_imported=False)
