@@ -235,7 +235,12 @@ def test_a_returned_file_has_its_rows_removed_and_may_come_again(yumin, people):
     removed = review.return_(batch, people["ymx_cz_sh"], reason="支付日期有误").facts["rows_removed"]
     assert removed == 1 and not Payment.objects.exists()
     batch.refresh_from_db()
-    assert (batch.status, batch.return_reason, batch.review_label) == ("returned", "支付日期有误", "已退回")
+    assert (batch.status, batch.review_status, batch.return_reason, batch.review_label) == (
+        "done",
+        "returned",
+        "支付日期有误",
+        "已退回",
+    )
     with pytest.raises(ActionRefused):
         review.approve(batch, people["ymx_cz_sh2"])
     # the same voucher number is free again; a corrected (or the same) file is a new submission

@@ -41,6 +41,7 @@ def build_world(w: World) -> None:
             size=1,
             stored_path="",
             status=status,
+            review_status="submitted" if status == "done" else "",
             error="矩阵测试" if status == "failed" else "",
             created_by=maker,
         )

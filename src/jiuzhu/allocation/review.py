@@ -9,7 +9,7 @@ from django.utils import timezone
 from jiuzhu.accounts.scoping import within
 from jiuzhu.approvals.review import Subject
 
-from .models import Plan
+from .models import PLAN_STATES, Plan
 from .selectors import visible_plans
 from .services import SUBJECT, snapshot
 from .signals import plan_approved
@@ -22,7 +22,7 @@ class PlanReview(Subject[Plan]):
     draft with the reason and its maker edits and submits it again."""
 
     key, label, model = SUBJECT, "分配/调整方案", Plan
-    permission, audit, region_via = "allocation.approve", "allocation.", "issuer"
+    permission, audit, region_via, states = "allocation.approve", "allocation.", "issuer", PLAN_STATES
     not_waiting = "只有已提交的方案可以{verb}"
     returned_message = "已退回经办人，方案回到草稿状态"
 
@@ -38,14 +38,16 @@ class PlanReview(Subject[Plan]):
         return {x for x in (plan.created_by_id, plan.submitted_by_id) if x is not None}
 
     def on_approve(self, plan: Plan, actor: Any) -> None:
-        plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
+        PLAN_STATES.move(plan, Plan.APPROVED)
+        plan.approved_by, plan.approved_at = actor, timezone.now()
         plan.save(update_fields=["status", "approved_by", "approved_at"])
 
     def after_approve(self, plan: Plan, actor: Any) -> None:
         plan_approved.send(sender=Plan, plan=plan, actor=actor)
 
     def on_return(self, plan: Plan, actor: Any, reason: str) -> dict[str, Any]:
-        plan.status, plan.return_reason = Plan.DRAFT, reason
+        PLAN_STATES.move(plan, Plan.DRAFT)
+        plan.return_reason = reason
         plan.save(update_fields=["status", "return_reason"])
         return {}
 

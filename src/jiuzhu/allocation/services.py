@@ -19,7 +19,7 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
-from .models import Plan, PlanRow
+from .models import PLAN_STATES, Plan, PlanRow
 from .selectors import current_amounts
 
 
@@ -160,7 +160,8 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
     required = approvals.open_round(
         subject=SUBJECT, object_id=plan.pk, actor=actor, region=plan.issuer, fund=plan.fund, amount=amount
     )
-    plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
+    PLAN_STATES.move(plan, Plan.SUBMITTED)
+    plan.submitted_by, plan.return_reason = actor, ""
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
     record(
         actor=actor,

@@ -17,6 +17,7 @@ from jiuzhu.accounts.scoping import scoped, within
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused
+from jiuzhu.core.states import Machine
 
 from .services import RoundState, add_approval, add_return, round_state, submitters
 from .subjects import SUBJECTS
@@ -55,7 +56,8 @@ REGISTRY: dict[str, "Subject[Any]"] = {}
 class Subject(Generic[M]):
     """A subject of review. Subclassing it with a ``key`` declares and registers the subject.
 
-    Defaults: the object has a ``status`` that is ``"submitted"`` while it waits and a region reached through
+    Defaults: the object waits while its ``states`` allow it to become ``approved`` (without ``states``: while
+    its ``status`` is ``"submitted"``), it has a region reached through
     ``region_via``; its checker holds ``permission`` within that region; its makers are everyone who submitted it.
     """
 
@@ -67,6 +69,8 @@ class Subject(Generic[M]):
     audit: ClassVar[str] = ""
     region_via: ClassVar[str] = "region"
     related: ClassVar[tuple[str, ...]] = ()
+    #: the status's state machine (``core.states``): the object waits while it may move to ``approved``
+    states: ClassVar[Machine[Any] | None] = None
     status_field: ClassVar[str] = "status"
     not_waiting: ClassVar[str] = "只有待审核的{label}可以{verb}"
     approved_message: ClassVar[str] = "已审核通过"
@@ -89,6 +93,8 @@ class Subject(Generic[M]):
         return manager.select_for_update().select_related(*self.related).get(pk=obj.pk)  # type: ignore[no-any-return]
 
     def waiting(self, obj: M) -> bool:
+        if self.states is not None:
+            return self.states.allowed(getattr(obj, self.states.field), "approved")
         return bool(getattr(obj, self.status_field) == "submitted")
 
     def region(self, obj: M) -> Any:
@@ -123,7 +129,7 @@ class Subject(Generic[M]):
         return f"{self.key}#{obj.pk}"
 
     def facts(self, obj: M) -> dict[str, Any]:
-        return {"status": getattr(obj, self.status_field)}
+        return {"status": getattr(obj, self.states.field if self.states else self.status_field)}
 
     def page(self, obj: M) -> str:
         raise NotImplementedError

@@ -28,7 +28,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
-from .models import ImportBatch, Movement, Registration
+from .models import IMPORT_STATES, REGISTRATION_STATES, ImportBatch, ImportStatus, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -60,6 +60,8 @@ def home(request: AuthedRequest) -> HttpResponse:
                 line[key + "_text"] = _yuan(line[key])
         for receipt in reg["receipts"]:
             receipt["amount_text"] = _yuan(receipt["amount"])
+            status = receipt["registration_status"]
+            receipt["shown"] = REGISTRATION_STATES.show(status) if status != "none" else None
             receipt["can_register"] = (
                 receipt["registration_status"] in ("none", Registration.RETURNED)
                 and may_register
@@ -282,7 +284,8 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "active": batch.status in (ImportBatch.QUEUED, ImportBatch.RUNNING)
             and not selectors.is_stalled(batch),
             "can_retry": request.user.can("ledger.import")
-            and (batch.status == ImportBatch.FAILED or selectors.is_stalled(batch)),
+            and IMPORT_STATES.allowed(batch.status, ImportStatus.QUEUED)
+            and (batch.status != ImportStatus.RUNNING or selectors.is_stalled(batch)),
         },
     )
 

@@ -12,7 +12,7 @@ from jiuzhu.approvals.review import Subject
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
 
-from ..models import Disbursement, ImportBatch, Payment
+from ..models import REVIEW_STATES, Disbursement, ImportBatch, Payment, ReviewStatus
 from .appropriations import approved_paid, approved_registered
 from .batches import IMPORT, batch_entity, batch_rows, maker_of
 from .reviewers import review_refusal
@@ -63,15 +63,13 @@ class BatchReview(Subject[ImportBatch]):
 
     key, label, model = IMPORT, "资金导入", ImportBatch
     permission, audit, related = "ledger.approve", "ledger.import_", ("region",)
+    states = REVIEW_STATES
     not_waiting = "只有已导入、等待审核的批次可以审核或退回"
     approved_message = "已审核通过，本批数据计入台账"
     returned_message = "已退回，本批{rows_removed}行数据已删除"
 
     def visible(self, actor: Any) -> QuerySet[ImportBatch]:
         return scoped(ImportBatch.objects.select_related("region"), actor)
-
-    def waiting(self, batch: ImportBatch) -> bool:
-        return batch.awaiting_approval
 
     def refusal(self, actor: Any, batch: ImportBatch) -> str:
         return review_refusal(actor, batch.region, batch_department(batch))
@@ -84,15 +82,17 @@ class BatchReview(Subject[ImportBatch]):
         _batch_fits(batch)
 
     def on_approve(self, batch: ImportBatch, actor: Any) -> None:
+        REVIEW_STATES.move(batch, ReviewStatus.APPROVED)
         batch.approved_at = timezone.now()
-        batch.save(update_fields=["approved_at"])
+        batch.save(update_fields=["review_status", "approved_at"])
 
     def on_return(self, batch: ImportBatch, actor: Any, reason: str) -> dict[str, Any]:
         if batch.kind == ImportBatch.PAYMENTS and Disbursement.objects.filter(payment__batch=batch).exists():
             raise ActionRefused("已有发放明细引用本批支付凭证：请先退回引用它们的发放批次")
         removed, _ = batch_rows(batch).delete()
-        batch.status, batch.return_reason = ImportBatch.RETURNED, reason
-        batch.save(update_fields=["status", "return_reason"])
+        REVIEW_STATES.move(batch, ReviewStatus.RETURNED)
+        batch.return_reason = reason
+        batch.save(update_fields=["review_status", "return_reason"])
         return {"rows_removed": removed}
 
     def entity(self, batch: ImportBatch) -> str:
@@ -100,7 +100,7 @@ class BatchReview(Subject[ImportBatch]):
 
     def facts(self, batch: ImportBatch) -> dict[str, Any]:
         return {
-            "status": batch.status,
+            "status": batch.review_status,
             "filename": batch.filename,
             "rows": batch.rows_stored,
             "amount": str(batch.amount),

@@ -29,7 +29,7 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
-from ..models import Appropriation, Movement, Payment, Registration
+from ..models import REGISTRATION_STATES, Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
 from .appropriations import LIVE_LINES, approved_paid, approved_registered
 from .reviewers import review_refusal
@@ -201,7 +201,8 @@ def _fresh_registration(
         registered_on,
         actor,
     )
-    previous.status, previous.return_reason, previous.approved_at = Registration.SUBMITTED, "", None
+    REGISTRATION_STATES.move(previous, Registration.SUBMITTED)
+    previous.return_reason, previous.approved_at = "", None
     previous.save()
     return previous, before
 
@@ -213,6 +214,7 @@ class RegistrationReview(Subject[Registration]):
     key, label, model = REGISTRATION, "指标登记", Registration
     permission, audit, region_via = "ledger.approve", "ledger.register_", "movement__region"
     related = ("movement__region", "movement__fund", "registered_by")
+    states = REGISTRATION_STATES
     not_waiting = "只有待审核的登记可以{verb}"
     approved_message = "登记已审核通过"
     returned_message = "已退回经办人更正"
@@ -240,11 +242,13 @@ class RegistrationReview(Subject[Registration]):
                 )
 
     def on_approve(self, registration: Registration, actor: Any) -> None:
-        registration.status, registration.approved_at = Registration.APPROVED, timezone.now()
+        REGISTRATION_STATES.move(registration, Registration.APPROVED)
+        registration.approved_at = timezone.now()
         registration.save(update_fields=["status", "approved_at"])
 
     def on_return(self, registration: Registration, actor: Any, reason: str) -> dict[str, Any]:
-        registration.status, registration.return_reason = Registration.RETURNED, reason
+        REGISTRATION_STATES.move(registration, Registration.RETURNED)
+        registration.return_reason = reason
         registration.save(update_fields=["status", "return_reason"])
         return {"lines": _lines_snapshot(registration)}
 
