@@ -123,7 +123,7 @@ def test_the_session_cookie_is_guarded(users):
 def test_a_post_without_the_csrf_token_is_refused_in_chinese(users, seed_adjustment):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["dq_cz_sh"], backend=BACKEND)
-    response = client.post(f"/allocation/{seed_adjustment.pk}/return/", {"reason": "x"})
+    response = client.post(f"/approvals/review/allocation.plan/{seed_adjustment.pk}/return/", {"reason": "x"})
     assert response.status_code == 403 and "CSRF" in response.content.decode()
     login = Client(enforce_csrf_checks=True).post("/login/", {"username": "admin", "password": PASSWORD})
     assert login.status_code == 403

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from jiuzhu.allocation import services
 from jiuzhu.allocation.models import Plan
+from jiuzhu.approvals import review
 from jiuzhu.approvals.models import Approval, ApprovalRule
 from jiuzhu.approvals.services import do_create_rule, required_approvals, round_state
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -45,8 +47,8 @@ def test_the_maker_of_the_seed_adjustment_cannot_approve_it_and_a_second_checker
     plan, users = pending
     assert plan.status == Plan.SUBMITTED and plan.submitted_by.username == "dq_cz_jb"
     with pytest.raises(ActionRefused):  # a 经办 may not approve at all (and not their own: see below)
-        services.do_approve_plan(actor=users["dq_cz_jb"], plan=plan)
-    state = services.do_approve_plan(actor=users["dq_cz_sh"], plan=plan)
+        review.approve(plan, users["dq_cz_jb"])
+    state = review.approve(plan, users["dq_cz_sh"])
     plan.refresh_from_db()
     assert state.complete and plan.status == Plan.APPROVED and plan.approved_by.username == "dq_cz_sh"
     steps = list(
@@ -64,7 +66,7 @@ def test_a_maker_who_is_also_a_checker_still_cannot_approve_their_own_plan(pendi
     maker.role = "checker"
     maker.save()
     with pytest.raises(ActionRefused, match="经办人不能审核"):
-        services.do_approve_plan(actor=maker, plan=plan)
+        review.approve(plan, maker)
 
 
 def test_the_page_hides_approval_from_the_maker_and_refuses_it_anyway(pending):
@@ -72,7 +74,7 @@ def test_the_page_hides_approval_from_the_maker_and_refuses_it_anyway(pending):
     maker = _client(users["dq_cz_jb"])
     page = maker.get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" not in page and "提交审核</button>" not in page
-    response = maker.post(f"/allocation/{plan.pk}/approve/")
+    response = maker.post(reverse("approvals:approve", args=["allocation.plan", plan.pk]))
     assert response.status_code == 403  # a maker's role may not approve at all
     checker_page = _client(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" in checker_page and "退回</button>" in checker_page
@@ -84,8 +86,13 @@ def test_the_administrator_and_the_audit_bureau_do_not_approve_money(pending):
     plan, users = pending
     for name in ("admin", "dq_sj_ck", "dq_mz_sh"):
         with pytest.raises(ActionRefused):
-            services.do_approve_plan(actor=users[name], plan=plan)
-        assert _client(users[name]).post(f"/allocation/{plan.pk}/approve/").status_code == 403
+            review.approve(plan, users[name])
+        assert (
+            _client(users[name])
+            .post(reverse("approvals:approve", args=["allocation.plan", plan.pk]))
+            .status_code
+            == 403
+        )
     plan.refresh_from_db()
     assert plan.status == Plan.SUBMITTED
 
@@ -93,9 +100,12 @@ def test_the_administrator_and_the_audit_bureau_do_not_approve_money(pending):
 def test_a_returned_plan_goes_back_to_draft_with_the_reason_shown(pending):
     plan, users = pending
     with pytest.raises(InvalidInput):
-        services.do_return_plan(actor=users["dq_cz_sh"], plan=plan, reason="  ")
+        review.return_(plan, users["dq_cz_sh"], reason="  ")
     checker = _client(users["dq_cz_sh"])
-    response = checker.post(f"/allocation/{plan.pk}/return/", {"reason": "裕民县调增数与测算表不符，请核对"})
+    response = checker.post(
+        reverse("approvals:return", args=["allocation.plan", plan.pk]),
+        {"reason": "裕民县调增数与测算表不符，请核对"},
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Plan.DRAFT and plan.editable
@@ -107,16 +117,16 @@ def test_a_returned_plan_goes_back_to_draft_with_the_reason_shown(pending):
     plan.refresh_from_db()
     assert plan.status == Plan.SUBMITTED and plan.return_reason == ""
     assert round_state("allocation.plan", plan.pk).count == 0
-    services.do_approve_plan(actor=users["dq_cz_sh2"], plan=plan)
+    review.approve(plan, users["dq_cz_sh2"])
     plan.refresh_from_db()
     assert plan.status == Plan.APPROVED
 
 
 def test_only_a_submitted_plan_can_be_returned(pending):
     plan, users = pending
-    services.do_approve_plan(actor=users["dq_cz_sh"], plan=plan)
+    review.approve(plan, users["dq_cz_sh"])
     with pytest.raises(ActionRefused):
-        services.do_return_plan(actor=users["dq_cz_sh2"], plan=plan, reason="晚了")
+        review.return_(plan, users["dq_cz_sh2"], reason="晚了")
 
 
 def _big_plan(users, *, amount="12000000", doc_no="塔地财社〔2022〕120号") -> Plan:
@@ -143,7 +153,7 @@ def test_a_plan_above_the_threshold_needs_two_distinct_checkers(pending):
     _, users = pending
     plan = _big_plan(users)
     assert services.do_submit_plan(actor=users["dq_cz_jb"], plan=plan) == 2
-    state = services.do_approve_plan(actor=users["dq_cz_sh"], plan=plan)
+    state = review.approve(plan, users["dq_cz_sh"])
     plan.refresh_from_db()
     assert not state.complete and state.remaining == 1 and plan.status == Plan.SUBMITTED
     page = _client(users["dq_cz_sh2"]).get(f"/allocation/{plan.pk}/").content.decode()
@@ -151,8 +161,8 @@ def test_a_plan_above_the_threshold_needs_two_distinct_checkers(pending):
     first = _client(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" not in first  # already approved once: the button is gone for them
     with pytest.raises(ActionRefused, match="您已审核过"):
-        services.do_approve_plan(actor=users["dq_cz_sh"], plan=plan)
-    state = services.do_approve_plan(actor=users["dq_cz_sh2"], plan=plan)
+        review.approve(plan, users["dq_cz_sh"])
+    state = review.approve(plan, users["dq_cz_sh2"])
     plan.refresh_from_db()
     assert state.complete and plan.status == Plan.APPROVED
     assert [a.actor.username for a in state.approvals] == ["dq_cz_sh", "dq_cz_sh2"]

@@ -35,6 +35,7 @@ def _make_plan(
     kind: str = "allocation",
 ) -> Any:
     from jiuzhu.allocation import services
+    from jiuzhu.approvals import review
     from jiuzhu.funds.models import Fund
     from jiuzhu.regions.models import Region
 
@@ -52,7 +53,7 @@ def _make_plan(
     if status in ("submitted", "approved"):
         services.do_submit_plan(actor=w.users[maker], plan=plan)
     if status == "approved":
-        services.do_approve_plan(actor=w.users[checker], plan=plan)
+        review.approve(plan, w.users[checker])
     plan.refresh_from_db()
     return plan
 
@@ -213,16 +214,6 @@ CASES: dict[str, list[Case]] = {
     ),
     "allocation:submit": _post_only(
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))
-    ),
-    "allocation:approve": _post_only(
-        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.approve", 302))
-    ),
-    "allocation:return": _post_only(
-        _per_plan(
-            method="post",
-            data=lambda w: {"reason": "矩阵退回"},
-            expect=lambda n: _acts(n, "allocation.approve", 302),
-        )
     ),
     "allocation:export": _exports(),
     "accounts:password_change": [Case()],

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 
 from jiuzhu.allocation import services
 from jiuzhu.allocation.models import Plan
+from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine
 from jiuzhu.funds.models import Fund
@@ -56,16 +57,16 @@ def test_maker_checker_and_immutability(draft, users):
     lines[6] = AdjustmentLine(lines[6].region_code, lines[6].base, increase=5 * W)
     services.do_save_rows(actor=maker, plan=draft, lines=lines)
     with pytest.raises(ActionRefused):
-        services.do_approve_plan(actor=checker, plan=draft)  # not submitted yet
+        review.approve(draft, checker)  # not submitted yet
     services.do_submit_plan(actor=maker, plan=draft)
     with pytest.raises(ActionRefused, match="权限"):
-        services.do_approve_plan(actor=maker, plan=draft)
-    services.do_return_plan(actor=checker, plan=draft, reason="裕民县调增依据不足")
+        review.approve(draft, maker)
+    review.return_(draft, checker, reason="裕民县调增依据不足")
     draft.refresh_from_db()
     # A return puts the plan back to draft, editable, with the reason kept for the maker to read.
     assert draft.status == Plan.DRAFT and draft.return_reason == "裕民县调增依据不足" and draft.editable
     services.do_submit_plan(actor=maker, plan=draft)
-    services.do_approve_plan(actor=checker, plan=draft)
+    review.approve(draft, checker)
     draft.refresh_from_db()
     assert draft.status == Plan.APPROVED
     with pytest.raises(ActionRefused, match="新建调整方案"):
@@ -77,8 +78,8 @@ def test_a_checker_who_made_the_plan_cannot_approve_it(users, draft):
     draft.save()
     services.do_submit_plan(actor=users["dq_cz_jb"], plan=draft)
     with pytest.raises(ActionRefused, match="经办人不能审核"):
-        services.do_approve_plan(actor=users["dq_cz_sh"], plan=draft)
-    services.do_approve_plan(actor=users["dq_cz_sh2"], plan=draft)
+        review.approve(draft, users["dq_cz_sh"])
+    review.approve(draft, users["dq_cz_sh2"])
 
 
 def test_county_clerk_cannot_create_a_prefecture_plan(users):

@@ -73,16 +73,16 @@ def checker_for(region, department="finance"):
 
 
 def approve_registration(registration, *, checker=None):
-    from jiuzhu.ledger.services import do_approve_registration
+    from jiuzhu.approvals import review
 
     region = registration.movement.region
-    return do_approve_registration(actor=checker or checker_for(region), registration=registration)
+    return review.approve(registration, checker or checker_for(region))
 
 
 def approve_batch(batch, *, checker=None):
-    from jiuzhu.ledger.services import do_approve_batch
+    from jiuzhu.approvals import review
 
-    return do_approve_batch(actor=checker or checker_for(batch.region), batch=batch)
+    return review.approve(batch, checker or checker_for(batch.region))
 
 
 def register_yumin(people, *, late: bool = False, approve: bool = True):

@@ -113,12 +113,12 @@ def _import(actor, data, name):
 def test_a_repeat_in_another_year_or_of_a_returned_batch_is_no_duplicate(people, voucher):
     from ledger_helpers import checker_for
 
-    from jiuzhu.ledger.services import do_return_batch
+    from jiuzhu.approvals import review
 
     actor = people["ymx_cz_jb"]
     first = _import(actor, _file([1, 2]), "a.csv")
     assert first.batch.fiscal_year == 2022
-    do_return_batch(actor=checker_for(actor.region), batch=first.batch, reason="重报")
+    review.return_(first.batch, checker_for(actor.region), reason="重报")
     again = _import(actor, _file([2, 1]), "b.csv")  # the returned rows are gone: no duplicate
     assert again.batch.rows_stored == 2
     with pytest.raises(InvalidInput) as exc:

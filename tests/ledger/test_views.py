@@ -79,15 +79,17 @@ def test_upload_shows_problems_and_masked_ids(county, voucher, people):
     batch = ImportBatch.objects.get(kind="disbursements", status="done")
     page = county.get(reverse("ledger:payouts")).content.decode()
     assert "待审核的导入（1）" in page and valid_id(serial=5)[-4:] not in page  # listed, not yet shown
-    assert reverse("ledger:batch_approve", args=[batch.pk]) not in page  # the maker has no approve button
+    assert (
+        reverse("approvals:approve", args=["ledger.import", batch.pk]) not in page
+    )  # the maker has no approve button
     checker = Client()
     checker.force_login(people["ymx_cz_sh"])
     page = checker.get(reverse("ledger:batch", args=[batch.pk])).content.decode()
-    assert reverse("ledger:batch_approve", args=[batch.pk]) in page
+    assert reverse("approvals:approve", args=["ledger.import", batch.pk]) in page
     listing = checker.get(reverse("ledger:payouts")).content.decode()  # the pending list has both forms too
-    for action in ("ledger:batch_approve", "ledger:batch_return"):
-        assert f'action="{reverse(action, args=[batch.pk])}"' in listing
-    assert checker.post(reverse("ledger:batch_approve", args=[batch.pk])).status_code == 302
+    for action in ("approvals:approve", "approvals:return"):
+        assert f'action="{reverse(action, args=["ledger.import", batch.pk])}"' in listing
+    assert checker.post(reverse("approvals:approve", args=["ledger.import", batch.pk])).status_code == 302
     page = county.get(reverse("ledger:payouts")).content.decode()
     assert mask(valid_id(serial=5)) in page and valid_id(serial=5) not in page
     export = county.get(reverse("ledger:export"), {"month": "2022-05"})
@@ -159,6 +161,6 @@ def test_checkers_see_approve_and_return_forms_for_what_waits(people):
     checker = Client()
     checker.force_login(people["ymx_cz_sh"])
     page = checker.get(reverse("ledger:home")).content.decode()
-    for action in ("ledger:registration_approve", "ledger:registration_return"):
-        assert f'action="{reverse(action, args=[waiting.pk])}"' in page
+    for action in ("approvals:approve", "approvals:return"):
+        assert f'action="{reverse(action, args=["ledger.registration", waiting.pk])}"' in page
     assert 'name="reason" placeholder="退回原因" required' in page

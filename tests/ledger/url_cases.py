@@ -41,6 +41,7 @@ def build_world(w: World) -> None:
             size=1,
             stored_path="",
             status=status,
+            review_status="submitted" if status == "done" else "",
             error="矩阵测试" if status == "failed" else "",
             created_by=maker,
         )
@@ -131,42 +132,6 @@ CASES: dict[str, list[Case]] = {
     "ledger:register": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_registers(n)) for n in MOVEMENTS
     ],
-    "ledger:registration_approve": _post_only(
-        [
-            Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_reviews(n, "finance"))
-            for n in REGISTRATIONS
-        ]
-    ),
-    "ledger:registration_return": _post_only(
-        [
-            Case(
-                label=n,
-                method="post",
-                kwargs=lambda w, n=n: {"pk": w[n].pk},
-                data=lambda w: {"reason": "矩阵退回"},
-                expect=_reviews(n, "finance"),
-            )
-            for n in REGISTRATIONS
-        ]
-    ),
-    "ledger:batch_approve": _post_only(
-        [
-            Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_reviews_batch(n))
-            for n in BATCHES
-        ]
-    ),
-    "ledger:batch_return": _post_only(
-        [
-            Case(
-                label=n,
-                method="post",
-                kwargs=lambda w, n=n: {"pk": w[n].pk},
-                data=lambda w: {"reason": "矩阵退回"},
-                expect=_reviews_batch(n),
-            )
-            for n in BATCHES
-        ]
-    ),
     "ledger:batch": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n)) for n in BATCHES
     ],

@@ -2,7 +2,33 @@ from django.conf import settings
 from django.db import models
 
 from jiuzhu.core.fields import MoneyField
+from jiuzhu.core.states import Machine, Shown
 from jiuzhu.domain.allocation import AdjustmentLine
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交待审核"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+#: A draft is submitted; its checkers approve it or send it back to draft with the reason (``returned`` is kept
+#: for plans stored so, which are submitted again like a draft).
+PLAN_STATES = Machine(
+    PlanStatus,
+    transitions={
+        PlanStatus.DRAFT: {PlanStatus.SUBMITTED},
+        PlanStatus.SUBMITTED: {PlanStatus.APPROVED, PlanStatus.DRAFT},
+        PlanStatus.RETURNED: {PlanStatus.SUBMITTED},
+    },
+    badges={
+        PlanStatus.DRAFT: "draft",
+        PlanStatus.SUBMITTED: "submitted",
+        PlanStatus.APPROVED: "approved",
+        PlanStatus.RETURNED: "returned",
+    },
+)
 
 
 class Plan(models.Model):
@@ -10,8 +36,13 @@ class Plan(models.Model):
 
     ALLOCATION, ADJUSTMENT = "allocation", "adjustment"
     KINDS = [(ALLOCATION, "分配下达"), (ADJUSTMENT, "调整")]
-    DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
-    STATUSES = [(DRAFT, "草稿"), (SUBMITTED, "已提交待审核"), (APPROVED, "已审核"), (RETURNED, "已退回")]
+    DRAFT, SUBMITTED, APPROVED, RETURNED = (
+        PlanStatus.DRAFT,
+        PlanStatus.SUBMITTED,
+        PlanStatus.APPROVED,
+        PlanStatus.RETURNED,
+    )
+    STATUSES = PlanStatus.choices
 
     fund = models.ForeignKey(
         "funds.Fund", on_delete=models.PROTECT, related_name="plans", verbose_name="资金"
@@ -41,6 +72,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_no} {self.title}"
+
+    @property
+    def status_shown(self) -> Shown:
+        return PLAN_STATES.show(self.status)
 
     @property
     def editable(self) -> bool:

@@ -6,7 +6,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jiuzhu.accounts.scoping import scope_q, scoped, within
-from jiuzhu.approvals.services import RoundState, round_state
 from jiuzhu.funds.models import Fund
 
 from .models import Plan, PlanRow
@@ -24,25 +23,13 @@ def visible_rows(user: Any, plan: Plan) -> QuerySet[PlanRow]:
     return scoped(plan.rows.all(), user).select_related("region")
 
 
-def approval_round(plan: Plan) -> RoundState:
-    return round_state("allocation.plan", plan.pk)
-
-
 def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
-    """Which buttons to show; the services refuse the same things on the server whatever the page shows."""
+    """Which of the maker's buttons to show (the checker's come from ``approvals.review.panel``); the services
+    refuse the same things on the server whatever the page shows."""
     issued_here = within(user, plan.issuer)
-    makers = {plan.created_by_id, plan.submitted_by_id}
-    checking = (
-        plan.status == Plan.SUBMITTED
-        and issued_here
-        and user.can("allocation.approve")
-        and user.pk not in makers
-    )
     return {
         "can_edit": plan.editable and issued_here and user.can("allocation.edit"),
         "can_submit": plan.editable and issued_here and user.can("allocation.submit"),
-        "can_approve": checking and not approval_round(plan).approved_by(user),
-        "can_return": checking,
     }
 
 

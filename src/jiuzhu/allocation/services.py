@@ -1,11 +1,12 @@
-"""Every write to allocation plans: one transaction, one audit record each, keyword-only arguments."""
+"""Every write to allocation plans: one transaction, one audit record each, keyword-only arguments.
+
+Approving and returning a submitted plan go through ``jiuzhu.approvals.review`` (``allocation.review``)."""
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
@@ -18,12 +19,11 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
-from .models import Plan, PlanRow
+from .models import PLAN_STATES, Plan, PlanRow
 from .selectors import current_amounts
-from .signals import plan_approved
 
 
-def _snapshot(plan: Plan) -> dict[str, Any]:
+def snapshot(plan: Plan) -> dict[str, Any]:
     return {
         "status": plan.status,
         "rows": {r.region.code: [str(r.base), str(r.decrease), str(r.increase)] for r in plan.rows.all()},
@@ -67,7 +67,7 @@ def do_create_plan(
         action="allocation.create",
         entity=doc_no,
         region_path=issuer.path,
-        after=_snapshot(plan),
+        after=snapshot(plan),
         ip=ip,
     )
     return plan
@@ -84,7 +84,7 @@ def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str
     problems = validate_plan_lines(plan, lines)
     if has_errors(problems):
         raise InvalidInput(problems)
-    before = _snapshot(plan)
+    before = snapshot(plan)
     regions = {r.code: r for r in Region.objects.filter(code__in=[x.region_code[:6] for x in lines])}
     plan.rows.all().delete()
     PlanRow.objects.bulk_create(
@@ -103,7 +103,7 @@ def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         before=before,
-        after=_snapshot(plan),
+        after=snapshot(plan),
         ip=ip,
     )
 
@@ -160,7 +160,8 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
     required = approvals.open_round(
         subject=SUBJECT, object_id=plan.pk, actor=actor, region=plan.issuer, fund=plan.fund, amount=amount
     )
-    plan.status, plan.submitted_by, plan.return_reason = Plan.SUBMITTED, actor, ""
+    PLAN_STATES.move(plan, Plan.SUBMITTED)
+    plan.submitted_by, plan.return_reason = actor, ""
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
     record(
         actor=actor,
@@ -171,71 +172,6 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
         ip=ip,
     )
     return required
-
-
-@transaction.atomic
-def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundState:
-    """Maker-checker: neither the maker nor the submitter may approve; a large plan needs several checkers.
-
-    Returns the round's state: the plan is approved once ``state.complete``, else it stays submitted.
-    """
-    require(actor, "allocation.approve")
-    require_within(actor, plan.issuer)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != Plan.SUBMITTED:
-        raise ActionRefused("只有已提交的方案可以审核")
-    state = approvals.add_approval(
-        subject=SUBJECT, object_id=plan.pk, actor=actor, makers={plan.created_by_id, plan.submitted_by_id}
-    )
-    if not state.complete:
-        record(
-            actor=actor,
-            action="allocation.approve_partial",
-            entity=plan.doc_no,
-            region_path=plan.issuer.path,
-            after={"status": plan.status, "approvals": state.count, "required": state.required},
-            ip=ip,
-        )
-        return state
-    plan.status, plan.approved_by, plan.approved_at = Plan.APPROVED, actor, timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    record(
-        actor=actor,
-        action="allocation.approve",
-        entity=plan.doc_no,
-        region_path=plan.issuer.path,
-        after={**_snapshot(plan), "approvals": state.approvers},
-        ip=ip,
-    )
-    plan_approved.send(sender=Plan, plan=plan, actor=actor)
-    return state
-
-
-@transaction.atomic
-def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None:
-    """Send a submitted plan back to draft with the reason; its maker edits and submits again."""
-    require(actor, "allocation.approve")
-    require_within(actor, plan.issuer)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != Plan.SUBMITTED:
-        raise ActionRefused("只有已提交的方案可以退回")
-    step = approvals.add_return(
-        subject=SUBJECT,
-        object_id=plan.pk,
-        actor=actor,
-        reason=reason,
-        makers={plan.created_by_id, plan.submitted_by_id},
-    )
-    plan.status, plan.return_reason = Plan.DRAFT, step.reason
-    plan.save(update_fields=["status", "return_reason"])
-    record(
-        actor=actor,
-        action="allocation.return",
-        entity=plan.doc_no,
-        region_path=plan.issuer.path,
-        after={"status": plan.status, "reason": plan.return_reason},
-        ip=ip,
-    )
 
 
 def do_fill_by_factors(

@@ -10,7 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
     path("<int:pk>/validate/", views.plan_validate, name="validate"),
     path("<int:pk>/submit/", views.plan_submit, name="submit"),
-    path("<int:pk>/approve/", views.plan_approve, name="approve"),
-    path("<int:pk>/return/", views.plan_return, name="return"),
     path("<int:pk>/export.<str:fmt>", views.plan_export, name="export"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import regions_for, within
+from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -27,7 +28,7 @@ from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
 from .models import Plan
-from .selectors import approval_round, plan_actions, visible_plans, visible_rows
+from .selectors import plan_actions, visible_plans, visible_rows
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -91,7 +92,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
             "total_yuan": format_yuan(total.final),
-            "approval": approval_round(plan),
+            "review": review.panel(plan, request.user),
             **plan_actions(request.user, plan),
         },
     )
@@ -215,56 +216,21 @@ def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     )
 
 
-ACTION_PERMISSIONS = {
-    "submit": "allocation.submit",
-    "approve": "allocation.approve",
-    "return": "allocation.approve",
-}
-
-
-def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    plan = _plan_to_act_on(request, pk, ACTION_PERMISSIONS[action])
+@require_POST
+def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Submit for approval; approving and returning are ``approvals:approve`` / ``approvals:return``."""
+    plan = _plan_to_act_on(request, pk, "allocation.submit")
     try:
-        if action == "submit":
-            required = services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
-            messages.success(
-                request, "已提交审核" + (f"（需 {required} 位审核人员分别审核）" if required > 1 else "")
-            )
-        elif action == "approve":
-            state = services.do_approve_plan(actor=request.user, plan=plan, ip=client_ip(request))
-            if state.complete:
-                messages.success(request, "已审核通过")
-            else:
-                messages.success(
-                    request,
-                    f"已审核（{state.count}/{state.required}），还需另外 {state.remaining} 位审核人员审核",
-                )
-        else:
-            services.do_return_plan(
-                actor=request.user, plan=plan, reason=request.POST.get("reason", ""), ip=client_ip(request)
-            )
-            messages.success(request, "已退回经办人，方案回到草稿状态")
+        required = services.do_submit_plan(actor=request.user, plan=plan, ip=client_ip(request))
+        messages.success(
+            request, "已提交审核" + (f"（需 {required} 位审核人员分别审核）" if required > 1 else "")
+        )
     except ActionRefused as exc:
         messages.error(request, str(exc))
     except InvalidInput as exc:
         for problem in exc.problems:
             messages.error(request, str(problem))
     return redirect("allocation:detail", pk=plan.pk)
-
-
-@require_POST
-def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "submit")
-
-
-@require_POST
-def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "approve")
-
-
-@require_POST
-def plan_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "return")
 
 
 def plan_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:

@@ -1,17 +1,7 @@
-"""Maker-checker for anything that moves money, as one reusable mechanism.
+"""The rounds of maker-checker, keyed by (subject, object id): who submitted, who approved, who returned.
 
-How a subject plugs in (the allocation plan does exactly this, see ``allocation.services``):
-
-1. Name it in ``subjects.SUBJECTS`` (``"ledger.registration": "指标登记"``).
-2. In the subject's own ``do_submit_*`` service (inside its transaction, after its permission and scope checks):
-   ``required = open_round(subject=…, object_id=obj.pk, actor=actor, region=obj.region, fund=…, amount=…)``.
-3. In ``do_approve_*``: ``state = add_approval(subject=…, object_id=…, actor=actor, makers={creator, submitter})``;
-   when ``state.complete`` the subject moves to its approved state, else it stays submitted.
-4. In ``do_return_*``: ``add_return(subject=…, object_id=…, actor=actor, reason=reason, makers=…)`` and put the
-   object back to draft with the reason.
-5. Show ``round_state(subject, object_id)`` on the detail page (who approved, how many more are needed).
-
-The subject's service still writes its own audit record; these functions only keep the Approval rows.
+Subjects use them through ``approvals.review`` (see the package docstring); ``open_round`` is called by the
+subject's own submit service. These functions only keep the Approval rows; ``review`` writes the audit record.
 """
 
 from dataclasses import dataclass, field

@@ -1,4 +1,8 @@
-"""What can be submitted for approval. An app adds its own kind with one line here (or ``SUBJECTS[...] = …``)."""
+"""What can be submitted for approval: key → label, for the rules page and ``open_round``.
+
+Declaring a ``review.Subject`` adds its key here; the keys below exist already so that the thresholds of
+subjects still to come (monthly reports, year-end closing) can be set and migrations stay as they are.
+"""
 
 SUBJECTS: dict[str, str] = {
     "allocation.plan": "分配/调整方案",

@@ -1,7 +1,11 @@
-"""The administrator's page for approval thresholds (per area, matter and fund)."""
+"""The checker's two actions on any subject of review, and the administrator's page for approval thresholds
+(per area, matter and fund)."""
+
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +17,7 @@ from jiuzhu.domain.money import MoneyError, format_yuan, parse_amount
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region
 
-from . import services
+from . import review, services
 from .models import ApprovalRule
 from .subjects import SUBJECTS
 
@@ -44,7 +48,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
         except Region.DoesNotExist:
             messages.error(request, "请选择您管辖范围内的地区")
     items = [
-        {"rule": r, "min_amount": format_yuan(r.min_amount)}
+        {"rule": r, "min_amount": format_yuan(r.min_amount), "subject": SUBJECTS.get(r.subject, r.subject)}
         for r in scoped(ApprovalRule.objects.select_related("region", "fund"), request.user)
     ]
     return render(
@@ -70,3 +74,51 @@ def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("approvals:rules")
+
+
+def _reviewed(request: AuthedRequest, subject: str, pk: int) -> tuple[review.Subject[Any], Any]:
+    """404 for an unknown subject or an object outside the user's area; 403 unless the user may review it."""
+    declared = review.subject_named(subject)
+    obj = declared.visible(request.user).filter(pk=pk).first() if declared else None
+    if declared is None or obj is None:
+        raise Http404("记录不存在")
+    refusal = declared.refusal(request.user, obj)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return declared, obj
+
+
+@require_POST
+def approve(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
+    declared, obj = _reviewed(request, subject, pk)
+    try:
+        state = review.approve(obj, request.user, ip=client_ip(request), key=declared.key)
+        if state.complete:
+            messages.success(request, declared.approved_message)
+        else:
+            messages.success(
+                request,
+                f"已审核（{state.count}/{state.required}），还需另外 {state.remaining} 位审核人员审核",
+            )
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(declared.page(obj))
+
+
+@require_POST
+def return_(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
+    declared, obj = _reviewed(request, subject, pk)
+    try:
+        returned = review.return_(
+            obj, request.user, reason=request.POST.get("reason", ""), ip=client_ip(request), key=declared.key
+        )
+        messages.success(request, declared.returned_message.format(**returned.facts))
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(declared.page(obj))

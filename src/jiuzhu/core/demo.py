@@ -14,6 +14,7 @@ from django.db import transaction
 from jiuzhu.accounts.models import User
 from jiuzhu.allocation import services as allocation
 from jiuzhu.allocation.models import Plan
+from jiuzhu.approvals import review
 from jiuzhu.domain.allocation import AdjustmentLine
 from jiuzhu.domain.money import parse_amount
 from jiuzhu.funds.models import Fund
@@ -98,7 +99,7 @@ def load_seed_plans(data: dict[str, Any], *, approve_adjustment: bool = True) ->
             allocation.do_save_rows(actor=maker, plan=plan, lines=lines)
             allocation.do_submit_plan(actor=maker, plan=plan)
             if approve_adjustment or kind != Plan.ADJUSTMENT:
-                allocation.do_approve_plan(actor=checker, plan=plan)
+                review.approve(plan, checker)
         plans.append(plan)
     return plans
 
@@ -132,7 +133,7 @@ def load_central_plan(data: dict[str, Any] | None = None) -> Plan:
     allocation.do_save_rows(actor=maker, plan=plan, lines=lines)
     allocation.do_submit_plan(actor=maker, plan=plan)
     for checker in ("dq_cz_sh", "dq_cz_sh2"):  # 2.5亿元: the demo's rules ask for two checkers
-        if allocation.do_approve_plan(actor=User.objects.get(username=checker), plan=plan).complete:
+        if review.approve(plan, User.objects.get(username=checker)).complete:
             break
     plan.refresh_from_db()
     return plan

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jiuzhu.accounts.models import User
+from jiuzhu.approvals import review
 from jiuzhu.approvals.services import do_load_default_rules
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
@@ -44,9 +45,8 @@ from jiuzhu.funds.models import Fund
 
 from .actors import SystemActor
 from .models import Disbursement, ImportBatch, Movement, Payment, Registration
-from .services.batch_review import do_approve_batch
 from .services.imports import do_import_file
-from .services.registrations import do_approve_registration, do_register_receipt
+from .services.registrations import do_register_receipt
 from .staging import lock_payout_writers
 
 SEED = 2022
@@ -181,14 +181,14 @@ def _fund_year(
 def _approve_registration(registration: Registration, checkers: list[User]) -> None:
     """The region's checkers approve, one after the other, until the round is complete."""
     for checker in checkers:
-        if do_approve_registration(actor=checker, registration=registration).complete:
+        if review.approve(registration, checker).complete:
             return
     raise RuntimeError(f"演示数据：{registration}需要更多审核人员")
 
 
 def _approve_batch(batch: ImportBatch, checkers: list[User]) -> None:
     for checker in checkers:
-        if do_approve_batch(actor=checker, batch=batch).complete:
+        if review.approve(batch, checker).complete:
             return
     raise RuntimeError(f"演示数据：{batch}需要更多审核人员")
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from jiuzhu.core.fields import MoneyField, OptionalText
+from jiuzhu.core.states import Machine, Shown
 from jiuzhu.domain.ledger import MovementKind
 from jiuzhu.domain.purposes import PURPOSE_LABELS
 
@@ -68,6 +69,28 @@ class Appropriation(models.Model):
         return f"{self.bgt_id} {self.get_purpose_display()}"
 
 
+class RegistrationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+#: A registration waits for its checker, who approves it or returns it; a returned one is corrected and submitted
+#: again.
+REGISTRATION_STATES = Machine(
+    RegistrationStatus,
+    transitions={
+        RegistrationStatus.SUBMITTED: {RegistrationStatus.APPROVED, RegistrationStatus.RETURNED},
+        RegistrationStatus.RETURNED: {RegistrationStatus.SUBMITTED},
+    },
+    badges={
+        RegistrationStatus.SUBMITTED: "submitted",
+        RegistrationStatus.APPROVED: "approved",
+        RegistrationStatus.RETURNED: "returned",
+    },
+)
+
+
 class Registration(models.Model):
     """指标登记 of one movement by the receiving region; its lines sum to the movement.
 
@@ -76,8 +99,12 @@ class Registration(models.Model):
     registration keeps its lines for the maker to correct and submit again; they count for nothing meanwhile.
     """
 
-    SUBMITTED, APPROVED, RETURNED = "submitted", "approved", "returned"
-    STATUSES = [(SUBMITTED, "待审核"), (APPROVED, "已审核"), (RETURNED, "已退回")]
+    SUBMITTED, APPROVED, RETURNED = (
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.APPROVED,
+        RegistrationStatus.RETURNED,
+    )
+    STATUSES = RegistrationStatus.choices
 
     movement = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="registration")
     cor_bgt_doc_no = models.CharField("本级指标文号", max_length=64)
@@ -94,6 +121,10 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.cor_bgt_doc_no} ({self.registered_on})"
 
+    @property
+    def status_shown(self) -> Shown:
+        return REGISTRATION_STATES.show(self.status)
+
 
 class RegistrationLine(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="lines")
@@ -104,27 +135,80 @@ class RegistrationLine(models.Model):
         return f"{self.appropriation_id}: {self.amount}"
 
 
+class ImportStatus(models.TextChoices):
+    """The import's own progress."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已导入"
+    REJECTED = "rejected", "已拒绝"
+    FAILED = "failed", "失败"
+
+
+#: Queued, run (by the request or the background task), and ended: done, rejected (the file's problems) or failed
+#: (an error); a failed batch, or one whose task died while running, is queued again by a retry.
+IMPORT_STATES = Machine(
+    ImportStatus,
+    transitions={
+        ImportStatus.QUEUED: {ImportStatus.RUNNING},
+        ImportStatus.RUNNING: {
+            ImportStatus.DONE,
+            ImportStatus.REJECTED,
+            ImportStatus.FAILED,
+            ImportStatus.QUEUED,
+        },
+        ImportStatus.FAILED: {ImportStatus.QUEUED},
+    },
+    badges={
+        ImportStatus.QUEUED: "submitted",
+        ImportStatus.RUNNING: "submitted",
+        ImportStatus.DONE: "approved",
+        ImportStatus.REJECTED: "returned",
+        ImportStatus.FAILED: "returned",
+    },
+)
+
+
+class ReviewStatus(models.TextChoices):
+    """The review of a done batch; empty until the import is done."""
+
+    NONE = "", "未提交"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+#: A done batch is submitted; its checkers approve it (its rows count) or return it (its rows are removed; the
+#: same file may come again as a new batch).
+REVIEW_STATES = Machine(
+    ReviewStatus,
+    transitions={
+        ReviewStatus.NONE: {ReviewStatus.SUBMITTED},
+        ReviewStatus.SUBMITTED: {ReviewStatus.APPROVED, ReviewStatus.RETURNED},
+    },
+    badges={
+        ReviewStatus.SUBMITTED: "submitted",
+        ReviewStatus.APPROVED: "approved",
+        ReviewStatus.RETURNED: "returned",
+    },
+    field="review_status",
+)
+
+
 class ImportBatch(models.Model):
     """One imported file, kept with its sha256: the same content is imported once.
 
-    ``status`` is the import's own progress. A ``done`` batch moves money only once approved (``approved_at``
-    set by the checker who completes its round in ``approvals``); until then its rows are stored but counted
-    nowhere. A checker who returns it removes its rows: the batch ends ``returned`` with the reason, and the
-    same file may be imported again as a new submission.
+    ``status`` is the import's own progress (``IMPORT_STATES``), ``review_status`` its review (``REVIEW_STATES``).
+    A ``done`` batch is submitted and moves money only once approved (``approved_at`` set with ``approved`` by
+    the checker who completes its round in ``approvals``); until then its rows are stored but counted nowhere. A
+    checker who returns it removes its rows: the batch's review ends ``returned`` with the reason, and the same
+    file may be imported again as a new submission.
     """
 
     PAYMENTS, DISBURSEMENTS = "payments", "disbursements"
     KINDS = [(PAYMENTS, "支付凭证"), (DISBURSEMENTS, "到人到户发放明细")]
-    QUEUED, RUNNING, DONE, REJECTED, FAILED = "queued", "running", "done", "rejected", "failed"
-    RETURNED = "returned"
-    STATUSES = [
-        (QUEUED, "排队中"),
-        (RUNNING, "导入中"),
-        (DONE, "已导入"),
-        (REJECTED, "已拒绝"),
-        (FAILED, "失败"),
-        (RETURNED, "已退回"),
-    ]
+    QUEUED, RUNNING, DONE = ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE
+    REJECTED, FAILED = ImportStatus.REJECTED, ImportStatus.FAILED
 
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -132,7 +216,12 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.BigIntegerField("字节数")
     stored_path = models.CharField(max_length=255, help_text="the kept file, under MEDIA_ROOT")
-    status = models.CharField("状态", max_length=16, choices=STATUSES, default=QUEUED)
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    review_status = models.CharField(
+        "审核状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True
+    )
     phase = models.CharField("阶段", max_length=32, blank=True)
     rows_total = models.IntegerField("总行数", default=0)
     rows_done = models.IntegerField("已处理行数", default=0)
@@ -161,7 +250,9 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "sha256"], condition=models.Q(status="done"), name="uniq_imported_file"
+                fields=["kind", "sha256"],
+                condition=models.Q(status="done") & ~models.Q(review_status="returned"),
+                name="uniq_imported_file",
             ),
         ]
         verbose_name = "导入批次"
@@ -171,15 +262,19 @@ class ImportBatch(models.Model):
 
     @property
     def awaiting_approval(self) -> bool:
-        return self.status == self.DONE and self.approved_at is None
+        return self.review_status == ReviewStatus.SUBMITTED
+
+    @property
+    def import_shown(self) -> Shown:
+        return IMPORT_STATES.show(self.status)
+
+    @property
+    def review_shown(self) -> Shown | None:
+        return REVIEW_STATES.show(self.review_status) if self.review_status else None
 
     @property
     def review_label(self) -> str:
-        if self.status == self.RETURNED:
-            return "已退回"
-        if self.status != self.DONE:
-            return ""
-        return "待审核" if self.approved_at is None else "已审核"
+        return self.review_shown.label if self.review_shown else ""
 
 
 class Payment(models.Model):

@@ -26,6 +26,7 @@ from .models import (
     Payment,
     Registration,
     RegistrationLine,
+    ReviewStatus,
 )
 
 ZERO = Decimal("0.00")
@@ -104,7 +105,7 @@ def pending_registrations(user: Any) -> QuerySet[Registration]:
 def pending_batches(user: Any) -> QuerySet[ImportBatch]:
     return (
         visible_batches(user)
-        .filter(status=ImportBatch.DONE, approved_at__isnull=True)
+        .filter(review_status=ReviewStatus.SUBMITTED)
         .order_by("region__path", "created_at", "id")
     )
 

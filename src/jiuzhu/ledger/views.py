@@ -1,7 +1,5 @@
 """Thin views of the ledger: read through selectors, write through services."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
-from jiuzhu.approvals.services import RoundState, round_state
+from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -30,7 +28,7 @@ from jiuzhu.regions.models import Region
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
-from .models import ImportBatch, Movement, Registration
+from .models import IMPORT_STATES, REGISTRATION_STATES, ImportBatch, ImportStatus, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -62,6 +60,8 @@ def home(request: AuthedRequest) -> HttpResponse:
                 line[key + "_text"] = _yuan(line[key])
         for receipt in reg["receipts"]:
             receipt["amount_text"] = _yuan(receipt["amount"])
+            status = receipt["registration_status"]
+            receipt["shown"] = REGISTRATION_STATES.show(status) if status != "none" else None
             receipt["can_register"] = (
                 receipt["registration_status"] in ("none", Registration.RETURNED)
                 and may_register
@@ -79,10 +79,7 @@ def home(request: AuthedRequest) -> HttpResponse:
                 )
                 for x in r.lines.select_related("appropriation").order_by("id")
             ],
-            "round": round_state(services.REGISTRATION, r.pk),
-            "can_review": not services.review_refusal(
-                request.user, r.movement.region, r.registered_by.department
-            ),
+            "review": review.panel(r, request.user),
         }
         for r in selectors.pending_registrations(request.user)[:50]
     ]
@@ -165,63 +162,6 @@ def _prefill(previous: Registration | None) -> tuple[str, list[dict[str, str]]]:
     return previous.cor_bgt_doc_no, rows
 
 
-def _reviewable_registration(request: AuthedRequest, pk: int) -> Registration:
-    """404 for a foreign registration; 403 unless the user is a checker of its region and department."""
-    registration = get_scoped_or_404(
-        Registration.objects.select_related("movement__region", "registered_by"),
-        request.user,
-        via="movement__region",
-        pk=pk,
-    )
-    refusal = services.review_refusal(
-        request.user, registration.movement.region, registration.registered_by.department
-    )
-    if refusal:
-        raise PermissionDenied(refusal)
-    return registration
-
-
-@require_POST
-def registration_approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    registration = _reviewable_registration(request, pk)
-    with _refusals_as_messages(request):
-        state = services.do_approve_registration(
-            actor=request.user, registration=registration, ip=client_ip(request)
-        )
-        messages.success(request, _approved(state, "登记已审核通过"))
-    return redirect("ledger:home")
-
-
-@require_POST
-def registration_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    registration = _reviewable_registration(request, pk)
-    with _refusals_as_messages(request):
-        services.do_return_registration(
-            actor=request.user,
-            registration=registration,
-            reason=request.POST.get("reason", ""),
-            ip=client_ip(request),
-        )
-        messages.success(request, "已退回经办人更正")
-    return redirect("ledger:home")
-
-
-@contextmanager
-def _refusals_as_messages(request: AuthedRequest) -> Iterator[None]:
-    """A checker's refused action: each problem or the refusal as an error message on the next page."""
-    try:
-        yield
-    except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-
-
-def _approved(state: RoundState, complete: str) -> str:
-    return complete if state.complete else f"已审核，还需另外 {state.remaining} 位审核人员审核"
-
-
 def _lines(rows: list[dict[str, str]], *, negative: bool) -> tuple[list[RegistrationLine], list[Problem]]:
     lines, problems = [], []
     for index, row in enumerate(rows, start=1):
@@ -255,7 +195,7 @@ def payouts(request: AuthedRequest) -> HttpResponse:
         {
             "batches": _batch_views(selectors.visible_batches(request.user)[:15]),
             "pending": [
-                {"b": b, "amount_text": _amount_text(b), "can_review": _can_review(request, b)}
+                {"b": b, "amount_text": _amount_text(b), "review": review.panel(b, request.user)}
                 for b in selectors.pending_batches(request.user)[:50]
             ],
             "payments": selectors.counted_payments(request.user).order_by("-xpay_date", "-id")[:30],
@@ -276,10 +216,6 @@ def _batch_views(batches: object) -> list[dict[str, object]]:
 
 def _amount_text(batch: ImportBatch) -> str:
     return format_yuan(batch.amount) if batch.amount is not None else ""
-
-
-def _can_review(request: AuthedRequest, batch: ImportBatch) -> bool:
-    return not services.review_refusal(request.user, batch.region, services.batch_department(batch))
 
 
 def _percent(batch: ImportBatch) -> int:
@@ -342,45 +278,16 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "b": batch,
             "amount_text": _amount_text(batch),
-            "round": round_state(services.IMPORT, batch.pk) if batch.status in ("done", "returned") else None,
-            "can_review": batch.awaiting_approval and _can_review(request, batch),
+            "review": review.panel(batch, request.user),
             "stalled": selectors.is_stalled(batch),
             "percent": _percent(batch),
             "active": batch.status in (ImportBatch.QUEUED, ImportBatch.RUNNING)
             and not selectors.is_stalled(batch),
             "can_retry": request.user.can("ledger.import")
-            and (batch.status == ImportBatch.FAILED or selectors.is_stalled(batch)),
+            and IMPORT_STATES.allowed(batch.status, ImportStatus.QUEUED)
+            and (batch.status != ImportStatus.RUNNING or selectors.is_stalled(batch)),
         },
     )
-
-
-def _reviewable_batch(request: AuthedRequest, pk: int) -> ImportBatch:
-    """404 for a foreign batch; 403 unless the user is a checker of its region and its maker's department."""
-    batch = get_scoped_or_404(ImportBatch.objects.select_related("region"), request.user, pk=pk)
-    refusal = services.review_refusal(request.user, batch.region, services.batch_department(batch))
-    if refusal:
-        raise PermissionDenied(refusal)
-    return batch
-
-
-@require_POST
-def batch_approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    batch = _reviewable_batch(request, pk)
-    with _refusals_as_messages(request):
-        state = services.do_approve_batch(actor=request.user, batch=batch, ip=client_ip(request))
-        messages.success(request, _approved(state, "已审核通过，本批数据计入台账"))
-    return redirect("ledger:batch", pk=batch.pk)
-
-
-@require_POST
-def batch_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    batch = _reviewable_batch(request, pk)
-    with _refusals_as_messages(request):
-        removed = services.do_return_batch(
-            actor=request.user, batch=batch, reason=request.POST.get("reason", ""), ip=client_ip(request)
-        )
-        messages.success(request, f"已退回，本批{removed}行数据已删除")
-    return redirect("ledger:batch", pk=batch.pk)
 
 
 @require_POST

@@ -1,32 +1,27 @@
-"""Maker-checker of import batches: approving makes the rows count, returning removes them."""
+"""Maker-checker of import batches (``BatchReview``, through ``jiuzhu.approvals.review``): approving makes the
+rows count, returning removes them."""
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from jiuzhu.approvals import services as approvals
-from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
+from jiuzhu.accounts.scoping import scoped
+from jiuzhu.approvals.review import Subject
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
 
-from ..models import Disbursement, ImportBatch, Payment
+from ..models import REVIEW_STATES, Disbursement, ImportBatch, Payment, ReviewStatus
 from .appropriations import approved_paid, approved_registered
 from .batches import IMPORT, batch_entity, batch_rows, maker_of
-from .reviewers import require_reviewer
+from .reviewers import review_refusal
 
 
 def batch_department(batch: ImportBatch) -> str:
     """The department whose checker reviews the batch: the maker's ("" for the system operator: either)."""
     maker = maker_of(batch)
     return maker.department if maker is not None else ""
-
-
-def _batch_makers(batch: ImportBatch) -> set[Any]:
-    maker = maker_of(batch)
-    return approvals.submitters(IMPORT, batch.pk) | ({maker.pk} if maker else set())
 
 
 def _batch_fits(batch: ImportBatch) -> None:
@@ -60,70 +55,56 @@ def _batch_fits(batch: ImportBatch) -> None:
             )
 
 
-def _locked_batch(batch: ImportBatch) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
-    if not batch.awaiting_approval:
-        raise ActionRefused("只有已导入、等待审核的批次可以审核或退回")
-    return batch
+class BatchReview(Subject[ImportBatch]):
+    """A checker of the region and of the maker's department approves an imported file (once its round is
+    complete its payments or payouts count) or returns it: its rows are removed (they never counted), the batch
+    ends returned, and a corrected file — or the same one — may be imported as a new submission. Vouchers that
+    payouts waiting for approval refer to are kept until those payouts are returned first."""
 
+    key, label, model = IMPORT, "资金导入", ImportBatch
+    permission, audit, related = "ledger.approve", "ledger.import_", ("region",)
+    states = REVIEW_STATES
+    not_waiting = "只有已导入、等待审核的批次可以审核或退回"
+    approved_message = "已审核通过，本批数据计入台账"
+    returned_message = "已退回，本批{rows_removed}行数据已删除"
 
-@transaction.atomic
-def do_approve_batch(*, actor: Any, batch: ImportBatch, ip: str = "") -> approvals.RoundState:
-    """A checker of the region and the maker's department approves an imported file; once its round is complete
-    (thresholds from ``ApprovalRule``) its payments or payouts count. Returns the round's state."""
-    require(actor, "ledger.approve")
-    batch = _locked_batch(batch)
-    require_reviewer(actor, batch.region, batch_department(batch))
-    state = approvals.add_approval(
-        subject=IMPORT, object_id=batch.pk, actor=actor, makers=_batch_makers(batch)
-    )
-    if state.complete:
+    def visible(self, actor: Any) -> QuerySet[ImportBatch]:
+        return scoped(ImportBatch.objects.select_related("region"), actor)
+
+    def refusal(self, actor: Any, batch: ImportBatch) -> str:
+        return review_refusal(actor, batch.region, batch_department(batch))
+
+    def makers(self, batch: ImportBatch) -> set[int]:
+        maker = maker_of(batch)
+        return super().makers(batch) | ({maker.pk} if maker else set())
+
+    def fits(self, batch: ImportBatch) -> None:
         _batch_fits(batch)
+
+    def on_approve(self, batch: ImportBatch, actor: Any) -> None:
+        REVIEW_STATES.move(batch, ReviewStatus.APPROVED)
         batch.approved_at = timezone.now()
-        batch.save(update_fields=["approved_at"])
-    record(
-        actor=actor,
-        action="ledger.import_approve" if state.complete else "ledger.import_approve_partial",
-        entity=batch_entity(batch),
-        region_path=batch.region.path,
-        ip=ip,
-        after={
+        batch.save(update_fields=["review_status", "approved_at"])
+
+    def on_return(self, batch: ImportBatch, actor: Any, reason: str) -> dict[str, Any]:
+        if batch.kind == ImportBatch.PAYMENTS and Disbursement.objects.filter(payment__batch=batch).exists():
+            raise ActionRefused("已有发放明细引用本批支付凭证：请先退回引用它们的发放批次")
+        removed, _ = batch_rows(batch).delete()
+        REVIEW_STATES.move(batch, ReviewStatus.RETURNED)
+        batch.return_reason = reason
+        batch.save(update_fields=["review_status", "return_reason"])
+        return {"rows_removed": removed}
+
+    def entity(self, batch: ImportBatch) -> str:
+        return batch_entity(batch)
+
+    def facts(self, batch: ImportBatch) -> dict[str, Any]:
+        return {
+            "status": batch.review_status,
             "filename": batch.filename,
             "rows": batch.rows_stored,
             "amount": str(batch.amount),
-            "approvals": state.approvers,
-            "required": state.required,
-        },
-    )
-    return state
+        }
 
-
-@transaction.atomic
-def do_return_batch(*, actor: Any, batch: ImportBatch, reason: str, ip: str = "") -> int:
-    """Send an imported file back with the reason: its rows are removed (they never counted), the batch ends
-    ``returned``, and a corrected file — or the same one — may be imported as a new submission.
-
-    Returns how many rows were removed. Vouchers that payouts waiting for approval refer to are kept until those
-    payouts are returned first.
-    """
-    require(actor, "ledger.approve")
-    batch = _locked_batch(batch)
-    require_reviewer(actor, batch.region, batch_department(batch))
-    step = approvals.add_return(
-        subject=IMPORT, object_id=batch.pk, actor=actor, reason=reason, makers=_batch_makers(batch)
-    )
-    if batch.kind == ImportBatch.PAYMENTS and Disbursement.objects.filter(payment__batch=batch).exists():
-        raise ActionRefused("已有发放明细引用本批支付凭证：请先退回引用它们的发放批次")
-    removed, _ = batch_rows(batch).delete()
-    batch.status, batch.return_reason = ImportBatch.RETURNED, step.reason
-    batch.save(update_fields=["status", "return_reason"])
-    record(
-        actor=actor,
-        action="ledger.import_return",
-        entity=batch_entity(batch),
-        region_path=batch.region.path,
-        ip=ip,
-        before={"status": ImportBatch.DONE, "rows": batch.rows_stored, "amount": str(batch.amount)},
-        after={"status": batch.status, "reason": step.reason, "rows_removed": removed},
-    )
-    return removed
+    def page(self, batch: ImportBatch) -> str:
+        return reverse("ledger:batch", args=[batch.pk])

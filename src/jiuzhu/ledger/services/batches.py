@@ -21,7 +21,15 @@ from jiuzhu.domain.problems import Problem
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region
 
-from ..models import Disbursement, ImportBatch, Payment
+from ..models import (
+    IMPORT_STATES,
+    REVIEW_STATES,
+    Disbursement,
+    ImportBatch,
+    ImportStatus,
+    Payment,
+    ReviewStatus,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -76,7 +84,11 @@ def read_kept_file(batch: ImportBatch) -> bytes:
 
 
 def imported_before(kind: str, sha: str) -> ImportBatch | None:
-    return ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportBatch.DONE).first()
+    return (
+        ImportBatch.objects.filter(kind=kind, sha256=sha, status=ImportStatus.DONE)
+        .exclude(review_status=ReviewStatus.RETURNED)
+        .first()
+    )
 
 
 def batch_for(
@@ -87,9 +99,8 @@ def batch_for(
     data: bytes,
     sha: str,
     filename: str,
-    status: str = ImportBatch.RUNNING,
 ) -> ImportOutcome:
-    """The batch that imported this file already, or a new one (the file kept) with ``status``."""
+    """The batch that imported this file already, or a new one (the file kept), queued."""
     existing = imported_before(kind, sha)
     if existing:
         return ImportOutcome(existing, already_imported=True)
@@ -100,7 +111,7 @@ def batch_for(
         sha256=sha,
         size=len(data),
         stored_path=_keep_file(sha, data),
-        status=status,
+        status=ImportStatus.QUEUED,
         created_by=getattr(actor, "username", str(actor)),
     )
     return ImportOutcome(batch, already_imported=False)
@@ -146,8 +157,9 @@ def finish_batch(
     error: str = "",
     ip: str = "",
 ) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=status,
+    IMPORT_STATES.move_rows(
+        ImportBatch.objects.filter(pk=batch.pk),
+        status,
         problems=[p.as_dict() for p in problems][:2000],
         error=error[:2000],
         finished_at=timezone.now(),
@@ -178,8 +190,9 @@ def mark_done(
     ``money`` is the batch's total and funds when the importer knows them already (see ``batch_money``)."""
     try:
         with transaction.atomic():
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.DONE,
+            IMPORT_STATES.move_rows(
+                ImportBatch.objects.filter(pk=batch.pk),
+                ImportStatus.DONE,
                 rows_stored=stored,
                 rows_done=stored,
                 rows_total=stored,
@@ -232,7 +245,13 @@ def batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
 def submit_batch(batch: ImportBatch, actor: Any, money: tuple[Decimal, list[int]] | None = None) -> int:
     """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
     amount, fund_ids = money if money is not None else batch_money(batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(amount=amount, approved_at=None, return_reason="")
+    REVIEW_STATES.move_rows(
+        ImportBatch.objects.filter(pk=batch.pk),
+        ReviewStatus.SUBMITTED,
+        amount=amount,
+        approved_at=None,
+        return_reason="",
+    )
     return approvals.open_round(
         subject=IMPORT,
         object_id=batch.pk,

@@ -11,7 +11,7 @@ from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
 
 from .. import tasks
-from ..models import ImportBatch
+from ..models import IMPORT_STATES, ImportBatch, ImportStatus
 from ..selectors import is_stalled
 from .batches import ImportOutcome, Progress, batch_entity, batch_for, no_progress, sha256_of
 from .payout_import import hash_while_reading
@@ -54,7 +54,6 @@ def do_queue_import(
         data=data,
         sha=sha256_of(data),
         filename=filename,
-        status=ImportBatch.QUEUED,
     )
     if started.already_imported:
         return started
@@ -88,7 +87,8 @@ def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
     if not (batch.status == ImportBatch.FAILED or is_stalled(batch)):
         raise ActionRefused("只有失败或已中断的导入可以重试")
     before = {"status": batch.status, "error": batch.error}
-    batch.status, batch.phase, batch.error, batch.rows_done = ImportBatch.QUEUED, "", "", 0
+    IMPORT_STATES.move(batch, ImportStatus.QUEUED)
+    batch.phase, batch.error, batch.rows_done = "", "", 0
     batch.save(update_fields=["status", "phase", "error", "rows_done"])
     record(
         actor=actor,

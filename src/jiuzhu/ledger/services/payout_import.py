@@ -16,7 +16,7 @@ from jiuzhu.domain.money import from_fen
 from jiuzhu.regions.models import Region
 
 from ..io.readers import PayoutRows, read_payouts
-from ..models import Disbursement, ImportBatch, Payment
+from ..models import Disbursement, ImportBatch, Payment, ReviewStatus
 from ..staging import PayoutImport, Voucher
 from .batches import Progress, mark_done, sha256_of
 
@@ -80,9 +80,11 @@ def _paid_out(region: Region) -> dict[int, int]:
     """Σ实发 (fen) per voucher of the region: its payouts are those of the region's payout batches (read through
     the batch index, so that a county's import does not read the other counties' payouts) and those without a
     batch."""
-    batches = ImportBatch.objects.filter(
-        region=region, kind=ImportBatch.DISBURSEMENTS, status=ImportBatch.DONE
-    ).values_list("pk", flat=True)
+    batches = (
+        ImportBatch.objects.filter(region=region, kind=ImportBatch.DISBURSEMENTS, status=ImportBatch.DONE)
+        .exclude(review_status=ReviewStatus.RETURNED)
+        .values_list("pk", flat=True)
+    )
     sums = (
         Disbursement.objects.filter(Q(batch_id__in=list(batches)) | Q(batch__isnull=True, region=region))
         .values("payment_id")

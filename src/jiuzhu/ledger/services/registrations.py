@@ -1,4 +1,5 @@
-"""指标登记: the county books a movement to its own appropriations; a checker approves or returns it."""
+"""指标登记: the county books a movement to its own appropriations; a checker approves or returns it
+(``RegistrationReview``, through ``jiuzhu.approvals.review``)."""
 
 import datetime
 from collections.abc import Sequence
@@ -6,10 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from jiuzhu.accounts.scoping import scoped
 from jiuzhu.approvals import services as approvals
+from jiuzhu.approvals.review import Subject
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -25,10 +29,10 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
-from ..models import Appropriation, Movement, Payment, Registration
+from ..models import REGISTRATION_STATES, Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
 from .appropriations import LIVE_LINES, approved_paid, approved_registered
-from .reviewers import require_reviewer
+from .reviewers import review_refusal
 
 REGISTRATION = "ledger.registration"
 
@@ -197,96 +201,62 @@ def _fresh_registration(
         registered_on,
         actor,
     )
-    previous.status, previous.return_reason, previous.approved_at = Registration.SUBMITTED, "", None
+    REGISTRATION_STATES.move(previous, Registration.SUBMITTED)
+    previous.return_reason, previous.approved_at = "", None
     previous.save()
     return previous, before
 
 
-def _registration_fits(registration: Registration) -> None:
-    """Approving must not leave an appropriation's approved registrations below its approved payments (a decrease
-    approved before the receipt it reduces, or below what was paid)."""
-    for line in registration.lines.select_related("appropriation"):
-        after = approved_registered(line.appropriation_id) + line.amount
-        paid = approved_paid(line.appropriation_id)
-        if after < paid or after < 0:
-            raise ActionRefused(
-                f"指标{line.appropriation.bgt_id}审核后登记额为{format_yuan(after)}元，低于已审核支付的"
-                f"{format_yuan(paid)}元：请先审核该指标此前的登记"
-            )
+class RegistrationReview(Subject[Registration]):
+    """A checker of the receiving region and of the maker's department approves a submitted registration (then
+    it counts) or returns it to its maker, who corrects and submits it again."""
 
+    key, label, model = REGISTRATION, "指标登记", Registration
+    permission, audit, region_via = "ledger.approve", "ledger.register_", "movement__region"
+    related = ("movement__region", "movement__fund", "registered_by")
+    states = REGISTRATION_STATES
+    not_waiting = "只有待审核的登记可以{verb}"
+    approved_message = "登记已审核通过"
+    returned_message = "已退回经办人更正"
 
-def _registration_for_review(actor: Any, registration: Registration, verb: str) -> Registration:
-    """The registration, locked, for a checker of its region and its maker's department; it must be waiting."""
-    require(actor, "ledger.approve")
-    locked = (
-        Registration.objects.select_for_update()
-        .select_related("movement__region", "movement__fund", "registered_by")
-        .get(pk=registration.pk)
-    )
-    require_reviewer(actor, locked.movement.region, locked.registered_by.department)
-    if locked.status != Registration.SUBMITTED:
-        raise ActionRefused(f"只有待审核的登记可以{verb}")
-    return locked
+    def visible(self, actor: Any) -> QuerySet[Registration]:
+        return scoped(Registration.objects.select_related(*self.related), actor, via=self.region_via)
 
+    def refusal(self, actor: Any, registration: Registration) -> str:
+        return review_refusal(actor, registration.movement.region, registration.registered_by.department)
 
-def _registration_makers(registration: Registration) -> set[int]:
-    """Who may not check it: everyone who submitted it, and who registered it."""
-    return approvals.submitters(REGISTRATION, registration.pk) | {registration.registered_by_id}
+    def makers(self, registration: Registration) -> set[int]:
+        """Everyone who submitted it, and who registered it."""
+        return super().makers(registration) | {registration.registered_by_id}
 
+    def fits(self, registration: Registration) -> None:
+        """Approving must not leave an appropriation's approved registrations below its approved payments (a
+        decrease approved before the receipt it reduces, or below what was paid)."""
+        for line in registration.lines.select_related("appropriation"):
+            after = approved_registered(line.appropriation_id) + line.amount
+            paid = approved_paid(line.appropriation_id)
+            if after < paid or after < 0:
+                raise ActionRefused(
+                    f"指标{line.appropriation.bgt_id}审核后登记额为{format_yuan(after)}元，低于已审核支付的"
+                    f"{format_yuan(paid)}元：请先审核该指标此前的登记"
+                )
 
-@transaction.atomic
-def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
-    """A checker of the region and the maker's department approves; once the round is complete (thresholds from
-    ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
-    registration = _registration_for_review(actor, registration, "审核")
-    movement = registration.movement
-    state = approvals.add_approval(
-        subject=REGISTRATION,
-        object_id=registration.pk,
-        actor=actor,
-        makers=_registration_makers(registration),
-    )
-    if state.complete:
-        _registration_fits(registration)
-        registration.status, registration.approved_at = Registration.APPROVED, timezone.now()
+    def on_approve(self, registration: Registration, actor: Any) -> None:
+        REGISTRATION_STATES.move(registration, Registration.APPROVED)
+        registration.approved_at = timezone.now()
         registration.save(update_fields=["status", "approved_at"])
-    record(
-        actor=actor,
-        action="ledger.register_approve" if state.complete else "ledger.register_approve_partial",
-        entity=_registration_entity(movement),
-        region_path=movement.region.path,
-        ip=ip,
-        after={
-            "status": registration.status,
-            "amount": str(movement.amount),
-            "approvals": state.approvers,
-            "required": state.required,
-        },
-    )
-    return state
 
+    def on_return(self, registration: Registration, actor: Any, reason: str) -> dict[str, Any]:
+        REGISTRATION_STATES.move(registration, Registration.RETURNED)
+        registration.return_reason = reason
+        registration.save(update_fields=["status", "return_reason"])
+        return {"lines": _lines_snapshot(registration)}
 
-@transaction.atomic
-def do_return_registration(*, actor: Any, registration: Registration, reason: str, ip: str = "") -> None:
-    """Send a submitted registration back to its maker with the reason; it counts for nothing until corrected,
-    submitted again and approved."""
-    registration = _registration_for_review(actor, registration, "退回")
-    movement = registration.movement
-    step = approvals.add_return(
-        subject=REGISTRATION,
-        object_id=registration.pk,
-        actor=actor,
-        reason=reason,
-        makers=_registration_makers(registration),
-    )
-    registration.status, registration.return_reason = Registration.RETURNED, step.reason
-    registration.save(update_fields=["status", "return_reason"])
-    record(
-        actor=actor,
-        action="ledger.register_return",
-        entity=_registration_entity(movement),
-        region_path=movement.region.path,
-        ip=ip,
-        before={"status": Registration.SUBMITTED, "lines": _lines_snapshot(registration)},
-        after={"status": registration.status, "reason": step.reason},
-    )
+    def entity(self, registration: Registration) -> str:
+        return _registration_entity(registration.movement)
+
+    def facts(self, registration: Registration) -> dict[str, Any]:
+        return {"status": registration.status, "amount": str(registration.movement.amount)}
+
+    def page(self, registration: Registration) -> str:
+        return reverse("ledger:home")

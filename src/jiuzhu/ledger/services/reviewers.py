@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
 
 
@@ -20,9 +19,3 @@ def review_refusal(actor: Any, region: Region, department: str) -> str:
     if department and actor.department != department:
         return "只有与经办人同一部门的审核人员可以审核"
     return ""
-
-
-def require_reviewer(actor: Any, region: Region, department: str) -> None:
-    refusal = review_refusal(actor, region, department)
-    if refusal:
-        raise ActionRefused(refusal)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from jiuzhu.core.errors import InvalidInput
 
 from ..io.readers import read_table
-from ..models import ImportBatch
+from ..models import IMPORT_STATES, ImportBatch, ImportStatus
 from .batches import (
     AlreadyDone,
     ImportOutcome,
@@ -32,8 +32,11 @@ def run_batch(
     early: EarlyRead | None = None,
 ) -> ImportOutcome:
     """Parse, validate and store one batch; all or nothing. The batch ends done, rejected or failed."""
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.RUNNING, heartbeat_at=timezone.now(), attempts=batch.attempts + 1
+    IMPORT_STATES.move_rows(
+        ImportBatch.objects.filter(pk=batch.pk),
+        ImportStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+        attempts=batch.attempts + 1,
     )
     track = Tracker(batch, progress)
     try:

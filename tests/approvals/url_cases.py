@@ -1,0 +1,59 @@
+"""Matrix cases for the one review view pair (see tests/urlmatrix.py): every subject's world objects, each with
+the expectations its own app states (plans: tests/accounts/url_cases.py; registrations and import batches:
+tests/ledger/url_cases.py). A new subject of review adds its cases here."""
+
+import importlib.util
+import pathlib
+from typing import Any
+
+from urlmatrix import Case
+
+HERE = pathlib.Path(__file__).parent
+
+
+def _load(app: str) -> Any:
+    """An app's url_cases module, for its world names and expectations (its CASES and world stay its own)."""
+    spec = importlib.util.spec_from_file_location(
+        f"url_cases_{app}_for_approvals", HERE.parent / app / "url_cases.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+plans, ledger = _load("accounts"), _load("ledger")
+
+#: (subject key, world name, expectation)
+SUBJECT_CASES: list[tuple[str, str, Any]] = [
+    *(("allocation.plan", n, plans._acts(n, "allocation.approve", 302)) for n in plans.PLANS),
+    *(("ledger.registration", n, ledger._reviews(n, "finance")) for n in ledger.REGISTRATIONS),
+    *(("ledger.import", n, ledger._reviews_batch(n)) for n in ledger.BATCHES),
+]
+
+
+def _cases(**extra: Any) -> list[Case]:
+    cases = [
+        Case(
+            label=f"{key} {name}",
+            method="post",
+            kwargs=lambda w, key=key, name=name: {"subject": key, "pk": w[name].pk},
+            expect=expect,
+            **extra,
+        )
+        for key, name, expect in SUBJECT_CASES
+    ]
+    unknown = Case(
+        label="unknown subject",
+        method="post",
+        kwargs=lambda w: {"subject": "nothing.here", "pk": 1},
+        expect=lambda w, u: 404,
+        **extra,
+    )
+    return ledger._post_only([*cases, unknown])
+
+
+CASES: dict[str, list[Case]] = {
+    "approvals:approve": _cases(),
+    "approvals:return": _cases(data=lambda w: {"reason": "矩阵退回"}),
+}
