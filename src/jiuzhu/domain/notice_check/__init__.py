@@ -26,6 +26,7 @@ RULES: tuple[Rule, ...] = (
     lambda p, t, r: figures.blank_figures(p, t),
     lambda p, t, r: figures.stated_totals(p, t),
     lambda p, t, r: figures.daxie_figures(p, t),
+    lambda p, t, r: figures.parts_sum(p, t),
     lambda p, t, r: [x for table in t for x in arithmetic.table_problems(table)],
     lambda p, t, r: names.table_regions(t, r),
     lambda p, t, r: structure.sequence_order(p, t),

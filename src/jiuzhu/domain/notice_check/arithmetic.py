@@ -21,10 +21,11 @@ def _at(row: Row, column: Column) -> Where:
 
 
 def row_formulas(table: Table) -> list[Problem]:
-    """Every row that is not a 合计 or 小计 satisfies each formula of the header (4=3-2, 5=1+4, 合计=各栏之和)."""
+    """Every row that is not a 合计, 小计 or group head satisfies each formula of the header (4=3-2, 5=1+4, 合计=各栏之和)."""
     problems = []
+    heads = {id(h) for h, cands in _groups(table) if h.kind == "group" and cands[0]}
     for row in table.rows:
-        if row.kind in ("total", "subtotal"):
+        if row.kind in ("total", "subtotal") or id(row) in heads:  # their figures are sums of rows
             continue
         for column in table.columns:
             if not (column.formula or column.sums_others) or column.index >= len(row.values):

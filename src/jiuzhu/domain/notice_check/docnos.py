@@ -28,6 +28,10 @@ def document_number(parsed: Parsed) -> list[Problem]:
     if line is None and "docno" in parsed.meta:
         line, text = parsed.meta["docno"]
     if line is None:
+        if parsed.meta:  # a web page that shows no 发文字号 (its 文号 field empty) may still have one
+            return [
+                Problem("DOCNO_MISSING", "网页未载明发文字号，无法核对文号", Where(row=1), Severity.WARNING)
+            ]
         return [Problem("DOCNO_MISSING", "未找到发文字号（如：塔地财社〔2022〕82号）", Where(row=1))]
     try:
         canonical = _canonical_form(text)

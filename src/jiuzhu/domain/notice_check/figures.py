@@ -142,6 +142,33 @@ def stated_totals(parsed: Parsed, tables: Sequence[Table]) -> list[Problem]:
     return problems
 
 
+_PARTS = re.compile(
+    r"(?P<total>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)\s*[（(]\s*其中\s*[：:，,]?(?P<parts>[^）)]{0,80})[）)]"
+)
+
+
+def parts_sum(parsed: Parsed, tables: Sequence[Table]) -> list[Problem]:
+    """A figure with its parts (8167万元（其中：中央补助6399万元，省级补助1768万元）): the parts add up to it."""
+    body = joined(parsed)
+    problems = []
+    for m in _PARTS.finditer(body.text):
+        parts = [_value(p[1], p[2]) for p in ANY_FIGURE.finditer(m["parts"])]
+        total = _value(m["total"], m["unit"])
+        if len(parts) < 2 or total is None or any(p is None for p in parts):
+            continue
+        added = sum((p for p in parts if p is not None), Decimal(0))
+        if added != total:
+            problems.append(
+                Problem(
+                    "PARTS_SUM_MISMATCH",
+                    f"{m['total']}{m['unit']}的其中各项相加为{_in(m['unit'], added)}，两者不符",
+                    Where(row=body.line_at(m.start()).number, entity=m.group()),
+                    numbers={"stated": total, "computed": added},
+                )
+            )
+    return problems
+
+
 def daxie_figures(parsed: Parsed, tables: Sequence[Table]) -> list[Problem]:
     """A 大写 amount agrees with the figure it spells (the one just before it), else with the table's total."""
     table = main_table(tables)

@@ -68,7 +68,7 @@ def table_regions(tables: Sequence[Table], ref: Reference) -> list[Problem]:
 def _mentions(parsed: Parsed, tables: Sequence[Table], ref: Reference) -> list[tuple[Line, str]]:
     """Names in the region tables' name column, and region-like or known names in other tables' cells."""
     mentions = [(r.line, r.name) for t in tables if region_table(t, ref) for r in _region_rows(t)]
-    in_tables = {r.line.number for t in tables for r in t.rows}
+    in_tables = {x.number for t in tables for x in [*(r.line for r in t.rows), *t.header]}
     for line in parsed.tail:
         if not line.is_table_row or line.number in in_tables:
             continue

@@ -116,18 +116,21 @@ class Table:
         return row.values[column.index] if column.index < len(row.values) else None
 
     def main_total(self) -> Decimal | None:
-        """The table's total of the main column, in 元 (the 合计 row, else the rows' sum)."""
+        """The table's total of the main column, in 元: the rows' sum (the 合计 row when there are no rows)."""
         column = self.main_column()
         if column is None:
             return None
+        details = [self.effective(r, column) for r in self.rows if r.kind == "detail"]
+        if any(v is not None for v in details):
+            return sum((v for v in details if v is not None), Decimal(0)) * self.unit
         total = self.total_row
         if total is not None and column.index < len(total.values) and total.values[column.index] is not None:
             return total.values[column.index] * self.unit  # type: ignore[operator]
-        values = [self.effective(r, column) for r in self.rows if r.kind == "detail"]
-        return sum((v for v in values if v is not None), Decimal(0)) * self.unit
+        return None
 
     def column_totals(self) -> list[Decimal]:
-        """Every column's total in 元 (for figures the 正文 may quote: 其中中央补助…)."""
+        """Every column's total in 元, as the 合计 row writes it and as the rows add up (the 正文 may quote
+        either: 其中中央补助…)."""
         total = self.total_row
         out = []
         for column in self.columns:
@@ -137,9 +140,8 @@ class Table:
                 and total.values[column.index] is not None
             ):
                 out.append(total.values[column.index] * self.unit)  # type: ignore[operator]
-            else:
-                values = [self.effective(r, column) for r in self.rows if r.kind == "detail"]
-                out.append(sum((v for v in values if v is not None), Decimal(0)) * self.unit)
+            values = [self.effective(r, column) for r in self.rows if r.kind == "detail"]
+            out.append(sum((v for v in values if v is not None), Decimal(0)) * self.unit)
         return out
 
 

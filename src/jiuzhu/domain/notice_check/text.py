@@ -30,8 +30,9 @@ class Line:
     def cells(self) -> list[str]:
         """Table cells, empty ones included (a row may start with empty cells)."""
         raw = self.raw.rstrip()
-        if "|" in raw or "｜" in raw:
-            raw = raw.strip().strip("|｜")
+        framed = raw.strip()
+        if len(framed) > 1 and framed[0] in "|｜" and framed[-1] in "|｜":  # | a | b |
+            raw = framed[1:-1]
         return [c.strip() for c in _CELL_SPLIT.split(raw)]
 
     @property
