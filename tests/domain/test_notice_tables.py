@@ -197,3 +197,10 @@ def test_consistent_tables_pass_and_one_wrong_cell_is_one_finding(ref, base, dat
     found = [p for p in check_notice(changed, reference=ref) if p.severity is Severity.ERROR]
     assert [p.code for p in found] == ["TOTAL_MISMATCH"]
     assert found[0].numbers["computed"] == total + Decimal("0.01")
+
+
+def test_rates_in_the_body_are_not_totals(ref):
+    body = (
+        "现下达你们资金100万元。城市低保标准每人每月不低于600元，按月拨付600元，各地资金共计不少于100万元。"
+    )
+    assert check_notice(notice(body, ONE_COLUMN), reference=ref) == []

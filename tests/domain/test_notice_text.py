@@ -190,3 +190,22 @@ def test_web_page_without_a_signature_dates_by_its_header(ref):
     found = [p for p in check_notice(text, reference=ref) if p.code == "REGION_NAME_OUTDATED"]
     assert len(found) == 1 and found[0].numbers["date"] == "2022-10-31"
     assert "SIGNED_DATE_MISSING" not in codes(check_notice(text, reference=ref))
+
+
+def test_web_header_with_each_cell_on_its_own_line(ref):
+    text = "\n".join(
+        [
+            "索引号：",
+            "11654200MB1C00000X/2022-00082",
+            "发文字号：",
+            "塔地财社[2022]82号",
+            "成文日期：",
+            "2022年10月31日",
+            "关于调整2022年自治区困难群众救助补助资金分配方案的通知",
+            "各县（市）财政局：",
+            "现将沙湾县资金下达给你们。",
+        ]
+    )
+    found = check_notice(text, reference=ref)
+    assert [(p.code, p.where.row) for p in found if "DOCNO" in p.code] == [("DOCNO_FORM", 4)]
+    assert [p.numbers["date"] for p in found if p.code == "REGION_NAME_OUTDATED"] == ["2022-10-31"]

@@ -96,8 +96,18 @@ def blank_figures(parsed: Parsed, tables: Sequence[Table]) -> list[Problem]:
 _NUM = r"(?P<num>\d[\d,]*(?:\.\d+)?|[零〇一二三四五六七八九十百千万亿两点]+?)"
 _GAP = r"(?:[^，。；：:\d（(《》“”]|\d{4}\s*年|[（(][^）)]{0,10}[）)]){0,30}?"
 STATED = re.compile(
-    rf"(?:安排|下达|调整后|拨付|共计|合计|总计|追加)(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>万元|元)"
+    rf"(?P<lead>安排|下达|调整后|拨付|共计|合计|总计|追加)(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>万元|元)"
 )
+_FUND_WORDS = ("资金", "经费", "预算")
+
+
+def _is_total(m: re.Match[str]) -> bool:
+    """下达…资金413万元, 共计356800元 — not a rate (按月拨付600元, 每人每月补助…)."""
+    if any(w in m["gap"] for w in _FUND_WORDS):
+        return "每人" not in m["gap"] and "每月" not in m["gap"]
+    return m["lead"] in ("共计", "合计", "总计") and not m["gap"].strip()
+
+
 DAXIE = re.compile(
     rf"(?:大写[：:]?\s*|人民币)?(?P<dx>[{CN_UPPER}]+元(?:[{CN_UPPER}]角)?(?:[{CN_UPPER}]分)?整?)"
 )
@@ -125,7 +135,7 @@ def stated_totals(parsed: Parsed, tables: Sequence[Table]) -> list[Problem]:
     body = joined(parsed)
     for m in STATED.finditer(body.text):
         stated = _value(m["num"], m["unit"])
-        if stated is None or expected is None or stated in known:
+        if stated is None or expected is None or stated in known or not _is_total(m):
             continue
         written = m["num"] + m["unit"]
         problems.append(

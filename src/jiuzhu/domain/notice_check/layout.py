@@ -107,23 +107,41 @@ def _meta(lines: Sequence[Line]) -> tuple[dict[str, tuple[Line, str]], int]:
     """The header table's values and the index after its last line (0 when there is none)."""
     meta: dict[str, tuple[Line, str]] = {}
     end = misses = 0
+    pending: str | None = None  # a key whose value is on the next line (cells one per line)
     for i in nonblank(lines)[:40]:
         text = lines[i].raw.lstrip(" \t|｜")
         keys = list(_META_KEY.finditer(text))
         if not keys or keys[0].start() != 0:
+            if pending and _fits(pending, lines[i].text):
+                meta[pending] = (lines[i], lines[i].text)
+                end, pending = i + 1, None
+                continue
+            pending = None
             misses += 1
             if meta and misses > 3:
                 break
             continue
         misses = 0
+        pending = None
         for k, m in enumerate(keys):
             stop = keys[k + 1].start() if k + 1 < len(keys) else len(text)
             value = text[m.end() : stop].replace("|", " ").replace("｜", " ").strip()
             key = _META_KEYS["".join(m[1].split())]
             if value and key not in meta:
                 meta[key] = (lines[i], value)
+            elif not value and k + 1 == len(keys) and key not in meta:
+                pending = key
         end = i + 1
     return (meta, end) if len(meta) >= 2 else ({}, 0)
+
+
+def _fits(key: str, value: str) -> bool:
+    """A value on the line after its key: a 文号 for 发文字号, a date for the dates, anything for the rest."""
+    if key == "docno":
+        return bool(DOCNO_CELL.match("".join(value.split())))
+    if key in ("signed", "published"):
+        return find_date(value, iso=True) is not None
+    return not value.startswith("关于")
 
 
 def _docno_line(lines: Sequence[Line], start: int) -> tuple[Line, str] | None:
