@@ -83,3 +83,16 @@ def test_demo_loads_codes_of_every_year_and_the_region_history_for_the_checker(d
     assert not [c for c in found if "CODE" in c]  # a 2023 notice with the seed's codes
     found = [p.code for p in check_text(seed.replace("6\t沙湾市\t75", "6\t沙湾县\t75"))]
     assert "REGION_NAME_OUTDATED" in found and "UNKNOWN_REGION" not in found
+    # the administrator keeps the economic classifications too, each kind with its own form
+    client.post(
+        "/reference/codes/save/",
+        {"fiscal_year": "2024", "kind": "dept_economic", "code": "30305", "name": "生活补助"},
+    )
+    assert ClassificationCode.objects.get(fiscal_year=2024, code="30305").kind == "dept_economic"
+    bad = client.post(
+        "/reference/codes/save/",
+        {"fiscal_year": "2024", "kind": "gov_economic", "code": "30399", "name": "x"},
+        follow=True,
+    )
+    assert "应以5开头" in bad.content.decode()
+    assert not ClassificationCode.objects.filter(code="30399").exists()
