@@ -56,3 +56,43 @@ def test_a_clerk_cannot_change_reference_tables(client, users):
     )
     assert response.status_code == 403
     assert not ClassificationCode.objects.filter(code="1100249").exists()
+
+
+def test_demo_loads_codes_of_every_year_and_the_region_history_for_the_checker(demo, client, users):
+    from pathlib import Path
+
+    from jiuzhu.documents.checking import check_text
+    from jiuzhu.regions.models import RegionNameSpan
+
+    years = set(ClassificationCode.objects.filter(code="1100248").values_list("fiscal_year", flat=True))
+    assert years == set(range(2019, 2027))
+    assert (
+        ClassificationCode.objects.get(fiscal_year=2023, code="50901").get_kind_display()
+        == "政府预算支出经济分类"
+    )
+    client.force_login(users["admin"])
+    assert "1100248" in client.get("/reference/?year=2023").content.decode()
+    shawan = RegionNameSpan.objects.get(name="沙湾县")
+    assert (
+        shawan.region.code == "654203"
+        and shawan.old_code == "654223"
+        and str(shawan.valid_to) == "2021-01-29"
+    )
+    seed = (Path(__file__).parent.parent / "fixtures" / "notice-2022-82.txt").read_text(encoding="utf-8")
+    found = [p.code for p in check_text(seed.replace("2022", "2023"))]
+    assert not [c for c in found if "CODE" in c]  # a 2023 notice with the seed's codes
+    found = [p.code for p in check_text(seed.replace("6\t沙湾市\t75", "6\t沙湾县\t75"))]
+    assert "REGION_NAME_OUTDATED" in found and "UNKNOWN_REGION" not in found
+    # the administrator keeps the economic classifications too, each kind with its own form
+    client.post(
+        "/reference/codes/save/",
+        {"fiscal_year": "2024", "kind": "dept_economic", "code": "30305", "name": "生活补助"},
+    )
+    assert ClassificationCode.objects.get(fiscal_year=2024, code="30305").kind == "dept_economic"
+    bad = client.post(
+        "/reference/codes/save/",
+        {"fiscal_year": "2024", "kind": "gov_economic", "code": "30399", "name": "x"},
+        follow=True,
+    )
+    assert "应以5开头" in bad.content.decode()
+    assert not ClassificationCode.objects.filter(code="30399").exists()

@@ -4,7 +4,7 @@ from jiuzhu.domain.notice_check import CodeRef, Reference, check_notice
 from jiuzhu.domain.problems import Problem
 from jiuzhu.domain.regions import Level, normalise_name
 from jiuzhu.funds.models import ClassificationCode, DirectFundTag
-from jiuzhu.regions.models import BudgetUnit, load_tree
+from jiuzhu.regions.models import BudgetUnit, load_history, load_tree
 
 from .extract import extract_text
 
@@ -21,6 +21,7 @@ def stored_reference() -> Reference:
         },
         codes={(c.fiscal_year, c.code): CodeRef(c.kind, c.name) for c in ClassificationCode.objects.all()},
         tags={t.code: t.name for t in DirectFundTag.objects.all()},
+        history=load_history(),
     )
 
 

@@ -1,14 +1,19 @@
-"""A notice's text from an upload or a file, by content: PDF (its text layer), DOCX, or plain text.
+"""A notice's text from an upload or a file, by content: PDF (its text layer), DOCX, a web page saved as HTML,
+or plain text.
 
 PDF text comes from poppler's ``pdftotext -layout`` (poppler-utils is already a system dependency for
 rendering checks): it keeps table columns apart by runs of spaces, which the checker reads as cells, and it
 reads the CID fonts WeasyPrint and LibreOffice embed. DOCX is read with python-docx, paragraphs and table rows
-in body order, table cells joined by tabs.
+in body order, table cells joined by tabs. A saved web page (a bureau publishes its notices so) keeps its
+block elements as lines and its table rows as cells joined by `` | ``; scripts and styles are dropped.
 """
 
+import html
 import io
+import re
 import subprocess
 import zipfile
+from html.parser import HTMLParser
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -31,9 +36,12 @@ def kind_of(data: bytes) -> str:
                     return "docx"
         except zipfile.BadZipFile as exc:
             raise ExtractError("文件已损坏，无法读取") from exc
-        raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF 或纯文本")
+        raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF、网页 HTML 或纯文本")
     if b"\x00" in data[:4096]:
-        raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF 或纯文本")
+        raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF、网页 HTML 或纯文本")
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]:
+        return "html"
     return "text"
 
 
@@ -46,10 +54,15 @@ def extract_text(data: bytes) -> str:
         return pdf_text(data)
     if kind == "docx":
         return docx_text(data)
+    if kind == "html":
+        return html_text(decode_text(data))
     return decode_text(data)
 
 
 def decode_text(data: bytes) -> str:
+    declared = re.search(rb"charset=[\"']?([-\w]+)", data[:2048])
+    if declared and declared[1].lower() in (b"gbk", b"gb2312", b"gb18030"):
+        return data.decode("gb18030", errors="replace")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -107,3 +120,69 @@ def _paragraph_text(p: object) -> str:
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+_BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "title"}
+
+
+class _PageText(HTMLParser):
+    """Lines from a web page: a block element ends a line, a table row is one line of cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.line: list[str] = []
+        self.cells: list[str] | None = None
+        self.in_cell = False
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "tr":
+            self._end_line()
+            self.cells, self.in_cell = [], False
+        elif tag in ("td", "th") and self.cells is not None:
+            self._end_cell()
+            self.line, self.in_cell = [], True
+        elif tag in _BLOCKS and self.cells is None:
+            self._end_line()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr" and self.cells is not None:
+            self._end_cell()
+            cells = list(self.cells)
+            while cells and not cells[-1]:
+                cells.pop()
+            if any(cells):
+                self.lines.append(" | ".join(cells))
+            self.cells, self.line = None, []
+        elif tag in _BLOCKS and self.cells is None:
+            self._end_line()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.line.append(data)
+
+    def _end_cell(self) -> None:
+        if self.in_cell and self.cells is not None:
+            self.cells.append(" ".join("".join(self.line).split()))
+        self.line, self.in_cell = [], False
+
+    def _end_line(self) -> None:
+        text = "".join(self.line).replace("\xa0", " ").strip()
+        self.line = []
+        if text:
+            self.lines.append(text)
+
+
+def html_text(page: str) -> str:
+    parser = _PageText()
+    parser.feed(page)
+    parser.close()
+    parser._end_line()
+    return html.unescape("\n".join(parser.lines))

@@ -4,6 +4,7 @@ A region here is a level of government. Units below a government (地区社会�
 level, not regions.
 """
 
+import datetime
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -112,9 +113,59 @@ class RegionTree:
         return [n.code for n in self.ordered()].index(code[:6])
 
 
+@dataclass(frozen=True)
+class NameSpan:
+    """A region's name over a span of time (GB/T 2260 changes: 沙湾县 became 沙湾市 in 2021).
+
+    A former name has ``valid_to`` (the first day it was no longer the name) and points at the region that
+    carries on (``region``); the current name of a region that was renamed has ``valid_from``.
+    """
+
+    name: str
+    region: str
+    """6-digit code of the region as it is now (沙湾市 654203 for 沙湾县)."""
+    code: str | None = None
+    """The code the name had (654223 for 沙湾县), when it differs from ``region``."""
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    source: str = ""
+
+    def valid_on(self, day: datetime.date) -> bool:
+        starts = self.valid_from is None or self.valid_from <= day
+        return starts and (self.valid_to is None or day < self.valid_to)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def name_spans(data: dict) -> tuple[NameSpan, ...]:
+    """The ``history`` list of a regions data file as spans."""
+    return tuple(
+        NameSpan(
+            name=h["name"],
+            region=h["region"],
+            code=h.get("code"),
+            valid_from=_day(h.get("valid_from")),
+            valid_to=_day(h.get("valid_to")),
+            source=h.get("source", ""),
+        )
+        for h in data.get("history", [])
+    )
+
+
+def seed_data() -> dict:
+    return json.loads(resources.files("jiuzhu.data").joinpath("regions.json").read_text(encoding="utf-8"))
+
+
+def load_seed_history() -> tuple[NameSpan, ...]:
+    """The name history shipped in ``jiuzhu/data/regions.json``."""
+    return name_spans(seed_data())
+
+
 def load_seed_tree() -> RegionTree:
     """The tree shipped in ``jiuzhu/data/regions.json`` (塔城地区 and its counties)."""
-    data = json.loads(resources.files("jiuzhu.data").joinpath("regions.json").read_text(encoding="utf-8"))
+    data = seed_data()
     return RegionTree(
         RegionNode(
             code=r["code"],

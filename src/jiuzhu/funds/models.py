@@ -7,10 +7,15 @@ class ClassificationCode(models.Model):
     """政府收支分类科目, keyed by (fiscal year, code): a name can change from year to year."""
 
     INCOME, EXPENDITURE = "income", "expenditure"
+    GOV_ECONOMIC, DEPT_ECONOMIC = "gov_economic", "dept_economic"
+    KINDS = [
+        (INCOME, "收入分类"),
+        (EXPENDITURE, "支出功能分类"),
+        (GOV_ECONOMIC, "政府预算支出经济分类"),
+        (DEPT_ECONOMIC, "部门预算支出经济分类"),
+    ]
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    kind = models.CharField(
-        "类别", max_length=16, choices=[(INCOME, "收入分类"), (EXPENDITURE, "支出功能分类")]
-    )
+    kind = models.CharField("类别", max_length=16, choices=KINDS)
     code = models.CharField("科目编码", max_length=16)
     name = models.CharField("科目名称", max_length=128)
     purpose = models.CharField(

@@ -1,5 +1,3 @@
-import json
-from importlib import resources
 from typing import Any
 
 from django.db import transaction
@@ -7,26 +5,25 @@ from django.db import transaction
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require
 from jiuzhu.core.errors import InvalidInput
+from jiuzhu.domain.classification import per_year, shipped
 from jiuzhu.domain.problems import Problem, Where
 
 from .models import ClassificationCode, DirectFundTag, Fund
 
 
 def reference_data() -> dict:
-    return json.loads(
-        resources.files("jiuzhu.data").joinpath("classification_codes.json").read_text(encoding="utf-8")
-    )
+    return shipped()
 
 
 @transaction.atomic
 def do_load_reference_codes() -> None:
     """Load the shipped codes, tags and funds; existing rows an administrator edited are left as they are."""
     data = reference_data()
-    for c in data["codes"]:
+    for c in per_year(data["codes"]):
         ClassificationCode.objects.get_or_create(
-            fiscal_year=c["fiscal_year"],
-            code=c["code"],
-            defaults={"kind": c["kind"], "name": c["name"], "purpose": c.get("purpose", "")},
+            fiscal_year=c.fiscal_year,
+            code=c.code,
+            defaults={"kind": c.kind, "name": c.name, "purpose": c.purpose},
         )
     for t in data["direct_fund_tags"]:
         DirectFundTag.objects.get_or_create(code=t["code"], defaults={"name": t["name"]})
@@ -78,7 +75,8 @@ def do_save_code(
 
 
 def validate_code(*, fiscal_year: int, code: str, kind: str, name: str) -> list[Problem]:
-    """Income codes are 7 digits under class 110; expenditure codes are 3, 5 or 7 digits (类/款/项)."""
+    """Income codes start with 1, expenditure (功能分类) codes with 2, 3, 5 or 7 digits (类/款/项); economic
+    classification codes are 3 or 5 digits (类/款), 政府预算 starting with 5 and 部门预算 with 3."""
     problems = []
     if not (2000 <= fiscal_year <= 2100):
         problems.append(Problem("BAD_YEAR", f"年度“{fiscal_year}”无效", Where(column="年度")))
@@ -90,6 +88,20 @@ def validate_code(*, fiscal_year: int, code: str, kind: str, name: str) -> list[
         problems.append(Problem("BAD_CODE", f"收入分类科目“{code}”应以1开头", Where(column="科目编码")))
     elif kind == ClassificationCode.EXPENDITURE and not code.startswith("2"):
         problems.append(Problem("BAD_CODE", f"支出功能分类科目“{code}”应以2开头", Where(column="科目编码")))
+    elif kind in (ClassificationCode.GOV_ECONOMIC, ClassificationCode.DEPT_ECONOMIC) and len(code) == 7:
+        problems.append(
+            Problem("BAD_CODE", f"经济分类科目“{code}”应为3或5位数字（类、款）", Where(column="科目编码"))
+        )
+    elif kind == ClassificationCode.GOV_ECONOMIC and not code.startswith("5"):
+        problems.append(
+            Problem("BAD_CODE", f"政府预算支出经济分类科目“{code}”应以5开头", Where(column="科目编码"))
+        )
+    elif kind == ClassificationCode.DEPT_ECONOMIC and not code.startswith("3"):
+        problems.append(
+            Problem("BAD_CODE", f"部门预算支出经济分类科目“{code}”应以3开头", Where(column="科目编码"))
+        )
+    if kind not in dict(ClassificationCode.KINDS):
+        problems.append(Problem("BAD_KIND", f"科目类别“{kind}”无效", Where(column="类别")))
     if not name.strip():
         problems.append(Problem("BAD_NAME", "科目名称不能为空", Where(column="科目名称")))
     return problems

@@ -1,6 +1,6 @@
 from django.db import models
 
-from jiuzhu.domain.regions import Level, RegionNode, RegionTree
+from jiuzhu.domain.regions import Level, NameSpan, RegionNode, RegionTree
 
 
 class Region(models.Model):
@@ -61,3 +61,39 @@ def load_tree() -> RegionTree:
     """The stored regions as the domain's tree."""
     regions = Region.objects.select_related("parent").prefetch_related("aliases")
     return RegionTree(r.node() for r in regions)
+
+
+class RegionNameSpan(models.Model):
+    """A region's name over a span of time (沙湾县 until 2021-01-29, then 沙湾市), from GB/T 2260 changes."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="name_spans")
+    name = models.CharField("名称", max_length=64)
+    old_code = models.CharField("原行政区划代码", max_length=6, blank=True)
+    valid_from = models.DateField("启用日期", null=True, blank=True)
+    valid_to = models.DateField(
+        "停用日期", null=True, blank=True, help_text="the first day the name no longer held"
+    )
+    source = models.TextField("依据", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="uniq_region_name_span")]
+        ordering = ["region__path", "valid_from"]
+        verbose_name = "区划名称沿革"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def span(self) -> NameSpan:
+        return NameSpan(
+            name=self.name,
+            region=self.region.code,
+            code=self.old_code or None,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            source=self.source,
+        )
+
+
+def load_history() -> tuple[NameSpan, ...]:
+    """The stored name history as the domain's spans."""
+    return tuple(s.span() for s in RegionNameSpan.objects.select_related("region"))

@@ -13,7 +13,7 @@ LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提示"}
 
 class Command(BaseCommand):
     help = (
-        "检查公文文本（纯文本、DOCX 或带文字层的 PDF）："
+        "检查公文文本（纯文本、DOCX、带文字层的 PDF 或网页 HTML）："
         "空缺金额、表格运算、序号、地区名称、文号、日期、附件、科目编码"
     )
 
