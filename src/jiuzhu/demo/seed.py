@@ -5,7 +5,6 @@ Every step goes through the services, as a clerk would; running it twice changes
 
 import datetime
 import json
-from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -138,24 +137,11 @@ def load_central_plan(data: dict[str, Any] | None = None) -> Plan:
     return plan
 
 
-def _ledger_demo_year() -> None:
-    from jiuzhu.ledger.demo import load_demo_year
-
-    load_demo_year()
-
-
-#: Steps after the foundation's; other apps add theirs (the ledger's synthetic year, …).
-EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year]
-
-
 @transaction.atomic
-def load_demo(*, with_extra_steps: bool = True) -> None:
-    """The whole scenario; tests that need only the seed pass ``with_extra_steps=False`` to stay fast."""
+def load_seed() -> None:
+    """Regions, reference codes, the demo users and the seed's two approved plans."""
     data = seed_data()
     do_load_seed_regions()
     do_load_reference_codes()
     load_users(data)
     load_seed_plans(data)
-    if with_extra_steps:
-        for step in EXTRA_STEPS:
-            step()
