@@ -7,9 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine, totals, validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno

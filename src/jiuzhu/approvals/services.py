@@ -213,8 +213,8 @@ def do_create_rule(
     approvals_required: int,
     ip: str = "",
 ) -> ApprovalRule:
+    from jiuzhu.accounts.actions import require, require_within
     from jiuzhu.audit.services import record
-    from jiuzhu.core.actions import require, require_within
 
     require(actor, "reference.manage")
     require_within(actor, region)
@@ -253,8 +253,8 @@ def do_create_rule(
 
 @transaction.atomic
 def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
+    from jiuzhu.accounts.actions import require, require_within
     from jiuzhu.audit.services import record
-    from jiuzhu.core.actions import require, require_within
 
     require(actor, "reference.manage")
     require_within(actor, rule.region)

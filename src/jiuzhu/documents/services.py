@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.funds.models import ClassificationCode, Fund

@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from jiuzhu.accounts.actions import require_within
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.allocation.models import Plan
 from jiuzhu.allocation.selectors import visible_plans, visible_rows
-from jiuzhu.core.actions import require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.problems import Problem, Severity

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.http import deny_unless
+from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals.services import RoundState, round_state
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.ledger import RegistrationLine

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.actions import require
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
 

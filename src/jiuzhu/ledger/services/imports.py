@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
 

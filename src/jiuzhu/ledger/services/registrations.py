@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.actions import require
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.docno import DocNoError, normalise_docno
 from jiuzhu.domain.ledger import (

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from .errors import ActionRefused
+from jiuzhu.core.errors import ActionRefused
+
+from .scoping import scope_path
 
 
 def require(actor: Any, action: str) -> None:
@@ -11,7 +13,5 @@ def require(actor: Any, action: str) -> None:
 
 
 def require_within(actor: Any, region: Any) -> None:
-    from jiuzhu.accounts.scoping import scope_path
-
     if not region.path.startswith(scope_path(actor)):
         raise ActionRefused("该地区不在您的管辖范围内")
