@@ -21,8 +21,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
+from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem, Where
+from jiuzhu.regions.models import Region
 
 from .models import Approval, ApprovalRule
 from .subjects import SUBJECTS
@@ -184,9 +188,6 @@ DEFAULT_RULES = [
 @transaction.atomic
 def do_load_default_rules() -> None:
     """The demo's thresholds for the prefecture, once (an administrator changes them afterwards)."""
-    from jiuzhu.accounts.models import User
-    from jiuzhu.regions.models import Region
-
     region = Region.objects.filter(level="prefecture").order_by("path").first()
     admin = User.objects.filter(role="admin", region=region).order_by("pk").first()
     if region is None or admin is None or ApprovalRule.objects.filter(region=region).exists():
@@ -213,9 +214,6 @@ def do_create_rule(
     approvals_required: int,
     ip: str = "",
 ) -> ApprovalRule:
-    from jiuzhu.accounts.actions import require, require_within
-    from jiuzhu.audit.services import record
-
     require(actor, "reference.manage")
     require_within(actor, region)
     problems = []
@@ -253,9 +251,6 @@ def do_create_rule(
 
 @transaction.atomic
 def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
-    from jiuzhu.accounts.actions import require, require_within
-    from jiuzhu.audit.services import record
-
     require(actor, "reference.manage")
     require_within(actor, rule.region)
     before = {
