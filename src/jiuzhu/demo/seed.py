@@ -8,6 +8,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from jiuzhu.accounts.models import User
@@ -16,7 +17,7 @@ from jiuzhu.allocation.models import Plan
 from jiuzhu.domain.allocation import AdjustmentLine
 from jiuzhu.domain.money import parse_amount
 from jiuzhu.funds.models import Fund
-from jiuzhu.funds.services import do_load_reference_codes
+from jiuzhu.funds.services import do_load_reference_codes, ensure_fund
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import find_region
 from jiuzhu.regions.services import do_load_seed_regions
@@ -27,8 +28,6 @@ def seed_data() -> dict[str, Any]:
 
 
 def load_users(data: dict[str, Any]) -> None:
-    from django.contrib.auth.hashers import make_password
-
     # One Argon2 hash for the shared demo password (hashing is deliberately slow; the demo has 14 users).
     password: str | None = None
     for u in data["users"]:
@@ -106,8 +105,6 @@ def load_central_plan(data: dict[str, Any] | None = None) -> Plan:
     """SYNTHETIC: the stand-in 中央 fund of the same name and its approved allocation (``synthetic_central`` in
     the seed file), so that the ledger's demo year can pay some 30,000 people. The seed's own fund, plans and
     notice are untouched: plans, movements and notice templates are per fund."""
-    from jiuzhu.funds.services import ensure_fund
-
     data = data or seed_data()
     central = data["synthetic_central"]
     meta = central["allocation"]
