@@ -10,9 +10,9 @@ from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
 
-from .. import tasks
 from ..models import ImportBatch
 from ..selectors import is_stalled
+from . import tasks
 from .batches import ImportOutcome, Progress, batch_entity, batch_for, no_progress, sha256_of
 from .payout_import import hash_while_reading
 from .runner import run_batch

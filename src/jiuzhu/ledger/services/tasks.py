@@ -1,13 +1,17 @@
 """Background imports (django-tasks, database backend): the batch row keeps state and progress; a task that
-died leaves its batch ``running`` without heartbeat, which the page shows as 已中断 with a retry button."""
+died leaves its batch ``running`` without heartbeat, which the page shows as 已中断 with a retry button.
+
+Inside the services package so that importing it runs no other part of ledger: the import starters
+(``imports``) call it, it calls the runner, and nothing leads back (a module beside the package would import the
+package's ``__init__``, which imports the starters)."""
 
 from django_tasks import task
 
 from jiuzhu.core.errors import InvalidInput
 
-from .models import ImportBatch
-from .services.batches import read_kept_file
-from .services.runner import run_batch
+from ..models import ImportBatch
+from .batches import read_kept_file
+from .runner import run_batch
 
 
 @task()
