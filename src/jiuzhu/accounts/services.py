@@ -56,7 +56,7 @@ def _password_problems(password: str, user: User | None) -> list[Problem]:
 @transaction.atomic
 def do_create_user(
     *,
-    actor: Any,
+    actor: User,
     username: str,
     display_name: str,
     region: Any,
@@ -92,7 +92,7 @@ def do_create_user(
 @transaction.atomic
 def do_update_user(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     display_name: str,
     region: Any,
@@ -135,7 +135,7 @@ def do_update_user(
 
 
 @transaction.atomic
-def do_reset_password(*, actor: Any, user: User, password: str, ip: str = "") -> None:
+def do_reset_password(*, actor: User, user: User, password: str, ip: str = "") -> None:
     """An administrator sets a new password for a user of their area (the password itself is never recorded)."""
     require(actor, "users.manage")
     require_within(actor, user.region)
@@ -171,7 +171,7 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
 
 
 @transaction.atomic
-def do_unlock_user(*, actor: Any, user: User, ip: str = "") -> int:
+def do_unlock_user(*, actor: User, user: User, ip: str = "") -> int:
     """Lift a lockout after too many wrong passwords; returns how many failure records were cleared."""
     from axes.utils import reset
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -33,7 +34,7 @@ def _snapshot(plan: Plan) -> dict[str, Any]:
 @transaction.atomic
 def do_create_plan(
     *,
-    actor: Any,
+    actor: User,
     fund: Fund,
     kind: str,
     doc_no: str,
@@ -74,7 +75,7 @@ def do_create_plan(
 
 
 @transaction.atomic
-def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
+def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
     """Replace the plan's rows; refuses with every problem at once, and then nothing is saved."""
     require(actor, "allocation.edit")
     require_within(actor, plan.issuer)
@@ -144,7 +145,7 @@ def approval_amount(plan: Plan) -> Decimal:
 
 
 @transaction.atomic
-def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
+def do_submit_plan(*, actor: User, plan: Plan, ip: str = "") -> int:
     """Submit for approval; returns how many checkers the plan needs (rules by amount, fund and area)."""
     require(actor, "allocation.submit")
     require_within(actor, plan.issuer)
@@ -174,7 +175,7 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
 
 
 @transaction.atomic
-def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundState:
+def do_approve_plan(*, actor: User, plan: Plan, ip: str = "") -> approvals.RoundState:
     """Maker-checker: neither the maker nor the submitter may approve; a large plan needs several checkers.
 
     Returns the round's state: the plan is approved once ``state.complete``, else it stays submitted.
@@ -212,7 +213,7 @@ def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundS
 
 
 @transaction.atomic
-def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None:
+def do_return_plan(*, actor: User, plan: Plan, reason: str, ip: str = "") -> None:
     """Send a submitted plan back to draft with the reason; its maker edits and submits again."""
     require(actor, "allocation.approve")
     require_within(actor, plan.issuer)
@@ -240,7 +241,7 @@ def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None
 
 def do_fill_by_factors(
     *,
-    actor: Any,
+    actor: User,
     plan: Plan,
     total: Decimal,
     factors: list[Factor],

@@ -105,7 +105,9 @@ def _check(subject: str) -> None:
         raise RuntimeError("approvals run inside the subject's own transaction")
 
 
-def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: Any, amount: Decimal) -> int:
+def open_round(
+    *, subject: str, object_id: int, actor: User | None, region: Any, fund: Any, amount: Decimal
+) -> int:
     """Start a round of approval for a submission; returns how many checkers it needs.
 
     ``actor`` is the submitting user, or ``None`` for the command line's system operator (who is no checker).
@@ -116,7 +118,7 @@ def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: A
         subject=subject,
         object_id=object_id,
         decision=Approval.SUBMIT,
-        actor=actor if getattr(actor, "pk", None) is not None else None,
+        actor=actor,
         amount=amount,
         required=required,
     )
@@ -132,7 +134,7 @@ def submitters(subject: str, object_id: int) -> set[int]:
     )
 
 
-def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) -> RoundState:
+def _open_round_for(subject: str, object_id: int, actor: User, makers: set[Any]) -> RoundState:
     state = round_state(subject, object_id)
     if state.submitted is None or state.returned is not None or state.complete:
         raise ActionRefused("该事项当前没有待审核的提交")
@@ -142,7 +144,7 @@ def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) 
 
 
 def add_approval(
-    *, subject: str, object_id: int, actor: Any, makers: set[Any], comment: str = ""
+    *, subject: str, object_id: int, actor: User, makers: set[Any], comment: str = ""
 ) -> RoundState:
     """A checker approves the open round; the same checker cannot count twice. Returns the new state."""
     _check(subject)
@@ -160,7 +162,7 @@ def add_approval(
     return round_state(subject, object_id)
 
 
-def add_return(*, subject: str, object_id: int, actor: Any, reason: str, makers: set[Any]) -> Approval:
+def add_return(*, subject: str, object_id: int, actor: User, reason: str, makers: set[Any]) -> Approval:
     """A checker sends the submission back to its maker with a reason; the round closes."""
     _check(subject)
     if not reason.strip():
@@ -206,7 +208,7 @@ def do_load_default_rules() -> None:
 @transaction.atomic
 def do_create_rule(
     *,
-    actor: Any,
+    actor: User,
     region: Any,
     subject: str,
     fund: Any,
@@ -250,7 +252,7 @@ def do_create_rule(
 
 
 @transaction.atomic
-def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
+def do_delete_rule(*, actor: User, rule: ApprovalRule, ip: str = "") -> None:
     require(actor, "reference.manage")
     require_within(actor, rule.region)
     before = {

@@ -8,6 +8,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
+
 from .models import AuditRecord
 
 GENESIS = "0" * 64
@@ -50,7 +52,7 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | str,
     action: str,
     entity: str,
     region_path: str = "/",

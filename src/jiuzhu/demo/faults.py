@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.identity import with_check_digit
@@ -59,7 +60,7 @@ def load_faults() -> None:
 
 
 @transaction.atomic
-def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, Any]], reason: str) -> int:
+def demo_only_insert_fault_payouts(*, actor: Actor, payouts: Sequence[dict[str, Any]], reason: str) -> int:
     """DEMO ONLY: store payouts the importer would refuse (a duplicate, 实发 above 应发), bypassing its checks.
 
     Monitoring must find such faults in stored data, and the importer rightly refuses them, so the demo year

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -67,7 +68,7 @@ def validate_template(template: NoticeTemplate) -> list[Problem]:
 
 @transaction.atomic
 def do_save_template(
-    *, actor: Any, region: Region, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
+    *, actor: User, region: Region, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
 ) -> NoticeTemplate:
     """Create or update the template of one issuer (``region``), fund and kind; an administrator of that region
     or an area above it. Refuses with every problem, and then saves nothing."""

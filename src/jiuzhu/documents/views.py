@@ -86,7 +86,7 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("记录不存在")
     deny_unless(request.user, "documents.generate")
     try:
-        require_within(request.user, plan.issuer)
+        require_within(_user(request), plan.issuer)
         data = render_notice(plan, notice_lines(request.user, plan), suffix)
     except (ActionRefused, NoticeUnavailable) as exc:
         messages.error(request, str(exc))
@@ -134,7 +134,7 @@ def template_edit(request: HttpRequest, region_id: int, fund_id: int, kind: str)
         if request.POST.get("action") == "save":
             try:
                 services.do_save_template(
-                    actor=request.user,
+                    actor=_user(request),
                     region=region,
                     fund=fund,
                     kind=kind,

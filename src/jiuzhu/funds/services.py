@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from jiuzhu.accounts.actions import require
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -54,7 +55,7 @@ def ensure_fund(f: dict[str, Any]) -> Fund:
 
 @transaction.atomic
 def do_save_code(
-    *, actor: Any, fiscal_year: int, code: str, kind: str, name: str, purpose: str = "", ip: str = ""
+    *, actor: Actor, fiscal_year: int, code: str, kind: str, name: str, purpose: str = "", ip: str = ""
 ) -> ClassificationCode:
     """Add or rename a classification code of one year (the reference table is the administrator's)."""
     require(actor, "reference.manage")

@@ -1,11 +1,13 @@
 """Plan movements booked into the ledger, and the direct-fund tag that never changes."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from jiuzhu.accounts.actors import Actor
+from jiuzhu.accounts.models import User
+from jiuzhu.allocation.models import Plan
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.ledger import (
@@ -16,7 +18,7 @@ from ..models import Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
 
 
-def book_plan_movements(*, plan: Any, actor: Any) -> list[Movement]:
+def book_plan_movements(*, plan: Plan, actor: User) -> list[Movement]:
     """Book each region's 下达 / 调增 / 调减 of an approved plan; runs inside the approval's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("plan movements are booked inside the approval's transaction")
@@ -74,7 +76,7 @@ def approved_paid(appropriation_id: int) -> Decimal:
 
 
 def refuse_tag_change(
-    *, actor: Any, target: Movement | Appropriation | Payment, new_tag: str, ip: str = ""
+    *, actor: Actor, target: Movement | Appropriation | Payment, new_tag: str, ip: str = ""
 ) -> None:
     """A direct-fund tag is never edited. The attempt is recorded (committed) and then refused."""
     region = target.region

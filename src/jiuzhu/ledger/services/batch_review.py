@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jiuzhu.accounts.actions import require
+from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
@@ -68,7 +69,7 @@ def _locked_batch(batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def do_approve_batch(*, actor: Any, batch: ImportBatch, ip: str = "") -> approvals.RoundState:
+def do_approve_batch(*, actor: User, batch: ImportBatch, ip: str = "") -> approvals.RoundState:
     """A checker of the region and the maker's department approves an imported file; once its round is complete
     (thresholds from ``ApprovalRule``) its payments or payouts count. Returns the round's state."""
     require(actor, "ledger.approve")
@@ -99,7 +100,7 @@ def do_approve_batch(*, actor: Any, batch: ImportBatch, ip: str = "") -> approva
 
 
 @transaction.atomic
-def do_return_batch(*, actor: Any, batch: ImportBatch, reason: str, ip: str = "") -> int:
+def do_return_batch(*, actor: User, batch: ImportBatch, reason: str, ip: str = "") -> int:
     """Send an imported file back with the reason: its rows are removed (they never counted), the batch ends
     ``returned``, and a corrected file — or the same one — may be imported as a new submission.
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
@@ -81,7 +82,7 @@ def imported_before(kind: str, sha: str) -> ImportBatch | None:
 
 def batch_for(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     region: Region,
     data: bytes,
@@ -141,7 +142,7 @@ def finish_batch(
     batch: ImportBatch,
     *,
     status: str,
-    actor: Any,
+    actor: Actor,
     problems: Sequence[Problem] = (),
     error: str = "",
     ip: str = "",
@@ -167,7 +168,7 @@ def mark_done(
     batch: ImportBatch,
     stored: int,
     *,
-    actor: Any,
+    actor: Actor,
     ip: str,
     summary: dict[str, Any],
     money: tuple[Decimal, list[int]] | None = None,
@@ -206,9 +207,9 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.where.row or 0, p.where.column))
 
 
-def maker_of(batch: ImportBatch, actor: Any = None) -> Any:
-    """The user who imported the batch (a background task passes the username), or None for the system."""
-    if getattr(actor, "pk", None) is not None:
+def maker_of(batch: ImportBatch, actor: Actor | None = None) -> User | None:
+    """The user who imported the batch (whoever acts now, when a user), or None for the system."""
+    if isinstance(actor, User):
         return actor
     return User.objects.filter(username=batch.created_by).first()
 
@@ -229,7 +230,7 @@ def batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
     return sum(totals.values(), Decimal(0)), sorted(totals)
 
 
-def submit_batch(batch: ImportBatch, actor: Any, money: tuple[Decimal, list[int]] | None = None) -> int:
+def submit_batch(batch: ImportBatch, actor: Actor, money: tuple[Decimal, list[int]] | None = None) -> int:
     """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
     amount, fund_ids = money if money is not None else batch_money(batch)
     ImportBatch.objects.filter(pk=batch.pk).update(amount=amount, approved_at=None, return_reason="")

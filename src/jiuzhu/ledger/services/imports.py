@@ -1,11 +1,10 @@
 """Starting an import: now (``do_import_file``), as a background task (``do_queue_import``), or again
 (``do_retry_import``)."""
 
-from typing import Any
-
 from django.db import transaction
 
 from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
@@ -20,7 +19,7 @@ from .runner import run_batch
 
 def do_import_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     region: Region,
     data: bytes,
@@ -42,7 +41,7 @@ def do_import_file(
 
 @transaction.atomic
 def do_queue_import(
-    *, actor: Any, kind: str, region: Region, data: bytes, filename: str, ip: str = ""
+    *, actor: Actor, kind: str, region: Region, data: bytes, filename: str, ip: str = ""
 ) -> ImportOutcome:
     """Keep the file and queue its import as a background task; the batch shows its progress."""
     require(actor, "ledger.import")
@@ -80,7 +79,7 @@ def _enqueue(batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
+def do_retry_import(*, actor: Actor, batch: ImportBatch, ip: str = "") -> None:
     """Queue again a batch that failed or whose task died (no heartbeat); a rejected file needs a new file."""
     require(actor, "ledger.import")
     require_within(actor, batch.region)

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jiuzhu.accounts.actions import require
+from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
@@ -61,7 +62,7 @@ def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str],
 @transaction.atomic
 def do_register_receipt(
     *,
-    actor: Any,
+    actor: User,
     movement: Movement,
     cor_bgt_doc_no: str,
     lines: Sequence[RegistrationLine],
@@ -174,7 +175,7 @@ def _fresh_registration(
     movement: Movement,
     cor_bgt_doc_no: str,
     registered_on: datetime.date,
-    actor: Any,
+    actor: User,
 ) -> tuple[Registration, dict[str, Any] | None]:
     """A new registration, or the returned one made ready for its corrected lines (the old ones removed, with
     the appropriations only they had created)."""
@@ -215,7 +216,7 @@ def _registration_fits(registration: Registration) -> None:
             )
 
 
-def _registration_for_review(actor: Any, registration: Registration, verb: str) -> Registration:
+def _registration_for_review(actor: User, registration: Registration, verb: str) -> Registration:
     """The registration, locked, for a checker of its region and its maker's department; it must be waiting."""
     require(actor, "ledger.approve")
     locked = (
@@ -235,7 +236,7 @@ def _registration_makers(registration: Registration) -> set[int]:
 
 
 @transaction.atomic
-def do_approve_registration(*, actor: Any, registration: Registration, ip: str = "") -> approvals.RoundState:
+def do_approve_registration(*, actor: User, registration: Registration, ip: str = "") -> approvals.RoundState:
     """A checker of the region and the maker's department approves; once the round is complete (thresholds from
     ``ApprovalRule`` by amount and fund) the registration counts. Returns the round's state."""
     registration = _registration_for_review(actor, registration, "审核")
@@ -267,7 +268,7 @@ def do_approve_registration(*, actor: Any, registration: Registration, ip: str =
 
 
 @transaction.atomic
-def do_return_registration(*, actor: Any, registration: Registration, reason: str, ip: str = "") -> None:
+def do_return_registration(*, actor: User, registration: Registration, reason: str, ip: str = "") -> None:
     """Send a submitted registration back to its maker with the reason; it counts for nothing until corrected,
     submitted again and approved."""
     registration = _registration_for_review(actor, registration, "退回")

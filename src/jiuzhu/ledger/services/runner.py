@@ -1,9 +1,8 @@
 """Running one import batch (now, or from the background task): all or nothing."""
 
-from typing import Any
-
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
 
 from ..io.readers import read_table
@@ -26,7 +25,7 @@ def run_batch(
     *,
     batch: ImportBatch,
     data: bytes,
-    actor: Any,
+    actor: Actor,
     progress: Progress = no_progress,
     ip: str = "",
     early: EarlyRead | None = None,

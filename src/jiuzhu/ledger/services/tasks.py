@@ -7,11 +7,20 @@ package's ``__init__``, which imports the starters)."""
 
 from django_tasks import task
 
+from jiuzhu.accounts.actors import Actor
+from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import InvalidInput
 
+from ..actors import SystemActor
 from ..models import ImportBatch
 from .batches import read_kept_file
 from .runner import run_batch
+
+
+def _maker(batch: ImportBatch) -> Actor:
+    """Who queued the batch: a user, or the command line's operator under the name it gave."""
+    user = User.objects.filter(username=batch.created_by).first()
+    return user if user is not None else SystemActor(username=batch.created_by)
 
 
 @task()
@@ -20,7 +29,7 @@ def import_batch(batch_id: int) -> str:
     if batch.status != ImportBatch.QUEUED:
         return batch.status
     try:
-        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=batch.created_by)
+        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=_maker(batch))
     except InvalidInput:
         return ImportBatch.REJECTED
     return outcome.batch.status
