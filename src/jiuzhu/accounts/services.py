@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -80,7 +81,7 @@ def do_create_user(
     user.save()
     record(
         actor=actor,
-        action="accounts.user_create",
+        action=AuditAction.ACCOUNTS_USER_CREATE,
         entity=username,
         region_path=region.path,
         after=_profile(user),
@@ -124,7 +125,7 @@ def do_update_user(
     user.save(update_fields=list(PROFILE_FIELDS))
     record(
         actor=actor,
-        action="accounts.user_update",
+        action=AuditAction.ACCOUNTS_USER_UPDATE,
         entity=user.username,
         region_path=region.path,
         before=before,
@@ -146,7 +147,7 @@ def do_reset_password(*, actor: User, user: User, password: str, ip: str = "") -
     user.save(update_fields=["password"])
     record(
         actor=actor,
-        action="accounts.password_reset",
+        action=AuditAction.ACCOUNTS_PASSWORD_RESET,
         entity=user.username,
         region_path=user.region.path if user.region else "/",
         ip=ip,
@@ -163,7 +164,7 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
     actor.save(update_fields=["password"])
     record(
         actor=actor,
-        action="accounts.password_change",
+        action=AuditAction.ACCOUNTS_PASSWORD_CHANGE,
         entity=actor.username,
         region_path=actor.region.path if actor.region else "/",
         ip=ip,
@@ -180,7 +181,7 @@ def do_unlock_user(*, actor: User, user: User, ip: str = "") -> int:
     cleared = int(reset(username=user.username) or 0)
     record(
         actor=actor,
-        action="accounts.user_unlock",
+        action=AuditAction.ACCOUNTS_USER_UNLOCK,
         entity=user.username,
         region_path=user.region.path if user.region else "/",
         after={"cleared": cleared},

@@ -10,6 +10,7 @@ from django.utils import timezone
 from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine, totals, validate_lines
@@ -65,7 +66,7 @@ def do_create_plan(
             )
     record(
         actor=actor,
-        action="allocation.create",
+        action=AuditAction.ALLOCATION_CREATE,
         entity=doc_no,
         region_path=issuer.path,
         after=_snapshot(plan),
@@ -100,7 +101,7 @@ def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: st
     )
     record(
         actor=actor,
-        action="allocation.save_rows",
+        action=AuditAction.ALLOCATION_SAVE_ROWS,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         before=before,
@@ -165,7 +166,7 @@ def do_submit_plan(*, actor: User, plan: Plan, ip: str = "") -> int:
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
     record(
         actor=actor,
-        action="allocation.submit",
+        action=AuditAction.ALLOCATION_SUBMIT,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={"status": plan.status, "amount": str(amount), "approvals_required": required},
@@ -191,7 +192,7 @@ def do_approve_plan(*, actor: User, plan: Plan, ip: str = "") -> approvals.Round
     if not state.complete:
         record(
             actor=actor,
-            action="allocation.approve_partial",
+            action=AuditAction.ALLOCATION_APPROVE_PARTIAL,
             entity=plan.doc_no,
             region_path=plan.issuer.path,
             after={"status": plan.status, "approvals": state.count, "required": state.required},
@@ -202,7 +203,7 @@ def do_approve_plan(*, actor: User, plan: Plan, ip: str = "") -> approvals.Round
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     record(
         actor=actor,
-        action="allocation.approve",
+        action=AuditAction.ALLOCATION_APPROVE,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={**_snapshot(plan), "approvals": state.approvers},
@@ -231,7 +232,7 @@ def do_return_plan(*, actor: User, plan: Plan, reason: str, ip: str = "") -> Non
     plan.save(update_fields=["status", "return_reason"])
     record(
         actor=actor,
-        action="allocation.return",
+        action=AuditAction.ALLOCATION_RETURN,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={"status": plan.status, "reason": plan.return_reason},

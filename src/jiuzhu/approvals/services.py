@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.accounts.models import User
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -237,7 +238,7 @@ def do_create_rule(
     )
     record(
         actor=actor,
-        action="approvals.rule_create",
+        action=AuditAction.APPROVALS_RULE_CREATE,
         entity=str(rule),
         region_path=region.path,
         ip=ip,
@@ -263,4 +264,11 @@ def do_delete_rule(*, actor: User, rule: ApprovalRule, ip: str = "") -> None:
     }
     entity, path = str(rule), rule.region.path
     rule.delete()
-    record(actor=actor, action="approvals.rule_delete", entity=entity, region_path=path, before=before, ip=ip)
+    record(
+        actor=actor,
+        action=AuditAction.APPROVALS_RULE_DELETE,
+        entity=entity,
+        region_path=path,
+        before=before,
+        ip=ip,
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiuzhu.accounts.actors import Actor
 
+from .actions import AuditAction
 from .models import AuditRecord
 
 GENESIS = "0" * 64
@@ -53,7 +54,7 @@ def _lock_chain() -> None:
 def record(
     *,
     actor: Actor | str,
-    action: str,
+    action: AuditAction,
     entity: str,
     region_path: str = "/",
     before: Any = None,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jiuzhu.accounts.actors import Actor
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.identity import with_check_digit
@@ -74,7 +75,7 @@ def demo_only_insert_fault_payouts(*, actor: Actor, payouts: Sequence[dict[str, 
     Disbursement.objects.bulk_create(rows)
     record(
         actor=actor,
-        action="ledger.demo_fault_payouts",
+        action=AuditAction.LEDGER_DEMO_FAULT_PAYOUTS,
         entity=reason,
         region_path="/",
         after={"rows": len(rows), "amounts": [format_yuan(r.xpay_amt) for r in rows]},

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.accounts.models import User
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -90,7 +91,7 @@ def do_save_template(
     template.save()
     record(
         actor=actor,
-        action="documents.save_template",
+        action=AuditAction.DOCUMENTS_SAVE_TEMPLATE,
         entity=str(template),
         region_path=region.path,
         before=before,
@@ -119,7 +120,7 @@ def do_load_default_templates() -> int:
             template.save()
             record(
                 actor="system",
-                action="documents.load_default_template",
+                action=AuditAction.DOCUMENTS_LOAD_DEFAULT_TEMPLATE,
                 entity=str(template),
                 region_path=region.path,
                 after=_snapshot(template),

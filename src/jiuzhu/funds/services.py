@@ -6,6 +6,7 @@ from django.db import transaction
 
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.actors import Actor
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
@@ -69,7 +70,7 @@ def do_save_code(
     )
     record(
         actor=actor,
-        action="reference.code",
+        action=AuditAction.REFERENCE_CODE,
         entity=f"{fiscal_year}/{code}",
         before=before,
         after={"name": obj.name, "purpose": obj.purpose, "kind": obj.kind},

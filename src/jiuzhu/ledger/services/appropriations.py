@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.accounts.models import User
 from jiuzhu.allocation.models import Plan
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.ledger import (
@@ -49,7 +50,7 @@ def book_plan_movements(*, plan: Plan, actor: User) -> list[Movement]:
                 booked.append(movement)
     record(
         actor=actor,
-        action="ledger.book_movements",
+        action=AuditAction.LEDGER_BOOK_MOVEMENTS,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={m.region.code: [m.kind, str(m.amount), m.direct_fund_tag] for m in booked},
@@ -83,7 +84,7 @@ def refuse_tag_change(
     with transaction.atomic():
         record(
             actor=actor,
-            action="ledger.tag_change_refused",
+            action=AuditAction.LEDGER_TAG_CHANGE_REFUSED,
             entity=f"{type(target).__name__}#{target.pk}",
             region_path=region.path,
             ip=ip,

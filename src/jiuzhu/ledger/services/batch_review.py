@@ -9,6 +9,7 @@ from django.utils import timezone
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
@@ -84,7 +85,9 @@ def do_approve_batch(*, actor: User, batch: ImportBatch, ip: str = "") -> approv
         batch.save(update_fields=["approved_at"])
     record(
         actor=actor,
-        action="ledger.import_approve" if state.complete else "ledger.import_approve_partial",
+        action=AuditAction.LEDGER_IMPORT_APPROVE
+        if state.complete
+        else AuditAction.LEDGER_IMPORT_APPROVE_PARTIAL,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
@@ -120,7 +123,7 @@ def do_return_batch(*, actor: User, batch: ImportBatch, reason: str, ip: str = "
     batch.save(update_fields=["status", "return_reason"])
     record(
         actor=actor,
-        action="ledger.import_return",
+        action=AuditAction.LEDGER_IMPORT_RETURN,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction, action_of
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem
@@ -156,7 +157,7 @@ def finish_batch(
     )
     record(
         actor=actor,
-        action=f"ledger.import_{status}",
+        action=action_of(f"ledger.import_{status}"),
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
@@ -195,7 +196,7 @@ def mark_done(
     required = submit_batch(batch, actor, money)
     record(
         actor=actor,
-        action="ledger.import_done",
+        action=AuditAction.LEDGER_IMPORT_DONE,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.accounts.actors import Actor
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
@@ -60,7 +61,7 @@ def do_queue_import(
     batch = started.batch
     record(
         actor=actor,
-        action="ledger.import_queued",
+        action=AuditAction.LEDGER_IMPORT_QUEUED,
         entity=batch_entity(batch),
         region_path=region.path,
         after={"filename": batch.filename, "size": batch.size, "sha256": batch.sha256},
@@ -91,7 +92,7 @@ def do_retry_import(*, actor: Actor, batch: ImportBatch, ip: str = "") -> None:
     batch.save(update_fields=["status", "phase", "error", "rows_done"])
     record(
         actor=actor,
-        action="ledger.import_retry",
+        action=AuditAction.LEDGER_IMPORT_RETRY,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         before=before,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.docno import DocNoError, normalise_docno
@@ -141,7 +142,7 @@ def do_register_receipt(
     warning = late_warning(movement.received_on, registered_on)
     record(
         actor=actor,
-        action="ledger.register" if previous is None else "ledger.register_resubmit",
+        action=AuditAction.LEDGER_REGISTER if previous is None else AuditAction.LEDGER_REGISTER_RESUBMIT,
         entity=_registration_entity(movement),
         region_path=movement.region.path,
         ip=ip,
@@ -253,7 +254,9 @@ def do_approve_registration(*, actor: User, registration: Registration, ip: str 
         registration.save(update_fields=["status", "approved_at"])
     record(
         actor=actor,
-        action="ledger.register_approve" if state.complete else "ledger.register_approve_partial",
+        action=AuditAction.LEDGER_REGISTER_APPROVE
+        if state.complete
+        else AuditAction.LEDGER_REGISTER_APPROVE_PARTIAL,
         entity=_registration_entity(movement),
         region_path=movement.region.path,
         ip=ip,
@@ -284,7 +287,7 @@ def do_return_registration(*, actor: User, registration: Registration, reason: s
     registration.save(update_fields=["status", "return_reason"])
     record(
         actor=actor,
-        action="ledger.register_return",
+        action=AuditAction.LEDGER_REGISTER_RETURN,
         entity=_registration_entity(movement),
         region_path=movement.region.path,
         ip=ip,
