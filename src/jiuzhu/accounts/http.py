@@ -17,7 +17,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponse])
 class AuthedRequest(HttpRequest):
     """A request past LoginRequiredMiddleware: ``user`` is a real, active user with a region."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def deny_unless(user: Any, action: str) -> None:

@@ -194,6 +194,7 @@ def is_locked(user: User) -> bool:
     from axes.models import AccessAttempt
     from django.conf import settings
 
-    return AccessAttempt.objects.filter(
+    locked: bool = AccessAttempt.objects.filter(
         username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
+    return locked

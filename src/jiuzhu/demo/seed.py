@@ -24,7 +24,10 @@ from jiuzhu.regions.services import do_load_seed_regions
 
 
 def seed_data() -> dict[str, Any]:
-    return json.loads(resources.files("jiuzhu.data").joinpath("seed_2022.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("jiuzhu.data").joinpath("seed_2022.json").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def load_users(data: dict[str, Any]) -> None:

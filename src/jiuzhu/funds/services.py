@@ -14,10 +14,10 @@ from jiuzhu.domain.problems import Problem, Where
 from .models import ClassificationCode, DirectFundTag, Fund
 
 
-def reference_data() -> dict:
-    return json.loads(
-        resources.files("jiuzhu.data").joinpath("classification_codes.json").read_text(encoding="utf-8")
-    )
+def reference_data() -> dict[str, Any]:
+    text = resources.files("jiuzhu.data").joinpath("classification_codes.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals.services import RoundState, round_state
 from jiuzhu.core.errors import ActionRefused, InvalidInput
+from jiuzhu.core.tables import MAX_BYTES
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.ledger import RegistrationLine
@@ -28,7 +29,6 @@ from jiuzhu.regions.models import Region
 
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
-from .io.readers import MAX_BYTES
 from .models import ImportBatch, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.

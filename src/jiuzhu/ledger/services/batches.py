@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from jiuzhu.accounts.actors import Actor
@@ -215,7 +215,7 @@ def maker_of(batch: ImportBatch, actor: Actor | None = None) -> User | None:
     return User.objects.filter(username=batch.created_by).first()
 
 
-def batch_rows(batch: ImportBatch) -> Any:
+def batch_rows(batch: ImportBatch) -> QuerySet[Payment] | QuerySet[Disbursement]:
     if batch.kind == ImportBatch.PAYMENTS:
         return Payment.objects.filter(batch=batch)
     return Disbursement.objects.filter(batch=batch)

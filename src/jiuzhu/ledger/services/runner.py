@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.tables import read_table
 
-from ..io.readers import read_table
 from ..models import ImportBatch
 from .batches import (
     AlreadyDone,
