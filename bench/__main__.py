@@ -114,9 +114,9 @@ def worker(
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("flush", interactive=False, verbosity=0) if _migrated() else None
     call_command("migrate", verbosity=0)
-    from jiuzhu.core.demo import load_demo
+    from jiuzhu.demo.seed import load_seed
 
-    load_demo(with_extra_steps=False)
+    load_seed()
     _vouchers(rows, twice=prior is not None)
     from jiuzhu.accounts.models import User
     from jiuzhu.ledger.services import do_import_file

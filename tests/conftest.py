@@ -23,7 +23,7 @@ def pytest_configure(config):
 @pytest.fixture
 def demo(db):
     """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
-    from jiuzhu.core.demo import load_demo
+    from jiuzhu.demo.scenario import load_demo
 
     load_demo()
 

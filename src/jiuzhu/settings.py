@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "jiuzhu.allocation",
     "jiuzhu.ledger",
     "jiuzhu.documents",
+    "jiuzhu.desk",
+    "jiuzhu.demo",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,7 @@ def pending(db):
     """The seed scenario with 塔地财社〔2022〕82号 submitted by its maker and not yet approved."""
     from jiuzhu.accounts.models import User
     from jiuzhu.approvals.services import do_load_default_rules
-    from jiuzhu.core import demo
+    from jiuzhu.demo import seed as demo
     from jiuzhu.funds.services import do_load_reference_codes
     from jiuzhu.regions.services import do_load_seed_regions
 

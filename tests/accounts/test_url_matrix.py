@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def build_base_world() -> World:
     from jiuzhu.accounts.models import User
-    from jiuzhu.core.demo import load_demo
+    from jiuzhu.demo.scenario import load_demo
     from jiuzhu.regions.models import Region
 
     load_demo()

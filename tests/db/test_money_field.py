@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from jiuzhu.allocation.models import Plan, PlanRow
-from jiuzhu.core.demo import load_demo
+from jiuzhu.demo.scenario import load_demo
 
 fen_amounts = st.integers(min_value=-(10**15), max_value=10**15).map(lambda n: Decimal(n) / 100)
 

@@ -23,7 +23,7 @@ SEED_ADJUSTMENT = "塔地财社〔2022〕82号"
 
 @pytest.fixture
 def central(demo):
-    from jiuzhu.core.demo import load_central_plan
+    from jiuzhu.demo.seed import load_central_plan
 
     return load_central_plan()
 
@@ -58,7 +58,7 @@ def test_two_funds_of_one_name_and_year_differ_by_level(central):
 
 
 def test_loading_the_central_plan_twice_changes_nothing(central):
-    from jiuzhu.core.demo import load_central_plan
+    from jiuzhu.demo.seed import load_central_plan
 
     assert load_central_plan() == central
     assert Plan.objects.filter(fund=_fund("中央")).count() == 1

@@ -33,7 +33,7 @@ def files(django_db_setup, django_db_blocker, tmp_path_factory):
     out = tmp_path_factory.mktemp("notice")
     result = {}
     with django_db_blocker.unblock(), transaction.atomic():
-        from jiuzhu.core.demo import load_demo
+        from jiuzhu.demo.scenario import load_demo
 
         load_demo()
         for suffix in ("docx", "pdf"):

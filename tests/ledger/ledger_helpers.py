@@ -45,9 +45,9 @@ YUMIN = "654225"
 @pytest.fixture
 def foundation(db):
     """The seed scenario without other apps' extra demo steps: regions, codes, users, both approved plans."""
-    from jiuzhu.core import demo
+    from jiuzhu.demo import seed as demo
 
-    demo.load_demo(with_extra_steps=False)
+    demo.load_seed()
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from ledger_helpers import HEADER_13 as HEADER
 from ledger_helpers import import_payments, register_yumin, valid_id
 
 from jiuzhu.core.errors import InvalidInput
+from jiuzhu.demo.faults import demo_only_insert_fault_payouts
 from jiuzhu.domain import disbursements as rules
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.demo import demo_only_insert_fault_payouts
 from jiuzhu.ledger.io.readers import read_payouts, read_table
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
 from jiuzhu.ledger.services import do_import_file
@@ -173,10 +173,10 @@ class PayoutAgreementTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         from jiuzhu.accounts.models import User
-        from jiuzhu.core import demo
+        from jiuzhu.demo import seed as demo
         from jiuzhu.regions.models import Region
 
-        demo.load_demo(with_extra_steps=False)
+        demo.load_seed()
         people = {u.username: u for u in User.objects.all()}
         register_yumin(people)
         cls.actor = people["ymx_cz_jb"]

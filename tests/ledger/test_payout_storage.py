@@ -73,10 +73,10 @@ def test_optional_texts_a_file_lacks_are_null_and_read_as_empty(people, voucher)
 def committed_voucher(transactional_db):
     """The seed, 裕民县's registrations and its voucher, committed: other connections (threads) see them."""
     from jiuzhu.accounts.models import User
-    from jiuzhu.core import demo
+    from jiuzhu.demo import seed as demo
     from jiuzhu.regions.models import Region
 
-    demo.load_demo(with_extra_steps=False)
+    demo.load_seed()
     people = {u.username: u for u in User.objects.all()}
     register_yumin(people)
     import_voucher(Region.objects.get(code="654225"), people)
@@ -193,8 +193,8 @@ def test_prefetched_keeps_order_passes_errors_on_and_stops_with_its_consumer():
 def test_imports_at_once_take_distinct_blocks_of_ids(committed_voucher):
     """No primary key on PostgreSQL: each import takes a block of the id sequence under the writers' lock, and
     the rows are numbered in file order within it; ids stay distinct when two counties import at once."""
+    from jiuzhu.demo.faults import demo_only_insert_fault_payouts
     from jiuzhu.ledger.actors import SystemActor
-    from jiuzhu.ledger.demo import demo_only_insert_fault_payouts
 
     start = threading.Barrier(2)
     failures: list[Exception] = []

@@ -7,11 +7,17 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from jiuzhu.core.http import AuthedRequest
+from .models import User
 
 __all__ = ["AuthedRequest", "deny_unless", "permission_required"]
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+class AuthedRequest(HttpRequest):
+    """A request past LoginRequiredMiddleware: ``user`` is a real, active user with a region."""
+
+    user: User
 
 
 def deny_unless(user: Any, action: str) -> None:

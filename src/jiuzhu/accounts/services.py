@@ -6,11 +6,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem, Where
 
+from .actions import require, require_within
 from .models import User
 from .roles import Department, Role
 
@@ -56,7 +57,7 @@ def _password_problems(password: str, user: User | None) -> list[Problem]:
 @transaction.atomic
 def do_create_user(
     *,
-    actor: Any,
+    actor: User,
     username: str,
     display_name: str,
     region: Any,
@@ -80,7 +81,7 @@ def do_create_user(
     user.save()
     record(
         actor=actor,
-        action="accounts.user_create",
+        action=AuditAction.ACCOUNTS_USER_CREATE,
         entity=username,
         region_path=region.path,
         after=_profile(user),
@@ -92,7 +93,7 @@ def do_create_user(
 @transaction.atomic
 def do_update_user(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     display_name: str,
     region: Any,
@@ -124,7 +125,7 @@ def do_update_user(
     user.save(update_fields=list(PROFILE_FIELDS))
     record(
         actor=actor,
-        action="accounts.user_update",
+        action=AuditAction.ACCOUNTS_USER_UPDATE,
         entity=user.username,
         region_path=region.path,
         before=before,
@@ -135,7 +136,7 @@ def do_update_user(
 
 
 @transaction.atomic
-def do_reset_password(*, actor: Any, user: User, password: str, ip: str = "") -> None:
+def do_reset_password(*, actor: User, user: User, password: str, ip: str = "") -> None:
     """An administrator sets a new password for a user of their area (the password itself is never recorded)."""
     require(actor, "users.manage")
     require_within(actor, user.region)
@@ -146,7 +147,7 @@ def do_reset_password(*, actor: Any, user: User, password: str, ip: str = "") ->
     user.save(update_fields=["password"])
     record(
         actor=actor,
-        action="accounts.password_reset",
+        action=AuditAction.ACCOUNTS_PASSWORD_RESET,
         entity=user.username,
         region_path=user.region.path if user.region else "/",
         ip=ip,
@@ -163,7 +164,7 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
     actor.save(update_fields=["password"])
     record(
         actor=actor,
-        action="accounts.password_change",
+        action=AuditAction.ACCOUNTS_PASSWORD_CHANGE,
         entity=actor.username,
         region_path=actor.region.path if actor.region else "/",
         ip=ip,
@@ -171,7 +172,7 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
 
 
 @transaction.atomic
-def do_unlock_user(*, actor: Any, user: User, ip: str = "") -> int:
+def do_unlock_user(*, actor: User, user: User, ip: str = "") -> int:
     """Lift a lockout after too many wrong passwords; returns how many failure records were cleared."""
     from axes.utils import reset
 
@@ -180,7 +181,7 @@ def do_unlock_user(*, actor: Any, user: User, ip: str = "") -> int:
     cleared = int(reset(username=user.username) or 0)
     record(
         actor=actor,
-        action="accounts.user_unlock",
+        action=AuditAction.ACCOUNTS_USER_UNLOCK,
         entity=user.username,
         region_path=user.region.path if user.region else "/",
         after={"cleared": cleared},
@@ -193,6 +194,7 @@ def is_locked(user: User) -> bool:
     from axes.models import AccessAttempt
     from django.conf import settings
 
-    return AccessAttempt.objects.filter(
+    locked: bool = AccessAttempt.objects.filter(
         username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
+    return locked

@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 
 
@@ -25,7 +26,7 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with transaction.atomic():
         record(
             actor=user,
-            action="accounts.login",
+            action=AuditAction.ACCOUNTS_LOGIN,
             entity=user.username,
             region_path=user.region.path if user.region else "/",
             ip=_ip(request),
@@ -39,7 +40,7 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with transaction.atomic():
         record(
             actor=user,
-            action="accounts.logout",
+            action=AuditAction.ACCOUNTS_LOGOUT,
             entity=user.username,
             region_path=user.region.path if user.region else "/",
             ip=_ip(request),
@@ -52,7 +53,7 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     with transaction.atomic():
         record(
             actor=username or "（空）",
-            action="accounts.login_failed",
+            action=AuditAction.ACCOUNTS_LOGIN_FAILED,
             entity=username,
             region_path=_path_of(username),
             ip=_ip(request),
@@ -65,7 +66,7 @@ def on_locked_out(
     with transaction.atomic():
         record(
             actor=username or "（空）",
-            action="accounts.locked_out",
+            action=AuditAction.ACCOUNTS_LOCKED_OUT,
             entity=username,
             region_path=_path_of(username),
             ip=ip_address or _ip(request),

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine, totals, validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno
@@ -33,7 +35,7 @@ def snapshot(plan: Plan) -> dict[str, Any]:
 @transaction.atomic
 def do_create_plan(
     *,
-    actor: Any,
+    actor: User,
     fund: Fund,
     kind: str,
     doc_no: str,
@@ -64,7 +66,7 @@ def do_create_plan(
             )
     record(
         actor=actor,
-        action="allocation.create",
+        action=AuditAction.ALLOCATION_CREATE,
         entity=doc_no,
         region_path=issuer.path,
         after=snapshot(plan),
@@ -74,7 +76,7 @@ def do_create_plan(
 
 
 @transaction.atomic
-def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
+def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
     """Replace the plan's rows; refuses with every problem at once, and then nothing is saved."""
     require(actor, "allocation.edit")
     require_within(actor, plan.issuer)
@@ -99,7 +101,7 @@ def do_save_rows(*, actor: Any, plan: Plan, lines: list[AdjustmentLine], ip: str
     )
     record(
         actor=actor,
-        action="allocation.save_rows",
+        action=AuditAction.ALLOCATION_SAVE_ROWS,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         before=before,
@@ -144,7 +146,7 @@ def approval_amount(plan: Plan) -> Decimal:
 
 
 @transaction.atomic
-def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
+def do_submit_plan(*, actor: User, plan: Plan, ip: str = "") -> int:
     """Submit for approval; returns how many checkers the plan needs (rules by amount, fund and area)."""
     require(actor, "allocation.submit")
     require_within(actor, plan.issuer)
@@ -165,7 +167,7 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
     plan.save(update_fields=["status", "submitted_by", "return_reason"])
     record(
         actor=actor,
-        action="allocation.submit",
+        action=AuditAction.ALLOCATION_SUBMIT,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={"status": plan.status, "amount": str(amount), "approvals_required": required},
@@ -176,7 +178,7 @@ def do_submit_plan(*, actor: Any, plan: Plan, ip: str = "") -> int:
 
 def do_fill_by_factors(
     *,
-    actor: Any,
+    actor: User,
     plan: Plan,
     total: Decimal,
     factors: list[Factor],

@@ -11,11 +11,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.http import deny_unless
+from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import regions_for, within
 from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan

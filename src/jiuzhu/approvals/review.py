@@ -13,9 +13,9 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from django.db import models, transaction
 from django.urls import reverse
 
+from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.scoping import scoped, within
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.core.states import Machine
 

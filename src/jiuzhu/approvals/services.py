@@ -11,8 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
+from jiuzhu.audit.actions import AuditAction
+from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem, Where
+from jiuzhu.regions.models import Region
 
 from .models import Approval, ApprovalRule
 from .subjects import SUBJECTS
@@ -91,7 +96,9 @@ def _check(subject: str) -> None:
         raise RuntimeError("approvals run inside the subject's own transaction")
 
 
-def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: Any, amount: Decimal) -> int:
+def open_round(
+    *, subject: str, object_id: int, actor: User | None, region: Any, fund: Any, amount: Decimal
+) -> int:
     """Start a round of approval for a submission; returns how many checkers it needs.
 
     ``actor`` is the submitting user, or ``None`` for the command line's system operator (who is no checker).
@@ -102,7 +109,7 @@ def open_round(*, subject: str, object_id: int, actor: Any, region: Any, fund: A
         subject=subject,
         object_id=object_id,
         decision=Approval.SUBMIT,
-        actor=actor if getattr(actor, "pk", None) is not None else None,
+        actor=actor,
         amount=amount,
         required=required,
     )
@@ -118,7 +125,7 @@ def submitters(subject: str, object_id: int) -> set[int]:
     )
 
 
-def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) -> RoundState:
+def _open_round_for(subject: str, object_id: int, actor: User, makers: set[Any]) -> RoundState:
     state = round_state(subject, object_id)
     if state.submitted is None or state.returned is not None or state.complete:
         raise ActionRefused("该事项当前没有待审核的提交")
@@ -128,7 +135,7 @@ def _open_round_for(subject: str, object_id: int, actor: Any, makers: set[Any]) 
 
 
 def add_approval(
-    *, subject: str, object_id: int, actor: Any, makers: set[Any], comment: str = ""
+    *, subject: str, object_id: int, actor: User, makers: set[Any], comment: str = ""
 ) -> RoundState:
     """A checker approves the open round; the same checker cannot count twice. Returns the new state."""
     _check(subject)
@@ -146,7 +153,7 @@ def add_approval(
     return round_state(subject, object_id)
 
 
-def add_return(*, subject: str, object_id: int, actor: Any, reason: str, makers: set[Any]) -> Approval:
+def add_return(*, subject: str, object_id: int, actor: User, reason: str, makers: set[Any]) -> Approval:
     """A checker sends the submission back to its maker with a reason; the round closes."""
     _check(subject)
     if not reason.strip():
@@ -174,9 +181,6 @@ DEFAULT_RULES = [
 @transaction.atomic
 def do_load_default_rules() -> None:
     """The demo's thresholds for the prefecture, once (an administrator changes them afterwards)."""
-    from jiuzhu.accounts.models import User
-    from jiuzhu.regions.models import Region
-
     region = Region.objects.filter(level="prefecture").order_by("path").first()
     admin = User.objects.filter(role="admin", region=region).order_by("pk").first()
     if region is None or admin is None or ApprovalRule.objects.filter(region=region).exists():
@@ -195,7 +199,7 @@ def do_load_default_rules() -> None:
 @transaction.atomic
 def do_create_rule(
     *,
-    actor: Any,
+    actor: User,
     region: Any,
     subject: str,
     fund: Any,
@@ -203,9 +207,6 @@ def do_create_rule(
     approvals_required: int,
     ip: str = "",
 ) -> ApprovalRule:
-    from jiuzhu.audit.services import record
-    from jiuzhu.core.actions import require, require_within
-
     require(actor, "reference.manage")
     require_within(actor, region)
     problems = []
@@ -227,7 +228,7 @@ def do_create_rule(
     )
     record(
         actor=actor,
-        action="approvals.rule_create",
+        action=AuditAction.APPROVALS_RULE_CREATE,
         entity=str(rule),
         region_path=region.path,
         ip=ip,
@@ -242,10 +243,7 @@ def do_create_rule(
 
 
 @transaction.atomic
-def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
-    from jiuzhu.audit.services import record
-    from jiuzhu.core.actions import require, require_within
-
+def do_delete_rule(*, actor: User, rule: ApprovalRule, ip: str = "") -> None:
     require(actor, "reference.manage")
     require_within(actor, rule.region)
     before = {
@@ -256,4 +254,11 @@ def do_delete_rule(*, actor: Any, rule: ApprovalRule, ip: str = "") -> None:
     }
     entity, path = str(rule), rule.region.path
     rule.delete()
-    record(actor=actor, action="approvals.rule_delete", entity=entity, region_path=path, before=before, ip=ip)
+    record(
+        actor=actor,
+        action=AuditAction.APPROVALS_RULE_DELETE,
+        entity=entity,
+        region_path=path,
+        before=before,
+        ip=ip,
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiuzhu.core.spreadsheet import safe_text
 
-from .labels import action_label
+from .actions import action_label
 from .models import AuditRecord
 
 HEADER = ["编号", "时间", "操作人", "地区", "操作", "操作代码", "对象", "变更前", "变更后", "IP", "哈希"]

@@ -13,7 +13,7 @@ class AuditQuerySet(models.QuerySet["AuditRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("审计记录只能追加，不能修改")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("审计记录只能追加，不能删除")
 
 
@@ -50,5 +50,5 @@ class AuditRecord(models.Model):
             raise AppendOnlyError("审计记录只能追加，不能修改")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("审计记录只能追加，不能删除")

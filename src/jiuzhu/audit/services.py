@@ -8,6 +8,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
+
+from .actions import AuditAction
 from .models import AuditRecord
 
 GENESIS = "0" * 64
@@ -50,8 +53,8 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    actor: Any,
-    action: str,
+    actor: Actor | str,
+    action: AuditAction,
     entity: str,
     region_path: str = "/",
     before: Any = None,

@@ -11,7 +11,7 @@ from jiuzhu.accounts.http import AuthedRequest, permission_required
 from jiuzhu.accounts.scoping import get_scoped_or_404
 
 from . import exports
-from .labels import ACTION_LABELS, action_label
+from .actions import AuditAction, action_label
 from .models import AuditRecord
 from .selectors import TrailFilter, changes, region_names, visible_records
 
@@ -40,7 +40,7 @@ def trail(request: AuthedRequest) -> HttpResponse:
             "items": items,
             "filter": flt,
             "query": urlencode(flt.as_query()),
-            "actions": sorted(ACTION_LABELS.items()),
+            "actions": sorted((a.value, a.label) for a in AuditAction),
         },
     )
 

@@ -57,8 +57,8 @@ class OptionalText(models.CharField):  # type: ignore[type-arg]
     The column is NULL in the second case: a bulk load leaves it out and the database evaluates nothing for it
     (a default costs time per row on a million-row COPY)."""
 
-    _pyi_private_set_type: str  # type: ignore[assignment]
-    _pyi_private_get_type: str  # type: ignore[assignment]
+    _pyi_private_set_type: str
+    _pyi_private_get_type: str
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blank", True)

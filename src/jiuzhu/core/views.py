@@ -1,13 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jiuzhu.allocation.selectors import visible_plans
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    plans = visible_plans(request.user)[:10]
-    return render(request, "home.html", {"plans": plans})
-
 
 def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))

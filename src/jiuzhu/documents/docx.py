@@ -300,7 +300,7 @@ def _portrait(section: Section) -> None:
 
 
 def _landscape(document: DocxDocument) -> Section:
-    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section: Section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (

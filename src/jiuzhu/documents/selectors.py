@@ -27,7 +27,7 @@ def default_templates() -> list[dict[str, Any]]:
 
 
 def _shipped_for(raw: dict[str, Any], region: Region, fund: Fund, kind: str) -> bool:
-    return (
+    return bool(
         raw["region"] == region.code
         and raw["fund"] == fund.name
         and raw.get("source_label", fund.source_label) == fund.source_label

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.models import User
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.funds.models import ClassificationCode, Fund
@@ -67,7 +69,7 @@ def validate_template(template: NoticeTemplate) -> list[Problem]:
 
 @transaction.atomic
 def do_save_template(
-    *, actor: Any, region: Region, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
+    *, actor: User, region: Region, fund: Fund, kind: str, values: dict[str, str], ip: str = ""
 ) -> NoticeTemplate:
     """Create or update the template of one issuer (``region``), fund and kind; an administrator of that region
     or an area above it. Refuses with every problem, and then saves nothing."""
@@ -89,7 +91,7 @@ def do_save_template(
     template.save()
     record(
         actor=actor,
-        action="documents.save_template",
+        action=AuditAction.DOCUMENTS_SAVE_TEMPLATE,
         entity=str(template),
         region_path=region.path,
         before=before,
@@ -118,7 +120,7 @@ def do_load_default_templates() -> int:
             template.save()
             record(
                 actor="system",
-                action="documents.load_default_template",
+                action=AuditAction.DOCUMENTS_LOAD_DEFAULT_TEMPLATE,
                 entity=str(template),
                 region_path=region.path,
                 after=_snapshot(template),

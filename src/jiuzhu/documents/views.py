@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from jiuzhu.accounts.actions import require_within
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.allocation.models import Plan
 from jiuzhu.allocation.selectors import visible_plans, visible_rows
-from jiuzhu.core.actions import require_within
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.problems import Problem, Severity
@@ -86,7 +86,7 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("记录不存在")
     deny_unless(request.user, "documents.generate")
     try:
-        require_within(request.user, plan.issuer)
+        require_within(_user(request), plan.issuer)
         data = render_notice(plan, notice_lines(request.user, plan), suffix)
     except (ActionRefused, NoticeUnavailable) as exc:
         messages.error(request, str(exc))
@@ -134,7 +134,7 @@ def template_edit(request: HttpRequest, region_id: int, fund_id: int, kind: str)
         if request.POST.get("action") == "save":
             try:
                 services.do_save_template(
-                    actor=request.user,
+                    actor=_user(request),
                     region=region,
                     fund=fund,
                     kind=kind,

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 DATA_FILE = "performance_targets_2022.json"
 
@@ -51,7 +52,7 @@ class TargetSet:
     indicators: tuple[Indicator, ...]
 
 
-def _target_set(raw: dict) -> TargetSet:
+def _target_set(raw: dict[str, Any]) -> TargetSet:
     return TargetSet(
         fund=raw["fund"],
         fiscal_year=raw["fiscal_year"],

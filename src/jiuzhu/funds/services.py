@@ -2,8 +2,10 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require
+from jiuzhu.accounts.actors import Actor
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.classification import per_year, shipped
 from jiuzhu.domain.problems import Problem, Where
@@ -11,7 +13,7 @@ from jiuzhu.domain.problems import Problem, Where
 from .models import ClassificationCode, DirectFundTag, Fund
 
 
-def reference_data() -> dict:
+def reference_data() -> dict[str, Any]:
     return shipped()
 
 
@@ -51,7 +53,7 @@ def ensure_fund(f: dict[str, Any]) -> Fund:
 
 @transaction.atomic
 def do_save_code(
-    *, actor: Any, fiscal_year: int, code: str, kind: str, name: str, purpose: str = "", ip: str = ""
+    *, actor: Actor, fiscal_year: int, code: str, kind: str, name: str, purpose: str = "", ip: str = ""
 ) -> ClassificationCode:
     """Add or rename a classification code of one year (the reference table is the administrator's)."""
     require(actor, "reference.manage")
@@ -65,7 +67,7 @@ def do_save_code(
     )
     record(
         actor=actor,
-        action="reference.code",
+        action=AuditAction.REFERENCE_CODE,
         entity=f"{fiscal_year}/{code}",
         before=before,
         after={"name": obj.name, "purpose": obj.purpose, "kind": obj.kind},

@@ -3,9 +3,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.http import deny_unless
+from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.purposes import PURPOSE_LABELS
 

@@ -1,6 +1,10 @@
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:  # models cannot be imported before the apps are ready
+    from jiuzhu.accounts.models import User
+    from jiuzhu.allocation.models import Plan
 
 
 class LedgerConfig(AppConfig):
@@ -13,7 +17,7 @@ class LedgerConfig(AppConfig):
         plan_approved.connect(_book_movements, dispatch_uid="ledger.book_plan_movements")
 
 
-def _book_movements(sender: Any, *, plan: Any, actor: Any, **kwargs: Any) -> None:
+def _book_movements(sender: object, *, plan: "Plan", actor: "User", **kwargs: object) -> None:
     from .services.appropriations import book_plan_movements
 
     book_plan_movements(plan=plan, actor=actor)

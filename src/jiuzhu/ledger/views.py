@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.http import deny_unless
+from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.tables import MAX_BYTES
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.ledger import RegistrationLine
@@ -27,7 +27,6 @@ from jiuzhu.regions.models import Region
 
 from . import selectors, services
 from .io.exports import write_payouts_xlsx
-from .io.readers import MAX_BYTES
 from .models import IMPORT_STATES, REGISTRATION_STATES, ImportBatch, ImportStatus, Movement, Registration
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.

@@ -52,6 +52,6 @@ def write_payouts_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
                 sheet.write_string(r, col, cell, text)
             else:
                 # Decimal 元 with 2 places: an XLSX number cell is a double; 2-place amounts round-trip exactly.
-                sheet.write_number(r, col, cell, money)  # type: ignore[arg-type]
+                sheet.write_number(r, col, cell, money)
     book.close()
     return out.getvalue()

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are this module's API too)
@@ -123,14 +124,15 @@ def clean_column(column: Sequence[object], element: str | None) -> list[str]:
     kinds = set(map(type, column))
     if kinds <= {str}:
         squeeze = element in payout_rules.CODE_ELEMENTS
-        changed = {}
-        for value in set(column):
-            cleaned = "".join(value.split()) if squeeze else value.strip()  # type: ignore[attr-defined]
+        texts = cast("Sequence[str]", column)  # every cell is a str: ``kinds`` says so
+        changed: dict[str, str] = {}
+        for value in set(texts):
+            cleaned = "".join(value.split()) if squeeze else value.strip()
             if cleaned != value:
                 changed[value] = cleaned
         if not changed:
-            return column if isinstance(column, list) else list(column)  # type: ignore[return-value,arg-type]
-        return [changed.get(v, v) for v in column]  # type: ignore[call-overload]
+            return texts if isinstance(texts, list) else list(texts)
+        return [changed.get(v, v) for v in texts]
     if bool in kinds:  # True == 1 == 1.0 as dict keys: no shortcut
         return [payout_rules.clean_cell(element or "", v) for v in column]
     text = {v: payout_rules.clean_cell(element or "", v) for v in set(column)}

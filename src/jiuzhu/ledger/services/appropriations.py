@@ -1,11 +1,14 @@
 """Plan movements booked into the ledger, and the direct-fund tag that never changes."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from jiuzhu.accounts.actors import Actor
+from jiuzhu.accounts.models import User
+from jiuzhu.allocation.models import Plan
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.ledger import (
@@ -16,7 +19,7 @@ from ..models import Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
 
 
-def book_plan_movements(*, plan: Any, actor: Any) -> list[Movement]:
+def book_plan_movements(*, plan: Plan, actor: User) -> list[Movement]:
     """Book each region's 下达 / 调增 / 调减 of an approved plan; runs inside the approval's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("plan movements are booked inside the approval's transaction")
@@ -47,7 +50,7 @@ def book_plan_movements(*, plan: Any, actor: Any) -> list[Movement]:
                 booked.append(movement)
     record(
         actor=actor,
-        action="ledger.book_movements",
+        action=AuditAction.LEDGER_BOOK_MOVEMENTS,
         entity=plan.doc_no,
         region_path=plan.issuer.path,
         after={m.region.code: [m.kind, str(m.amount), m.direct_fund_tag] for m in booked},
@@ -74,14 +77,14 @@ def approved_paid(appropriation_id: int) -> Decimal:
 
 
 def refuse_tag_change(
-    *, actor: Any, target: Movement | Appropriation | Payment, new_tag: str, ip: str = ""
+    *, actor: Actor, target: Movement | Appropriation | Payment, new_tag: str, ip: str = ""
 ) -> None:
     """A direct-fund tag is never edited. The attempt is recorded (committed) and then refused."""
     region = target.region
     with transaction.atomic():
         record(
             actor=actor,
-            action="ledger.tag_change_refused",
+            action=AuditAction.LEDGER_TAG_CHANGE_REFUSED,
             entity=f"{type(target).__name__}#{target.pk}",
             region_path=region.path,
             ip=ip,

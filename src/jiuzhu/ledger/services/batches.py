@@ -10,11 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import services as approvals
+from jiuzhu.audit.actions import AuditAction, action_of
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem
@@ -93,7 +95,7 @@ def imported_before(kind: str, sha: str) -> ImportBatch | None:
 
 def batch_for(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     region: Region,
     data: bytes,
@@ -152,7 +154,7 @@ def finish_batch(
     batch: ImportBatch,
     *,
     status: str,
-    actor: Any,
+    actor: Actor,
     problems: Sequence[Problem] = (),
     error: str = "",
     ip: str = "",
@@ -167,7 +169,7 @@ def finish_batch(
     )
     record(
         actor=actor,
-        action=f"ledger.import_{status}",
+        action=action_of(f"ledger.import_{status}"),
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
@@ -179,7 +181,7 @@ def mark_done(
     batch: ImportBatch,
     stored: int,
     *,
-    actor: Any,
+    actor: Actor,
     ip: str,
     summary: dict[str, Any],
     money: tuple[Decimal, list[int]] | None = None,
@@ -207,7 +209,7 @@ def mark_done(
     required = submit_batch(batch, actor, money)
     record(
         actor=actor,
-        action="ledger.import_done",
+        action=AuditAction.LEDGER_IMPORT_DONE,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         ip=ip,
@@ -219,14 +221,14 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.where.row or 0, p.where.column))
 
 
-def maker_of(batch: ImportBatch, actor: Any = None) -> Any:
-    """The user who imported the batch (a background task passes the username), or None for the system."""
-    if getattr(actor, "pk", None) is not None:
+def maker_of(batch: ImportBatch, actor: Actor | None = None) -> User | None:
+    """The user who imported the batch (whoever acts now, when a user), or None for the system."""
+    if isinstance(actor, User):
         return actor
     return User.objects.filter(username=batch.created_by).first()
 
 
-def batch_rows(batch: ImportBatch) -> Any:
+def batch_rows(batch: ImportBatch) -> QuerySet[Payment] | QuerySet[Disbursement]:
     if batch.kind == ImportBatch.PAYMENTS:
         return Payment.objects.filter(batch=batch)
     return Disbursement.objects.filter(batch=batch)
@@ -242,7 +244,7 @@ def batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:
     return sum(totals.values(), Decimal(0)), sorted(totals)
 
 
-def submit_batch(batch: ImportBatch, actor: Any, money: tuple[Decimal, list[int]] | None = None) -> int:
+def submit_batch(batch: ImportBatch, actor: Actor, money: tuple[Decimal, list[int]] | None = None) -> int:
     """Inside the import's transaction: the stored rows wait for a checker. Returns how many are needed."""
     amount, fund_ids = money if money is not None else batch_money(batch)
     REVIEW_STATES.move_rows(

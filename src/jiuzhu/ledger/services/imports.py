@@ -1,18 +1,18 @@
 """Starting an import: now (``do_import_file``), as a background task (``do_queue_import``), or again
 (``do_retry_import``)."""
 
-from typing import Any
-
 from django.db import transaction
 
+from jiuzhu.accounts.actions import require, require_within
+from jiuzhu.accounts.actors import Actor
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require, require_within
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.regions.models import Region
 
-from .. import tasks
 from ..models import IMPORT_STATES, ImportBatch, ImportStatus
 from ..selectors import is_stalled
+from . import tasks
 from .batches import ImportOutcome, Progress, batch_entity, batch_for, no_progress, sha256_of
 from .payout_import import hash_while_reading
 from .runner import run_batch
@@ -20,7 +20,7 @@ from .runner import run_batch
 
 def do_import_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     region: Region,
     data: bytes,
@@ -42,7 +42,7 @@ def do_import_file(
 
 @transaction.atomic
 def do_queue_import(
-    *, actor: Any, kind: str, region: Region, data: bytes, filename: str, ip: str = ""
+    *, actor: Actor, kind: str, region: Region, data: bytes, filename: str, ip: str = ""
 ) -> ImportOutcome:
     """Keep the file and queue its import as a background task; the batch shows its progress."""
     require(actor, "ledger.import")
@@ -60,7 +60,7 @@ def do_queue_import(
     batch = started.batch
     record(
         actor=actor,
-        action="ledger.import_queued",
+        action=AuditAction.LEDGER_IMPORT_QUEUED,
         entity=batch_entity(batch),
         region_path=region.path,
         after={"filename": batch.filename, "size": batch.size, "sha256": batch.sha256},
@@ -79,7 +79,7 @@ def _enqueue(batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
+def do_retry_import(*, actor: Actor, batch: ImportBatch, ip: str = "") -> None:
     """Queue again a batch that failed or whose task died (no heartbeat); a rejected file needs a new file."""
     require(actor, "ledger.import")
     require_within(actor, batch.region)
@@ -92,7 +92,7 @@ def do_retry_import(*, actor: Any, batch: ImportBatch, ip: str = "") -> None:
     batch.save(update_fields=["status", "phase", "error", "rows_done"])
     record(
         actor=actor,
-        action="ledger.import_retry",
+        action=AuditAction.LEDGER_IMPORT_RETRY,
         entity=batch_entity(batch),
         region_path=batch.region.path,
         before=before,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import payments as payment_rules
 from jiuzhu.domain.problems import has_errors
@@ -57,7 +58,7 @@ def _appropriation_infos(
     return infos, appropriations
 
 
-def import_payments(batch: ImportBatch, table: Any, track: Progress, *, actor: Any, ip: str) -> int:
+def import_payments(batch: ImportBatch, table: Any, track: Progress, *, actor: Actor, ip: str) -> int:
     records, problems = payment_rules.parse_payments(table)
     track("校验", len(records), len(records))
     with transaction.atomic():

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import disbursements as payout_rules
 from jiuzhu.domain.money import from_fen
@@ -108,7 +108,7 @@ def gc_paused() -> Iterator[None]:
 
 
 def import_payouts(
-    batch: ImportBatch, data: bytes, track: Progress, *, actor: Any, ip: str, early: EarlyRead | None
+    batch: ImportBatch, data: bytes, track: Progress, *, actor: Actor, ip: str, early: EarlyRead | None
 ) -> int:
     """Read, stage, check and store a payout file set-based (``staging.PayoutImport``); all or nothing."""
     track("读取", 0, 1)

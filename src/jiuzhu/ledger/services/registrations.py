@@ -11,11 +11,13 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from jiuzhu.accounts.actions import require
+from jiuzhu.accounts.models import User
 from jiuzhu.accounts.scoping import scoped
 from jiuzhu.approvals import services as approvals
 from jiuzhu.approvals.review import Subject
+from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.actions import require
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.docno import DocNoError, normalise_docno
 from jiuzhu.domain.ledger import (
@@ -65,7 +67,7 @@ def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str],
 @transaction.atomic
 def do_register_receipt(
     *,
-    actor: Any,
+    actor: User,
     movement: Movement,
     cor_bgt_doc_no: str,
     lines: Sequence[RegistrationLine],
@@ -144,7 +146,7 @@ def do_register_receipt(
     warning = late_warning(movement.received_on, registered_on)
     record(
         actor=actor,
-        action="ledger.register" if previous is None else "ledger.register_resubmit",
+        action=AuditAction.LEDGER_REGISTER if previous is None else AuditAction.LEDGER_REGISTER_RESUBMIT,
         entity=_registration_entity(movement),
         region_path=movement.region.path,
         ip=ip,
@@ -178,7 +180,7 @@ def _fresh_registration(
     movement: Movement,
     cor_bgt_doc_no: str,
     registered_on: datetime.date,
-    actor: Any,
+    actor: User,
 ) -> tuple[Registration, dict[str, Any] | None]:
     """A new registration, or the returned one made ready for its corrected lines (the old ones removed, with
     the appropriations only they had created)."""

@@ -1,11 +1,10 @@
 """Who may check a submission of the ledger (a registration or an import batch)."""
 
-from typing import Any
-
+from jiuzhu.accounts.models import User
 from jiuzhu.regions.models import Region
 
 
-def review_refusal(actor: Any, region: Region, department: str) -> str:
+def review_refusal(actor: User, region: Region, department: str) -> str:
     """Why ``actor`` may not approve or return a submission of ``region`` made in ``department`` ("" if they may).
 
     The checker is a 审核 of the same region (its own bureau, not an area above) and of the maker's department;

@@ -1,12 +1,11 @@
 """Running one import batch (now, or from the background task): all or nothing."""
 
-from typing import Any
-
 from django.utils import timezone
 
+from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.tables import read_table
 
-from ..io.readers import read_table
 from ..models import IMPORT_STATES, ImportBatch, ImportStatus
 from .batches import (
     AlreadyDone,
@@ -26,7 +25,7 @@ def run_batch(
     *,
     batch: ImportBatch,
     data: bytes,
-    actor: Any,
+    actor: Actor,
     progress: Progress = no_progress,
     ip: str = "",
     early: EarlyRead | None = None,

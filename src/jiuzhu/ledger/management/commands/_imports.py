@@ -65,7 +65,7 @@ class ImportCommand(BaseCommand):
         self.stdout.write(f"{region.name}：{outcome.message}（sha256 {outcome.batch.sha256[:12]}…）")
 
     def _run(self, actor: Any, region: Any, data: bytes, name: str, *, quiet: bool) -> Any:
-        bar = tqdm(total=0, unit="行", disable=quiet, leave=False, file=self.stderr._out)  # type: ignore[attr-defined]
+        bar = tqdm(total=0, unit="行", disable=quiet, leave=False, file=self.stderr._out)
         state = {"phase": ""}
 
         def progress(phase: str, done: int, total: int) -> None:

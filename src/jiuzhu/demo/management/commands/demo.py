@@ -9,7 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
-        from jiuzhu.core.demo import load_demo, seed_data
+        from jiuzhu.demo.scenario import load_demo
+        from jiuzhu.demo.seed import seed_data
 
         load_demo()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。登录密码：" + seed_data()["demo_password"]))

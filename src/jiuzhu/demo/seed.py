@@ -5,10 +5,10 @@ Every step goes through the services, as a clerk would; running it twice changes
 
 import datetime
 import json
-from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from jiuzhu.accounts.models import User
@@ -18,19 +18,20 @@ from jiuzhu.approvals import review
 from jiuzhu.domain.allocation import AdjustmentLine
 from jiuzhu.domain.money import parse_amount
 from jiuzhu.funds.models import Fund
-from jiuzhu.funds.services import do_load_reference_codes
+from jiuzhu.funds.services import do_load_reference_codes, ensure_fund
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import find_region
 from jiuzhu.regions.services import do_load_seed_regions
 
 
 def seed_data() -> dict[str, Any]:
-    return json.loads(resources.files("jiuzhu.data").joinpath("seed_2022.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("jiuzhu.data").joinpath("seed_2022.json").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def load_users(data: dict[str, Any]) -> None:
-    from django.contrib.auth.hashers import make_password
-
     # One Argon2 hash for the shared demo password (hashing is deliberately slow; the demo has 14 users).
     password: str | None = None
     for u in data["users"]:
@@ -108,8 +109,6 @@ def load_central_plan(data: dict[str, Any] | None = None) -> Plan:
     """SYNTHETIC: the stand-in 中央 fund of the same name and its approved allocation (``synthetic_central`` in
     the seed file), so that the ledger's demo year can pay some 30,000 people. The seed's own fund, plans and
     notice are untouched: plans, movements and notice templates are per fund."""
-    from jiuzhu.funds.services import ensure_fund
-
     data = data or seed_data()
     central = data["synthetic_central"]
     meta = central["allocation"]
@@ -139,24 +138,11 @@ def load_central_plan(data: dict[str, Any] | None = None) -> Plan:
     return plan
 
 
-def _ledger_demo_year() -> None:
-    from jiuzhu.ledger.demo import load_demo_year
-
-    load_demo_year()
-
-
-#: Steps after the foundation's; other apps add theirs (the ledger's synthetic year, …).
-EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year]
-
-
 @transaction.atomic
-def load_demo(*, with_extra_steps: bool = True) -> None:
-    """The whole scenario; tests that need only the seed pass ``with_extra_steps=False`` to stay fast."""
+def load_seed() -> None:
+    """Regions, reference codes, the demo users and the seed's two approved plans."""
     data = seed_data()
     do_load_seed_regions()
     do_load_reference_codes()
     load_users(data)
     load_seed_plans(data)
-    if with_extra_steps:
-        for step in EXTRA_STEPS:
-            step()

@@ -4,14 +4,14 @@ Every county registers what it received under 塔地财社〔2022〕8号 and 82�
 decreases are registered against the same appropriations), imports monthly payment vouchers, and imports its
 per-person payouts — all through the same services and importers a clerk uses, each registration and file
 approved by the county's own finance checkers (``…_cz_sh``, and ``…_cz_sh2`` where the amount asks for two) through
-the maker-checker services, so that it counts. Then three faults are put in for
-monitoring to find: 裕民县 registers the 82号 increase 45 days after receipt (late), and, through the clearly
-named demo-only service, one duplicate payout and one payout above its 应发 (the importer refuses both).
+the maker-checker services, so that it counts. 裕民县 registers the 82号 increase 45 days after receipt (late),
+one of the faults monitoring must find; the other two are ``jiuzhu.demo.faults``, on a voucher this year leaves
+room on (``FAULT_VOUCHER``).
 
 Scale follows the money. The seed fund is 413万元 for the year: at 低保 500–700 元/人·月 (特困 and 孤儿 more) it
 pays some 600 people monthly. The issue's scale (about 30,000 people) comes from a second, clearly SYNTHETIC fund
 of the same name from the central level — 中央财政困难群众救助补助资金, 2.5亿元 under the stand-in 塔地财社〔2022〕5号
-(``synthetic_central`` in the seed file, loaded by ``core.demo.load_central_plan``) — registered, paid and paid
+(``synthetic_central`` in the seed file, loaded by ``jiuzhu.demo.seed.load_central_plan``) — registered, paid and paid
 out the same way, to other people (an ID is never paid from both funds in one month and purpose, which the
 importer would refuse as a duplicate). Each fund has its own random stream, so the seed fund's year is the
 same with or without the central one.
@@ -21,33 +21,22 @@ import csv
 import datetime
 import io
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-from django.conf import settings
-from django.db import transaction
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import review
-from jiuzhu.approvals.services import do_load_default_rules
-from jiuzhu.audit.services import record
-from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.disbursements import TEMPLATE_13
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
-from jiuzhu.domain.money import format_yuan
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import Fund
+from jiuzhu.ledger.models import ImportBatch, Movement, Registration
+from jiuzhu.ledger.services import do_import_file, do_register_receipt
 
-from .actors import SystemActor
-from .models import Disbursement, ImportBatch, Movement, Payment, Registration
-from .services.imports import do_import_file
-from .services.registrations import do_register_receipt
-from .staging import lock_payout_writers
+from .seed import load_central_plan
 
 SEED = 2022
 FEN = Decimal("0.01")
@@ -133,15 +122,10 @@ FUNDS = (DemoFund("自治区", "ZF", 0, SEED), DemoFund("中央", "ZC", -1, SEED
 
 
 def load_demo_year() -> None:
-    """Idempotent: registrations, files and faults already in place are left alone.
+    """Idempotent: registrations and files already in place are left alone.
 
-    Skipped when the setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed).
+    The approval rules must be loaded first: their thresholds apply to the demo's own registrations and files.
     """
-    if not getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
-        return
-    from jiuzhu.core.demo import load_central_plan
-
-    do_load_default_rules()  # the thresholds apply to the demo's own registrations and files, too
     load_central_plan()
     streams = {f.source_label: random.Random(f.seed) for f in FUNDS}
     makers = {code: User.objects.get(username=name) for code, name in MAKERS.items()}
@@ -151,7 +135,6 @@ def load_demo_year() -> None:
         for demo_fund in FUNDS:
             fund = Fund.objects.get(fiscal_year=2022, source_label=demo_fund.source_label)
             _fund_year(code, maker, checkers, fund, demo_fund, streams[demo_fund.source_label], used)
-    _faults()
 
 
 def _fund_year(
@@ -347,57 +330,3 @@ def _import(actor: User, checkers: list[User], kind: str, data: bytes, name: str
     outcome = do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
     if outcome.batch.awaiting_approval:
         _approve_batch(outcome.batch, checkers)
-
-
-def _faults() -> None:
-    """A duplicate payout and a payout above its 应发, on 塔城市's March 低保 voucher (left room for them)."""
-    if Disbursement.objects.filter(batch__isnull=True).exists():
-        return
-    voucher = Payment.objects.get(pay_cert_no=FAULT_VOUCHER, region__code=FAULT_REGION)
-    original = Disbursement.objects.filter(payment=voucher).order_by("row_no").first()
-    if original is None or not ImportBatch.objects.filter(region__code=FAULT_REGION, status="done").exists():
-        return
-    fields = {
-        f.name: getattr(original, f.name)
-        for f in Disbursement._meta.fields
-        if f.name not in ("id", "batch", "region", "payment")
-    }
-    duplicate = {**fields, "region": original.region, "payment": voucher, "add_word": "演示：重复发放"}
-    above = {
-        **fields,
-        "region": original.region,
-        "payment": voucher,
-        "per_name": "演示超发",
-        "iden_no": with_check_digit(f"{FAULT_REGION}19550505777"),
-        "pay_amt": Decimal(500),
-        "xpay_amt": Decimal(650),
-        "add_word": "演示：实发大于应发",
-    }
-    demo_only_insert_fault_payouts(
-        actor=SystemActor(username="system:demo", is_demo_loader=True),
-        payouts=[duplicate, above],
-        reason="演示故障：重复发放、实发大于应发",
-    )
-
-
-@transaction.atomic
-def demo_only_insert_fault_payouts(*, actor: Any, payouts: Sequence[dict[str, Any]], reason: str) -> int:
-    """DEMO ONLY: store payouts the importer would refuse (a duplicate, 实发 above 应发), bypassing its checks.
-
-    Monitoring must find such faults in stored data, and the importer rightly refuses them, so the demo year
-    puts them in through this path; such rows have no batch, and the write is audited. Nothing
-    but this demo scenario calls it.
-    """
-    if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
-        raise ActionRefused("演示故障数据只能由演示场景写入")
-    rows = [Disbursement(batch=None, **p) for p in payouts]
-    lock_payout_writers()
-    Disbursement.objects.bulk_create(rows)
-    record(
-        actor=actor,
-        action="ledger.demo_fault_payouts",
-        entity=reason,
-        region_path="/",
-        after={"rows": len(rows), "amounts": [format_yuan(r.xpay_amt) for r in rows]},
-    )
-    return len(rows)

@@ -1,0 +1,73 @@
+"""Every action the audit trail records, with its Chinese name beside it: the one table of audited actions.
+
+``audit.services.record`` takes an ``AuditAction``; the value is the code stored in ``AuditRecord.action``.
+A new write adds its member here.
+"""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    label: str
+
+    def __new__(cls, code: str, label: str) -> "AuditAction":
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    ACCOUNTS_LOGIN = "accounts.login", "登录"
+    ACCOUNTS_LOGOUT = "accounts.logout", "退出"
+    ACCOUNTS_LOGIN_FAILED = "accounts.login_failed", "登录失败"
+    ACCOUNTS_LOCKED_OUT = "accounts.locked_out", "账号锁定"
+    ACCOUNTS_PASSWORD_CHANGE = "accounts.password_change", "修改密码"
+    ACCOUNTS_USER_CREATE = "accounts.user_create", "新建用户"
+    ACCOUNTS_USER_UPDATE = "accounts.user_update", "修改用户"
+    ACCOUNTS_USER_UNLOCK = "accounts.user_unlock", "解除锁定"
+    ACCOUNTS_PASSWORD_RESET = "accounts.password_reset", "重置密码"
+
+    ALLOCATION_CREATE = "allocation.create", "新建分配方案"
+    ALLOCATION_SAVE_ROWS = "allocation.save_rows", "保存分配数"
+    ALLOCATION_SUBMIT = "allocation.submit", "提交审核"
+    ALLOCATION_APPROVE = "allocation.approve", "审核通过"
+    ALLOCATION_APPROVE_PARTIAL = "allocation.approve_partial", "审核（尚需他人审核）"
+    ALLOCATION_RETURN = "allocation.return", "退回"
+
+    APPROVALS_RULE_CREATE = "approvals.rule_create", "新建审批规则"
+    APPROVALS_RULE_DELETE = "approvals.rule_delete", "删除审批规则"
+
+    REFERENCE_CODE = "reference.code", "维护分类科目代码"
+
+    LEDGER_BOOK_MOVEMENTS = "ledger.book_movements", "分配方案记入指标"
+    LEDGER_REGISTER = "ledger.register", "指标登记"
+    LEDGER_REGISTER_RESUBMIT = "ledger.register_resubmit", "重新提交指标登记"
+    LEDGER_REGISTER_APPROVE = "ledger.register_approve", "指标登记审核通过"
+    LEDGER_REGISTER_APPROVE_PARTIAL = "ledger.register_approve_partial", "指标登记审核（尚需他人审核）"
+    LEDGER_REGISTER_RETURN = "ledger.register_return", "退回指标登记"
+    LEDGER_TAG_CHANGE_REFUSED = "ledger.tag_change_refused", "拒绝修改直达资金标识"
+    LEDGER_IMPORT_QUEUED = "ledger.import_queued", "导入排队"
+    LEDGER_IMPORT_RETRY = "ledger.import_retry", "重新导入"
+    LEDGER_IMPORT_DONE = "ledger.import_done", "导入完成"
+    LEDGER_IMPORT_REJECTED = "ledger.import_rejected", "导入被拒（数据有误）"
+    LEDGER_IMPORT_FAILED = "ledger.import_failed", "导入失败"
+    LEDGER_IMPORT_APPROVE = "ledger.import_approve", "导入审核通过"
+    LEDGER_IMPORT_APPROVE_PARTIAL = "ledger.import_approve_partial", "导入审核（尚需他人审核）"
+    LEDGER_IMPORT_RETURN = "ledger.import_return", "退回导入"
+    LEDGER_DEMO_FAULT_PAYOUTS = "ledger.demo_fault_payouts", "写入演示故障数据"
+
+    DOCUMENTS_SAVE_TEMPLATE = "documents.save_template", "保存公文模板"
+    DOCUMENTS_LOAD_DEFAULT_TEMPLATE = "documents.load_default_template", "载入默认公文模板"
+
+
+BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}
+
+
+def action_of(code: str) -> AuditAction:
+    """The member of a code built at run time (``ledger.import_{status}``); KeyError for an unknown one."""
+    return BY_CODE[code]
+
+
+def action_label(code: str) -> str:
+    """The Chinese name of a stored action code (the code itself for one no longer in the table)."""
+    action = BY_CODE.get(code)
+    return action.label if action is not None else code

@@ -1,0 +1,31 @@
+"""The demo scenario: 塔地财社〔2022〕82号 and a synthetic year of the ledger, loaded through each context's services.
+
+The steps run in the order written here, whatever the order of INSTALLED_APPS; each is idempotent, so running
+`jiuzhu demo` twice changes nothing.
+
+1. the seed (``seed.load_seed``): regions, reference codes, the demo users, the seed's two approved plans;
+2. the default approval rules (``approvals``): the thresholds apply to the demo's own registrations and files;
+3. the ledger's demo year (``ledger_year``) and the payout faults monitoring must find (``faults``), unless the
+   setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed);
+4. the default notice templates (``documents``).
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from jiuzhu.approvals.services import do_load_default_rules
+from jiuzhu.documents.services import do_load_default_templates
+
+from . import faults, ledger_year
+from .seed import load_seed
+
+
+@transaction.atomic
+def load_demo() -> None:
+    """The whole scenario; tests that need only the seed call ``load_seed`` to stay fast."""
+    load_seed()
+    do_load_default_rules()
+    if getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
+        ledger_year.load_demo_year()
+        faults.load_faults()
+    do_load_default_templates()
