@@ -16,7 +16,8 @@ def test_demo_year_ledger_invariants(db, settings):
     settings.JIUZHU_DEMO_LEDGER_YEAR = True
     started = time.monotonic()
     call_command("demo", stdout=io.StringIO())
-    assert time.monotonic() - started < 45
+    # about 6 s alone on SQLite (README); the bound is loose because CI machines are shared and noisy
+    assert time.monotonic() - started < 120
     out = io.StringIO()
     call_command("ledger", "--json", stdout=out)
     report = json.loads(out.getvalue())

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.scoping import scoped, within
+from jiuzhu.audit.actions import action_of
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.core.states import Machine
@@ -175,7 +176,7 @@ def approve(obj: Any, actor: Any, *, ip: str = "", key: str = "") -> RoundState:
         subject.on_approve(obj, actor)
     record(
         actor=actor,
-        action=subject.audit + ("approve" if state.complete else "approve_partial"),
+        action=action_of(subject.audit + ("approve" if state.complete else "approve_partial")),
         entity=subject.entity(obj),
         region_path=subject.region(obj).path,
         ip=ip,
@@ -205,7 +206,7 @@ def return_(obj: Any, actor: Any, *, reason: str, ip: str = "", key: str = "") -
     extra = subject.on_return(obj, actor, step.reason)
     record(
         actor=actor,
-        action=subject.audit + "return",
+        action=action_of(subject.audit + "return"),
         entity=subject.entity(obj),
         region_path=subject.region(obj).path,
         ip=ip,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
+from typing import Any
 
 
 class Level(StrEnum):
@@ -139,7 +140,7 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def name_spans(data: dict) -> tuple[NameSpan, ...]:
+def name_spans(data: dict[str, Any]) -> tuple[NameSpan, ...]:
     """The ``history`` list of a regions data file as spans."""
     return tuple(
         NameSpan(
@@ -154,8 +155,10 @@ def name_spans(data: dict) -> tuple[NameSpan, ...]:
     )
 
 
-def seed_data() -> dict:
-    return json.loads(resources.files("jiuzhu.data").joinpath("regions.json").read_text(encoding="utf-8"))
+def seed_data() -> dict[str, Any]:
+    text = resources.files("jiuzhu.data").joinpath("regions.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def load_seed_history() -> tuple[NameSpan, ...]:

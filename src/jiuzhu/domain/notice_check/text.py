@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an  # type: ignore[import-untyped]
+import cn2an
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！（）《》〈〉“”‘’【】〔〕"
