@@ -150,7 +150,7 @@ def _fund_year(
     if not finals:
         return
     payments = _payments(code, finals, rng, demo_fund)
-    voucher_rows = [list(p["row"]) for p in payments]  # type: ignore[call-overload]
+    voucher_rows = [list(p.row) for p in payments]
     label = demo_fund.source_label
     _import(
         maker, checkers, "payments", _csv(PAYMENT_HEADER, voucher_rows), f"{code}-2022-{label}-支付凭证.csv"
@@ -231,9 +231,20 @@ def _doc(code: str, serial: int, demo_fund: DemoFund) -> str:
     return f"{DOC_AGENCY[code]}〔2022〕{serial * 3 + demo_fund.doc_offset}号"
 
 
+@dataclass(frozen=True)
+class DemoPayment:
+    """One voucher of the demo year: its row in the payment file and what the payout file needs of it."""
+
+    row: list[object]
+    purpose: Purpose
+    month: int
+    amount: Decimal
+    number: str
+
+
 def _payments(
     code: str, finals: dict[Purpose, Decimal], rng: random.Random, demo_fund: DemoFund
-) -> list[dict[str, object]]:
+) -> list[DemoPayment]:
     doc = _doc(code, 1, demo_fund)
     out = []
     for purpose, amount in finals.items():
@@ -248,7 +259,7 @@ def _payments(
                 continue
             number = f"{demo_fund.voucher_prefix}{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
             payee = "塔城地区救助管理站" if purpose is Purpose.VAGRANT else f"{code}一卡通代发户"
-            row = [
+            row: list[object] = [
                 number,
                 doc,
                 code_for(code, purpose),
@@ -259,22 +270,21 @@ def _payments(
                 "01",
                 f"{purpose.label}{month}月",
             ]
-            out.append({"row": row, "purpose": purpose, "month": month, "amount": value, "number": number})
+            out.append(DemoPayment(row, purpose, month, value, number))
     return out
 
 
 def _payouts(
-    code: str, payments: list[dict[str, object]], rng: random.Random, used_ids: set[str]
+    code: str, payments: list[DemoPayment], rng: random.Random, used_ids: set[str]
 ) -> list[list[object]]:
     rows: list[list[object]] = []
     pools: dict[Purpose, list[tuple[str, str, int]]] = {}
     for payment in payments:
-        purpose = payment["purpose"]
+        purpose = payment.purpose
         if purpose not in MONTHLY or code == "654200":
             continue
-        assert isinstance(purpose, Purpose) and isinstance(payment["amount"], Decimal)
-        target = payment["amount"]
-        if payment["number"] == FAULT_VOUCHER:
+        target = payment.amount
+        if payment.number == FAULT_VOUCHER:
             target -= FAULT_SLACK  # room on this voucher for the demo's fault rows
         pool = pools.setdefault(purpose, [])
         low, high = MONTHLY[purpose]
@@ -299,8 +309,8 @@ def _payouts(
                     amount,
                     amount,
                     "",
-                    f"{payment['month']:02d}",
-                    payment["number"],
+                    f"{payment.month:02d}",
+                    payment.number,
                 ]
             )
     return rows
@@ -327,6 +337,8 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
 
 def _import(actor: User, checkers: list[User], kind: str, data: bytes, name: str) -> None:
     """Import as the maker, then the checkers approve (a file imported before and still waiting, too)."""
-    outcome = do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)  # type: ignore[arg-type]
+    if actor.region is None:
+        raise LookupError(f"演示数据：{actor.username}没有所属地区")
+    outcome = do_import_file(actor=actor, kind=kind, region=actor.region, data=data, filename=name)
     if outcome.batch.awaiting_approval:
         _approve_batch(outcome.batch, checkers)
