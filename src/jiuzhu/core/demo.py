@@ -145,8 +145,14 @@ def _ledger_demo_year() -> None:
     load_demo_year()
 
 
+def _monitoring_faults() -> None:
+    from jiuzhu.monitoring.demo_faults import load_monitoring_faults
+
+    load_monitoring_faults()
+
+
 #: Steps after the foundation's; other apps add theirs (the ledger's synthetic year, …).
-EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year]
+EXTRA_STEPS: list[Callable[[], None]] = [_ledger_demo_year, _monitoring_faults]
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
         "late_pass_down",
         Y,
         "资金超时分配下达",
-        "{doc_no}于{received_on}到达，{passed_on}才下达到下级（{passed_doc_no}），用时{days}天",
+        "{doc_no}于{received_on}到达，{passed_on}才下达到下级，用时{days}天",
         "一级财政收到上级资金后，向下级分配下达的日期与收到日期相差多少天（取收到后第一次向下级下达）。",
         "财预〔2020〕56号等直达资金管理规定：收到上级直达资金文件后30日内分配下达到下级。",
         "超过30天（设置 pass_down_days）",

@@ -54,7 +54,9 @@ class Finding(models.Model):
     severity = models.CharField("等级", max_length=8, choices=SEVERITY_CHOICES)
     state = models.CharField("状态", max_length=16, choices=STATE_CHOICES, default=State.PENDING.value)
     message = models.TextField("问题描述", help_text="rendered with 证件号码 masked")
-    data = models.JSONField("数据", default=dict, help_text="the rule's row (may hold a 证件号码: never shown)")
+    data = models.JSONField(
+        "数据", default=dict, help_text="the rule's row (may hold a 证件号码: never shown)"
+    )
     first_seen_at = models.DateTimeField("首次发现")
     last_seen_at = models.DateTimeField("最近发现")
     last_run = models.ForeignKey(Run, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -283,4 +283,3 @@ def documented_sql(code: str) -> str:
     from django.db import connection
 
     return sql_for(code, connection.vendor).replace("%%", "%")
-

@@ -325,9 +325,7 @@ def do_rectify(
     if promised_on is None:
         raise InvalidInput([Problem("REQUIRED", "请填写承诺完成日期", Where(column="承诺完成日期"))])
     finding = _locked(finding, actor)
-    return _step(
-        actor, finding, Transition.RECTIFY, measure, ip, measure=measure, promised_on=promised_on
-    )
+    return _step(actor, finding, Transition.RECTIFY, measure, ip, measure=measure, promised_on=promised_on)
 
 
 @transaction.atomic

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="只检查该地区（及其下级）")
         parser.add_argument("--rule", action="append", help="只运行该规则（可重复）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
-        parser.add_argument("--fail-on", choices=sorted(FAIL_ON), help="有该等级及以上的未关闭预警时退出码为 1")
+        parser.add_argument(
+            "--fail-on", choices=sorted(FAIL_ON), help="有该等级及以上的未关闭预警时退出码为 1"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = SystemActor()
@@ -48,7 +50,9 @@ class Command(BaseCommand):
                 )
             for code, items in report["findings"].items():
                 for item in items:
-                    self.stdout.write(f"  [{item['severity_label']}] {code} {item['region']}：{item['message']}")
+                    self.stdout.write(
+                        f"  [{item['severity_label']}] {code} {item['region']}：{item['message']}"
+                    )
         fail_on = options.get("fail_on")
         if fail_on and any(
             i["severity"] in FAIL_ON[fail_on] for items in report["findings"].values() for i in items
