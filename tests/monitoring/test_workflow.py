@@ -54,18 +54,27 @@ def world(people, settings):
     return region, batch
 
 
-def test_return_and_corrected_file_rectify_the_duplicate_and_only_it(world, people, django_capture_on_commit_callbacks):
+def test_return_and_corrected_file_rectify_the_duplicate_and_only_it(
+    world, people, django_capture_on_commit_callbacks
+):
     region, batch = world
     first = run(region)
     found = {f.rule: f for f in Finding.objects.all()}
     assert set(found) == {"late_registration", "payout_duplicate", "voucher_mismatch"}
     assert first.created == 3 and found["payout_duplicate"].state == "pending"
-    assert "****" in found["payout_duplicate"].message and valid_id(serial=1) not in found["payout_duplicate"].message
+    assert (
+        "****" in found["payout_duplicate"].message
+        and valid_id(serial=1) not in found["payout_duplicate"].message
+    )
     with django_capture_on_commit_callbacks(execute=True):
         do_return_batch(actor=people["ymx_cz_sh"], batch=batch, reason="第3行重复发放")
     with django_capture_on_commit_callbacks(execute=True):
         again = do_import_file(
-            actor=people["ymx_cz_jb"], kind="disbursements", region=region, data=payout_file(), filename="5月.csv"
+            actor=people["ymx_cz_jb"],
+            kind="disbursements",
+            region=region,
+            data=payout_file(),
+            filename="5月.csv",
         ).batch
     with django_capture_on_commit_callbacks(execute=True):
         approve_batch(again, checker=people["ymx_cz_sh"])

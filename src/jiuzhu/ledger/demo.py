@@ -266,7 +266,9 @@ def _payments(
             number = f"{demo_fund.voucher_prefix}{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
             payee = "塔城地区救助管理站" if purpose is Purpose.VAGRANT else f"{code}一卡通代发户"
             if code == "654200":
-                payee = "地区社会福利院"  # 地区本级's orphans live in the home: paid to it, no payouts to persons
+                payee = (
+                    "地区社会福利院"  # 地区本级's orphans live in the home: paid to it, no payouts to persons
+                )
             row = [
                 number,
                 doc,

@@ -101,6 +101,20 @@ class FindingEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    @property
+    def label(self) -> str:
+        from jiuzhu.domain.findings import TRANSITION_LABELS, Transition
+
+        return "发现" if self.transition == "found" else TRANSITION_LABELS[Transition(self.transition)]
+
+    @property
+    def from_label(self) -> str:
+        return STATE_LABELS[State(self.from_state)] if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return STATE_LABELS[State(self.to_state)]
+
 
 class ExecutionThreshold(models.Model):
     """Per fund: how many points behind time elapsed make 黄 and 红 (defaults in settings: 10 and 20)."""
