@@ -124,7 +124,7 @@ def test_yellow_false_positive_needs_no_checker_and_foreign_clerk_is_refused(wor
 
 
 def test_rectify_close_and_reopen(world, people):
-    region, batch = world
+    region, _ = world
     run(region)
     duplicate = Finding.objects.get(rule="payout_duplicate")
     maker, checker = people["ymx_cz_jb"], people["ymx_cz_sh"]

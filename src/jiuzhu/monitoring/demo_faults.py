@@ -214,9 +214,9 @@ def _payouts(fund: Fund) -> None:
     assert copied is not None
     invalid = _person(1)
     invalid = invalid[:-1] + ("0" if invalid[-1] != "0" else "1")
-    tekun = [
-        (copied.per_name, copied.iden_no, Decimal(900), None),  # also paid in 塔城市 this month
-        ("演示无效", invalid, Decimal(850), None),
+    tekun: list[tuple[str, str, Decimal, str]] = [
+        (copied.per_name, copied.iden_no, Decimal(900), ""),  # also paid in 塔城市 this month
+        ("演示无效", invalid, Decimal(850), ""),
         ("演示共户甲", _person(2), Decimal(880), "6217000000000000001"),
         ("演示共户乙", _person(3), Decimal(860), "6217000000000000001"),
         ("演示多卡", _person(4), Decimal(820), "6217000000000000004"),

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from jiuzhu.domain.findings import STATE_LABELS, SEVERITY_LABELS, Severity, State
+from jiuzhu.domain.findings import SEVERITY_LABELS, STATE_LABELS, Severity, State
 from jiuzhu.domain.monitoring_rules import RULES
 
 SEVERITY_CHOICES = [(s.value, SEVERITY_LABELS[s]) for s in Severity]
@@ -100,6 +100,9 @@ class FindingEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} {self.transition}"
 
     @property
     def label(self) -> str:

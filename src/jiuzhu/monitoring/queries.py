@@ -49,8 +49,8 @@ APPROVED_PAYMENTS = """(SELECT p.* FROM ledger_payment p JOIN ledger_importbatch
 APPROVED_LINES = """(SELECT l.appropriation_id, SUM(l.amount) AS t, MAX(g.registered_on) AS last_on
     FROM ledger_registrationline l JOIN ledger_registration g ON g.id = l.registration_id
     WHERE g.status = 'approved' GROUP BY l.appropriation_id)"""
-PAID = """(SELECT p.appropriation_id, SUM(p.xpay_amt) AS t, MAX(p.xpay_date) AS last_on
-    FROM {payments} p GROUP BY p.appropriation_id)""".format(payments=APPROVED_PAYMENTS)
+PAID = f"""(SELECT p.appropriation_id, SUM(p.xpay_amt) AS t, MAX(p.xpay_date) AS last_on
+    FROM {APPROVED_PAYMENTS} p GROUP BY p.appropriation_id)"""
 IN_SCOPE = "JOIN regions_region r ON r.id = {table}.region_id AND r.path LIKE %(path)s"
 
 

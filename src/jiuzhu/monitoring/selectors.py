@@ -77,26 +77,28 @@ def drill_down(user: Any, finding: Finding) -> tuple[list[str], list[list[str]]]
         fiscal_year=finding.fiscal_year, region=finding.region
     )
     person = Q(iden_no=data.get("iden_no", ""))
-    if rule in ("payout_duplicate", "payout_duplicate_cross"):
-        return _payout_rows(payouts.filter(person, pay_month=data.get("month", ""), purpose=finding.purpose))
-    if rule == "person_multi_account":
-        return _payout_rows(payouts.filter(person, pay_month=data.get("month", "")))
-    if rule == "invalid_id":
-        return _payout_rows(payouts.filter(person))
-    if rule == "account_shared":
-        return _payout_rows(payouts.filter(acct_no=data.get("acct_no", "")))
-    if rule == "payout_above_due":
-        return _payout_rows(
-            payouts.filter(person, pay_month=data.get("month", ""), xpay_amt__gt=F("pay_amt"))
-        )
-    if rule == "voucher_mismatch":
-        return _payout_rows(payouts.filter(payment__in=vouchers.filter(pay_cert_no=data.get("pay_cert_no"))))
-    if rule in ("voucher_no_payouts", "exp_code_mismatch"):
-        return _voucher_rows(vouchers.filter(pay_cert_no=data.get("pay_cert_no")))
+    month = Q(pay_month=data.get("month", ""))
+    payout_filters = {
+        "payout_duplicate": person & month & Q(purpose=finding.purpose),
+        "payout_duplicate_cross": person & month & Q(purpose=finding.purpose),
+        "person_multi_account": person & month,
+        "invalid_id": person,
+        "account_shared": Q(acct_no=data.get("acct_no", "")),
+        "payout_above_due": person & month & Q(xpay_amt__gt=F("pay_amt")),
+        "voucher_mismatch": Q(payment__in=vouchers.filter(pay_cert_no=data.get("pay_cert_no"))),
+    }
+    if rule in payout_filters:
+        return _payout_rows(payouts.filter(payout_filters[rule]))
+    voucher_filters = {
+        "voucher_no_payouts": Q(pay_cert_no=data.get("pay_cert_no")),
+        "exp_code_mismatch": Q(pay_cert_no=data.get("pay_cert_no")),
+        "payment_above_balance": Q(appropriation__bgt_id=data.get("bgt_id")),
+        "idle_money": Q(appropriation__bgt_id=data.get("bgt_id")),
+    }
     if rule == "tag_break" and data.get("link") == "国库支付":
-        return _voucher_rows(vouchers.filter(pay_cert_no=data.get("subject")))
-    if rule in ("payment_above_balance", "idle_money"):
-        return _voucher_rows(vouchers.filter(appropriation__bgt_id=data.get("bgt_id")))
+        voucher_filters[rule] = Q(pay_cert_no=data.get("subject"))
+    if rule in voucher_filters:
+        return _voucher_rows(vouchers.filter(voucher_filters[rule]))
     return ["项目", "内容"], [[k, _shown(k, v)] for k, v in data.items() if v not in (None, "")]
 
 

@@ -6,8 +6,8 @@ kept in its own history (``FindingEvent``).
 
 import datetime
 import time
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction

@@ -29,9 +29,10 @@ class Command(BaseCommand):
         actor = SystemActor()
         region = actor.region
         if options.get("region"):
-            region = find_region(options["region"])
-            if region is None:
+            found = find_region(options["region"])
+            if found is None:
                 raise CommandError(f"未知的地区：{options['region']}")
+            region = found
         try:
             runs = do_run(
                 actor=actor, fiscal_year=options.get("year"), region=region, rules=options.get("rule")
