@@ -5,8 +5,10 @@ from jiuzhu.allocation.selectors import visible_plans
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from jiuzhu.monitoring.selectors import due_findings
+
     plans = visible_plans(request.user)[:10]
-    return render(request, "home.html", {"plans": plans})
+    return render(request, "home.html", {"plans": plans, **due_findings(request.user)})
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -63,6 +63,19 @@ def overdue(qs: QuerySet[Finding], today: datetime.date | None = None) -> QueryS
     return qs.filter(state__in=OPEN, due_on__lt=today or timezone.localdate())
 
 
+def due_findings(user: Any, limit: int = 10) -> dict[str, Any]:
+    """For the home page: the area's open 红 findings and what falls due within a week (overdue first)."""
+    if not user.can("monitoring.view"):
+        return {"red_findings": [], "due_soon": []}
+    open_ = visible_findings(user).filter(state__in=OPEN)
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    return {
+        "red_findings": list(open_.filter(severity="red").order_by("due_on", "id")[:limit]),
+        "due_soon": list(open_.filter(due_on__lte=week).order_by("due_on", "id")[:limit]),
+        "today": timezone.localdate(),
+    }
+
+
 def history(finding: Finding) -> QuerySet[FindingEvent]:
     return finding.events.all()
 
