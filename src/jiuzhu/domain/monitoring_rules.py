@@ -2,7 +2,7 @@
 
 The SQL that finds a rule's rows is in ``jiuzhu.monitoring.queries`` (it names the tables); everything a person
 reads is here. A message is a ``str.format`` template over the row's columns: ``*_fen`` columns print as 元,
-``iden_no`` prints masked (``identity.mask``), ``purpose`` as its Chinese label.
+``iden_no`` and ``acct_no`` print masked (``identity.mask``), ``purpose`` as its Chinese label.
 """
 
 from collections.abc import Mapping
@@ -42,7 +42,7 @@ def display_values(row: Mapping[str, Any]) -> dict[str, str]:
             out[key] = format_yuan(from_fen(int(value)))
         elif key.endswith("_bp"):
             out[key] = f"{int(value) / 100:.1f}"
-        elif key == "iden_no":
+        elif key in ("iden_no", "acct_no"):
             out[key] = mask(str(value))
         elif key == "purpose":
             out[key] = PURPOSE_LABELS.get(Purpose(value), str(value)) if value in _PURPOSES else str(value)
