@@ -196,8 +196,10 @@ def _approve_batch(batch: ImportBatch, checkers: list[User]) -> None:
 def _register(
     code: str, maker: User, checkers: list[User], fund: Fund, demo_fund: DemoFund
 ) -> dict[Purpose, Decimal]:
-    movements = list(
-        Movement.objects.filter(region__code=code, fund=fund, fiscal_year=2022).order_by("received_on", "id")
+    movements = list(  # the prefecture's plans (monitoring's demo adds a province receipt it passes down)
+        Movement.objects.filter(
+            region__code=code, fund=fund, fiscal_year=2022, plan__issuer__level="prefecture"
+        ).order_by("received_on", "id")
     )
     if not movements:
         return {}
