@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from jiuzhu.accounts.scoping import scoped
+from jiuzhu.accounts.scoping import scope_path, scope_q, scoped
 from jiuzhu.domain.findings import SEVERITY_ORDER, Severity, State
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.money import format_yuan
@@ -29,7 +29,11 @@ def visible_findings(user: Any) -> QuerySet[Finding]:
 
 
 def visible_runs(user: Any) -> QuerySet[Run]:
-    return scoped(Run.objects.select_related("region"), user)
+    """Runs over the user's area: of a region within it, or of an area above that covered it."""
+    path = scope_path(user)
+    parts = [p for p in path.split("/") if p]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    return Run.objects.select_related("region").filter(scope_q(user) | Q(region__path__in=above))
 
 
 def filtered_findings(user: Any, params: Any) -> QuerySet[Finding]:
@@ -200,7 +204,8 @@ def county_progress(user: Any, year: int, today: datetime.date | None = None) ->
     out = []
     for reg in ledger_report(user, fiscal_year=year)["regions"]:
         registered, paid = Decimal(reg["registered"]), Decimal(reg["paid"])
-        rate = int(paid * 10000 / registered) if registered else 0
+        base = registered or Decimal(reg["received"])  # nothing registered yet: against what arrived
+        rate = int(paid * 10000 / base) if base else 0
         out.append(
             {
                 "name": reg["short_name"],
@@ -211,7 +216,7 @@ def county_progress(user: Any, year: int, today: datetime.date | None = None) ->
                 "paid_out": format_yuan(Decimal(reg["paid_out"])),
                 "rate": f"{rate / 100:.1f}",
                 "rate_bp": rate,
-                "light": light(elapsed - rate) if registered else "green",
+                "light": light(elapsed - rate) if base else "green",
             }
         )
     return out
