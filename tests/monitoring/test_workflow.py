@@ -6,10 +6,11 @@ import datetime
 import pytest
 from ledger_helpers import YUMIN, approve_batch, csv_bytes, register_yumin, valid_id
 
+from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.models import Disbursement, ImportBatch
-from jiuzhu.ledger.services import do_import_file, do_return_batch
+from jiuzhu.ledger.services import do_import_file
 from jiuzhu.monitoring import services
 from jiuzhu.monitoring.models import Finding, FindingEvent, Run
 from jiuzhu.regions.models import Region
@@ -67,7 +68,7 @@ def test_return_and_corrected_file_rectify_the_duplicate_and_only_it(
         and valid_id(serial=1) not in found["payout_duplicate"].message
     )
     with django_capture_on_commit_callbacks(execute=True):
-        do_return_batch(actor=people["ymx_cz_sh"], batch=batch, reason="第3行重复发放")
+        review.return_(batch, people["ymx_cz_sh"], reason="第3行重复发放")
     with django_capture_on_commit_callbacks(execute=True):
         again = do_import_file(
             actor=people["ymx_cz_jb"],

@@ -30,6 +30,7 @@ from jiuzhu.ledger.models import (
     Payment,
     Registration,
     RegistrationLine,
+    ReviewStatus,
 )
 from jiuzhu.regions.models import Region
 
@@ -128,6 +129,7 @@ def _batch(kind: str, region: Region, amount: Decimal, suffix: str) -> ImportBat
         size=0,
         stored_path="",
         status=ImportBatch.DONE,
+        review_status=ReviewStatus.APPROVED,
         created_by="system:demo",
         finished_at=now,
         approved_at=now,

@@ -36,7 +36,7 @@ def _batch_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs
     fields = set(update_fields or ())
     if "approved_at" in fields and instance.approved_at is not None:
         queue_run(instance.region_id, instance.fiscal_year, f"导入审核通过 {instance.filename}")
-    elif "status" in fields and instance.status == "returned":
+    elif "review_status" in fields and instance.review_status == "returned":
         queue_run(instance.region_id, instance.fiscal_year, f"导入退回 {instance.filename}")
 
 

@@ -33,8 +33,7 @@ from jiuzhu.regions.models import Region
 
 from . import engine
 from .models import Finding, FindingEvent, Run
-
-FP_SUBJECT = "monitoring.false_positive"
+from .review import FP_SUBJECT
 
 
 def _name(actor: Any) -> str:
@@ -279,41 +278,19 @@ def do_mark_false_positive(*, actor: Any, finding: Finding, reason: str, ip: str
     return finding
 
 
-def _fp_makers(finding: Finding) -> set[Any]:
-    from jiuzhu.approvals import services as approvals
-
-    return approvals.submitters(FP_SUBJECT, finding.pk)
-
-
-@transaction.atomic
 def do_approve_false_positive(*, actor: Any, finding: Finding, ip: str = "") -> Finding:
-    """A checker other than the clerk who judged it confirms a 红 误报."""
-    from jiuzhu.approvals import services as approvals
+    """A checker other than the clerk who judged it confirms a 红 误报 (the review flow of ``approvals``)."""
+    from jiuzhu.approvals import review
 
-    require(actor, "monitoring.check")
-    finding = _locked(finding, actor)
-    if finding.state != State.FALSE_POSITIVE_REVIEW.value:
-        raise ActionRefused("该预警没有待审核的误报认定")
-    state = approvals.add_approval(
-        subject=FP_SUBJECT, object_id=finding.pk, actor=actor, makers=_fp_makers(finding)
-    )
-    if not state.complete:
-        return finding
-    return _step(actor, finding, Transition.FP_APPROVE, "", ip)
+    review.approve(finding, actor, ip=ip, key=FP_SUBJECT)
+    return Finding.objects.get(pk=finding.pk)
 
 
-@transaction.atomic
 def do_return_false_positive(*, actor: Any, finding: Finding, reason: str, ip: str = "") -> Finding:
-    from jiuzhu.approvals import services as approvals
+    from jiuzhu.approvals import review
 
-    require(actor, "monitoring.check")
-    finding = _locked(finding, actor)
-    if finding.state != State.FALSE_POSITIVE_REVIEW.value:
-        raise ActionRefused("该预警没有待审核的误报认定")
-    step = approvals.add_return(
-        subject=FP_SUBJECT, object_id=finding.pk, actor=actor, reason=reason, makers=_fp_makers(finding)
-    )
-    return _step(actor, finding, Transition.FP_RETURN, step.reason, ip)
+    review.return_(finding, actor, reason=reason, ip=ip, key=FP_SUBJECT)
+    return Finding.objects.get(pk=finding.pk)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404, regions_for
+from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -25,6 +26,7 @@ from jiuzhu.funds.models import Fund
 from . import selectors, services
 from .exports import findings_xlsx
 from .queries import documented_sql
+from .review import FP_SUBJECT
 
 
 def _year(request: AuthedRequest) -> int:
@@ -123,6 +125,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_review": user.can("monitoring.review"),
             "can_check": user.can("monitoring.check"),
             "steps": {t.value for t in steps},
+            "review": review.panel(finding, user, key=FP_SUBJECT),
         },
     )
 
@@ -144,18 +147,12 @@ ACTIONS = {
     "close": lambda r, f: services.do_close(
         actor=r.user, finding=f, note=r.POST.get("note", ""), ip=client_ip(r)
     ),
-    "fp_approve": lambda r, f: services.do_approve_false_positive(actor=r.user, finding=f, ip=client_ip(r)),
-    "fp_return": lambda r, f: services.do_return_false_positive(
-        actor=r.user, finding=f, reason=r.POST.get("reason", ""), ip=client_ip(r)
-    ),
 }
 NEEDS = {
     "confirm": "monitoring.review",
     "false_positive": "monitoring.review",
     "rectify": "monitoring.review",
     "close": "monitoring.check",
-    "fp_approve": "monitoring.check",
-    "fp_return": "monitoring.check",
 }
 
 
