@@ -4,7 +4,7 @@ import io
 
 import openpyxl
 import pytest
-from test_workflow import run, world  # noqa: F401  (world is a fixture)
+from test_monitoring_workflow import run, world  # noqa: F401  (world is a fixture)
 
 from jiuzhu.monitoring.models import Finding
 
