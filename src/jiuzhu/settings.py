@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jiuzhu.documents",
     "jiuzhu.desk",
     "jiuzhu.demo",
+    "jiuzhu.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,18 @@ class AuditAction(StrEnum):
     DOCUMENTS_SAVE_TEMPLATE = "documents.save_template", "保存公文模板"
     DOCUMENTS_LOAD_DEFAULT_TEMPLATE = "documents.load_default_template", "载入默认公文模板"
 
+    MONITORING_RUN = "monitoring.run", "运行监控规则"
+    MONITORING_DEMO_FAULTS = "monitoring.demo_faults", "写入演示监控故障数据"
+    MONITORING_CONFIRM = "monitoring.confirm", "确认预警"
+    MONITORING_FALSE_POSITIVE = "monitoring.false_positive", "认定误报"
+    MONITORING_FP_APPROVE = "monitoring.fp_approve", "误报认定审核通过"
+    MONITORING_FP_APPROVE_PARTIAL = "monitoring.fp_approve_partial", "误报认定审核（尚需他人审核）"
+    MONITORING_FP_RETURN = "monitoring.fp_return", "退回误报认定"
+    MONITORING_RECTIFY = "monitoring.rectify", "登记整改"
+    MONITORING_CLOSE = "monitoring.close", "销号"
+    MONITORING_RESOLVE = "monitoring.resolve", "已整改（复查未再发现）"
+    MONITORING_REOPEN = "monitoring.reopen", "预警重新打开"
+
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}
 

@@ -179,8 +179,10 @@ def _approve_batch(batch: ImportBatch, checkers: list[User]) -> None:
 def _register(
     code: str, maker: User, checkers: list[User], fund: Fund, demo_fund: DemoFund
 ) -> dict[Purpose, Decimal]:
-    movements = list(
-        Movement.objects.filter(region__code=code, fund=fund, fiscal_year=2022).order_by("received_on", "id")
+    movements = list(  # the prefecture's plans (monitoring's demo adds a province receipt it passes down)
+        Movement.objects.filter(
+            region__code=code, fund=fund, fiscal_year=2022, plan__issuer__level="prefecture"
+        ).order_by("received_on", "id")
     )
     if not movements:
         return {}
@@ -259,6 +261,10 @@ def _payments(
                 continue
             number = f"{demo_fund.voucher_prefix}{code}2022{list(Purpose).index(purpose) + 1}{month:02d}"
             payee = "塔城地区救助管理站" if purpose is Purpose.VAGRANT else f"{code}一卡通代发户"
+            if code == "654200":
+                payee = (
+                    "地区社会福利院"  # 地区本级's orphans live in the home: paid to it, no payouts to persons
+                )
             row: list[object] = [
                 number,
                 doc,

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from jiuzhu.approvals.services import do_load_default_rules
 from jiuzhu.documents.services import do_load_default_templates
+from jiuzhu.monitoring.demo_faults import load_monitoring_faults
 
 from . import faults, ledger_year
 from .seed import load_seed
@@ -28,4 +29,5 @@ def load_demo() -> None:
     if getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
         ledger_year.load_demo_year()
         faults.load_faults()
+        load_monitoring_faults()
     do_load_default_templates()

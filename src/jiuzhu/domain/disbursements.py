@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "xpay_amt": ("实发金额(元)", "实发金额"),
     "add_word": ("备注",),
     "pay_month": ("发放月份",),
+    "acct_no": ("收款账号", "银行账号", "一卡通账号", "社会保障卡号", "账号"),
 }
 TITLES = {element: titles[0] for element, titles in COLUMNS.items()}
 REQUIRED = (
@@ -85,6 +86,7 @@ CODE_ELEMENTS = frozenset(
         "pay_amt",
         "xpay_amt",
         "pay_month",
+        "acct_no",
     }
 )
 #: The longest text stored per element (the columns' max_length); longer optional texts are cut.
@@ -96,6 +98,7 @@ MAX_LENGTHS = {
     "village_name": 64,
     "add_word": 200,
     "pro_code": 40,
+    "acct_no": 40,
 }
 #: Every character ``str.strip()`` and ``str.split()`` treat as whitespace (a test checks the list).
 WHITESPACE = (
@@ -146,6 +149,8 @@ class PayoutRecord:
     village_name: str = ""
     add_word: str = ""
     pro_code: str = ""
+    acct_no: str = ""
+    """收款账号 (一卡通 bank account), when the file has the column."""
 
 
 # --- one cell value ---------------------------------------------------------------------------------------------
@@ -393,6 +398,7 @@ def _parse_row(
         village_name=text("village_name"),
         add_word=text("add_word"),
         pro_code=text("pro_code"),
+        acct_no=text("acct_no"),
     ), []
 
 

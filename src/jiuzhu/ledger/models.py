@@ -352,6 +352,7 @@ class Disbursement(models.Model):
     xpay_amt = MoneyField("实发金额")
     pay_month = models.CharField("发放月份", max_length=4)
     add_word = OptionalText("备注", max_length=200)
+    acct_no = OptionalText("收款账号", max_length=40)
 
     class Meta:
         indexes = [

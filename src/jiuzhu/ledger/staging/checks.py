@@ -13,7 +13,7 @@ from .. import frames
 
 #: The cells whose distinct combinations are checked together (few per file: codes, months, vouchers, amounts).
 KEYS = ("iden_type", "to_peop_family", "pay_month", "pay_cert_no", "pay_amt", "xpay_amt")
-OPTIONAL = ("town_code", "town_name", "village_code", "village_name", "add_word", "pro_code")
+OPTIONAL = ("town_code", "town_name", "village_code", "village_name", "add_word", "pro_code", "acct_no")
 #: The natural key of a payout: one per person, month, purpose and year (the duplicate rule).
 NATURAL_KEY = ("iden_no", "pay_month", "purpose")
 

@@ -1,0 +1,142 @@
+"""Running the rules: the parameters of one run, each rule's SQL executed once, rows normalised and keyed.
+
+Nothing here writes; ``services.do_run`` reconciles the rows with the stored findings.
+"""
+
+import calendar
+import datetime
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from jiuzhu.domain.findings import DEADLINE_DAYS, Severity
+from jiuzhu.domain.monitoring_rules import REGISTRY, Rule
+
+from .queries import sql_for
+
+DEFAULTS: dict[str, Any] = {
+    "late_registration_days": 30,
+    "pass_down_days": 30,
+    "voucher_payout_days": 30,
+    "idle_months": 2,
+    "yellow_points": 10,
+    "red_points": 20,
+    "deadline_days": {s.value: d for s, d in DEADLINE_DAYS.items()},
+    "holidays": [],
+}
+
+
+def config() -> dict[str, Any]:
+    """The defaults, overridden by the setting ``JIUZHU_MONITORING`` (a dict with the same keys)."""
+    return {**DEFAULTS, **getattr(settings, "JIUZHU_MONITORING", {})}
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def as_of_for(year: int, today: datetime.date) -> datetime.date:
+    """The day a year is checked at: today, or the year's last day for a past year."""
+    return min(today, datetime.date(year, 12, 31))
+
+
+def elapsed_bp(as_of: datetime.date) -> int:
+    """Time elapsed in the year at ``as_of``, in basis points (1/100 %)."""
+    days = 366 if calendar.isleap(as_of.year) else 365
+    return as_of.timetuple().tm_yday * 10000 // days
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    as_of: datetime.date
+    path: str
+    """The scope's region path; the SQL matches ``path%``."""
+
+    def sql(self) -> dict[str, Any]:
+        c = config()
+        return {
+            "year": self.year,
+            "path": self.path + "%",
+            "as_of": self.as_of,
+            "late_registration_days": int(c["late_registration_days"]),
+            "pass_down_days": int(c["pass_down_days"]),
+            "voucher_cutoff": self.as_of - datetime.timedelta(days=int(c["voucher_payout_days"])),
+            "idle_cutoff": months_before(self.as_of, int(c["idle_months"])),
+            "elapsed_bp": elapsed_bp(self.as_of),
+            "yellow_points": int(c["yellow_points"]),
+            "red_points": int(c["red_points"]),
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One row a rule found, ready to become a finding."""
+
+    rule: Rule
+    key: str
+    region_id: int
+    fiscal_year: int
+    fund_id: int | None
+    purpose: str
+    month: str
+    severity: Severity
+    data: dict[str, Any]
+
+    @property
+    def message(self) -> str:
+        return self.rule.render(self.data)
+
+
+FILTER_COLUMNS = ("region_id", "fiscal_year", "fund_id", "purpose", "month", "severity")
+
+
+def _plain(value: Any) -> Any:
+    """Database values as JSON: dates as ISO text, whole Decimals (PostgreSQL's SUM) as int."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+def finding_key(code: str, region_id: int, year: int, keys: Iterable[Any]) -> str:
+    text = "|".join([code, str(region_id), str(year), *(str(k) for k in keys)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _hit(rule: Rule, row: dict[str, Any]) -> Hit:
+    data = {k: _plain(v) for k, v in row.items() if k not in FILTER_COLUMNS and not k.startswith("key")}
+    keys = [row[k] for k in sorted(k for k in row if k.startswith("key"))]
+    severity = Severity(row["severity"]) if row.get("severity") else rule.severity
+    month = row.get("month") or ""
+    return Hit(
+        rule=rule,
+        key=finding_key(rule.code, row["region_id"], int(row["fiscal_year"]), keys),
+        region_id=row["region_id"],
+        fiscal_year=int(row["fiscal_year"]),
+        fund_id=row.get("fund_id"),
+        purpose=row.get("purpose") or "",
+        month=str(month)[:4],
+        severity=severity,
+        data={**data, "purpose": row.get("purpose"), "month": month},
+    )
+
+
+def evaluate(code: str, params: Params) -> tuple[list[Hit], int]:
+    """One rule's hits and how long its query took (ms)."""
+    rule = REGISTRY[code]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql_for(code, connection.vendor), params.sql())
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return [_hit(rule, r) for r in rows], elapsed
