@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jiuzhu.allocation",
     "jiuzhu.ledger",
     "jiuzhu.documents",
+    "jiuzhu.trace",
 ]
 
 MIDDLEWARE = [
