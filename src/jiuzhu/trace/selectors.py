@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.http import Http404
 
 from jiuzhu.accounts.scoping import get_scoped_or_404, scoped
 from jiuzhu.allocation.models import Plan
@@ -157,7 +157,9 @@ def _approved_registration(m: Movement) -> Registration | None:
 def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySet[Appropriation]) -> Chain:
     """The chain below ``movements``; ``appropriations`` bounds the accounts (both already filtered)."""
     moves = list(
-        scoped(movements, user).select_related("region", "registration", "plan").order_by("region__path", "id")
+        scoped(movements, user)
+        .select_related("region", "registration", "plan")
+        .order_by("region__path", "id")
     )
     ids = [m.pk for m in moves]
     lines: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -283,5 +285,9 @@ def sources(user: Any, appropriation: Appropriation) -> list[tuple[Decimal, Regi
         .select_related("registration__movement__plan__issuer", "registration__registered_by")
         .order_by("registration__movement__received_on", "id")
     )
-    allowed = set(scoped(Movement.objects.filter(registration__lines__appropriation=appropriation), user).values_list("pk", flat=True))
+    allowed = set(
+        scoped(Movement.objects.filter(registration__lines__appropriation=appropriation), user).values_list(
+            "pk", flat=True
+        )
+    )
     return [(r.amount, r.registration) for r in rows if r.registration.movement_id in allowed]

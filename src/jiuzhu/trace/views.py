@@ -49,7 +49,15 @@ def plan_down(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     totals = {
         k: sum((c[k] for c in counties), ZERO)
-        for k in ("registered", "unregistered", "account_registered", "paid", "unpaid", "paid_out", "unpaid_out")
+        for k in (
+            "registered",
+            "unregistered",
+            "account_registered",
+            "paid",
+            "unpaid",
+            "paid_out",
+            "unpaid_out",
+        )
     }
     breaks = found.breaks(plan.fund.direct_fund_tag.code)
     return render(
@@ -72,9 +80,7 @@ def voucher_down(request: AuthedRequest, pk: int) -> HttpResponse:
     """One voucher's payouts (证件号码 masked), each linking up its chain."""
     deny_unless(request.user, "trace.view")
     payment = selectors.voucher(request.user, pk)
-    rows = [
-        {"d": d, "iden": mask(d.iden_no)} for d in selectors.voucher_payouts(request.user, payment)
-    ]
+    rows = [{"d": d, "iden": mask(d.iden_no)} for d in selectors.voucher_payouts(request.user, payment)]
     paid_out = sum((r["d"].xpay_amt for r in rows), ZERO)
     return render(
         request,
