@@ -30,6 +30,8 @@ class Receipt:
     registered: Decimal | None = None
     """None: no approved registration."""
     registered_on: datetime.date | None = None
+    notice_date: datetime.date | None = None
+    """The 成文日期 of the plan that moved it: nothing is received before the notice is written."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class Account:
     tag: str
     registered: Decimal
     paid: Decimal
-    first_registered_on: datetime.date | None
+    first_received_on: datetime.date | None
+    """The earliest receipt among the movements registered into it: no voucher may be paid before."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ CHECKS = {
     "PAID_WITHIN_REGISTERED": "每个指标的支付不超过登记金额（精确到分）",
     "PAID_OUT_WITHIN_VOUCHER": "每张支付凭证的发放合计不超过实际支付金额（精确到分）",
     "TAG_UNCHANGED": "直达资金标识在接收、登记、支付各环节均未改变",
-    "DATES_IN_ORDER": "接收 → 登记 → 支付 → 发放的日期先后有序",
+    "DATES_IN_ORDER": "成文 → 接收 → 登记，接收 → 支付 → 发放的日期先后有序",
 }
 
 
@@ -168,6 +171,15 @@ def check_dates(
 ) -> list[Break]:
     out = []
     for r in receipts:
+        if r.notice_date is not None and r.received_on < r.notice_date:
+            out.append(
+                Break(
+                    "DATES_IN_ORDER",
+                    "指标变动",
+                    f"{r.doc_no}接收日期{r.received_on}早于成文日期{r.notice_date}",
+                    (f"指标变动#{r.key}",),
+                )
+            )
         if r.registered_on is not None and r.registered_on < r.received_on:
             out.append(
                 Break(
@@ -177,15 +189,15 @@ def check_dates(
                     (f"指标变动#{r.key}", r.cor_doc_no),
                 )
             )
-    first = {a.key: a.first_registered_on for a in accounts}
+    first = {a.key: a.first_received_on for a in accounts}
     for v in vouchers:
-        registered_on = first.get(v.account)
-        if registered_on is not None and v.paid_on < registered_on:
+        received_on = first.get(v.account)
+        if received_on is not None and v.paid_on < received_on:
             out.append(
                 Break(
                     "DATES_IN_ORDER",
                     "国库支付",
-                    f"支付凭证{v.pay_cert_no}支付日期{v.paid_on}早于指标登记日期{registered_on}",
+                    f"支付凭证{v.pay_cert_no}支付日期{v.paid_on}早于指标接收日期{received_on}",
                     (v.pay_cert_no,),
                 )
             )

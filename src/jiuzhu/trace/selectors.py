@@ -58,6 +58,7 @@ class AccountNode:
     appropriation: Appropriation
     registered: Decimal = ZERO
     first_registered_on: datetime.date | None = None
+    first_received_on: datetime.date | None = None
     this_notice: Decimal = ZERO
     vouchers: list[VoucherNode] = field(default_factory=list)
 
@@ -111,6 +112,7 @@ class Chain:
                     cor_doc_no=reg.cor_bgt_doc_no if reg else "",
                     registered=self.registered.get(m.pk, ZERO) if reg else None,
                     registered_on=reg.registered_on if reg else None,
+                    notice_date=m.plan.doc_date,
                 )
             )
         return out
@@ -123,7 +125,7 @@ class Chain:
                 tag=a.appropriation.direct_fund_tag,
                 registered=a.registered,
                 paid=a.paid,
-                first_registered_on=a.first_registered_on,
+                first_received_on=a.first_received_on,
             )
             for a in self.accounts.values()
         ]
@@ -184,13 +186,18 @@ def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySe
         for k, amount in per.items():
             if k in accounts:
                 accounts[k].this_notice += amount
-    for k, total, first in (
+    for k, total, first, received in (
         RegistrationLine.objects.filter(APPROVED_LINE, appropriation_id__in=list(accounts))
         .values_list("appropriation_id")
-        .annotate(t=Sum("amount"), first=Min("registration__registered_on"))
+        .annotate(
+            t=Sum("amount"),
+            first=Min("registration__registered_on"),
+            received=Min("registration__movement__received_on"),
+        )
         .order_by()
     ):
-        accounts[k].registered, accounts[k].first_registered_on = total, first
+        node = accounts[k]
+        node.registered, node.first_registered_on, node.first_received_on = total, first, received
     vouchers = {
         p.pk: VoucherNode(p)
         for p in scoped(Payment.objects.filter(APPROVED_PAYMENT), user)

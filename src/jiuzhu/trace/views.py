@@ -80,8 +80,9 @@ def voucher_down(request: AuthedRequest, pk: int) -> HttpResponse:
     """One voucher's payouts (证件号码 masked), each linking up its chain."""
     deny_unless(request.user, "trace.view")
     payment = selectors.voucher(request.user, pk)
-    rows = [{"d": d, "iden": mask(d.iden_no)} for d in selectors.voucher_payouts(request.user, payment)]
-    paid_out = sum((r["d"].xpay_amt for r in rows), ZERO)
+    payouts = list(selectors.voucher_payouts(request.user, payment))
+    rows = [{"d": d, "iden": mask(d.iden_no)} for d in payouts]
+    paid_out = sum((d.xpay_amt for d in payouts), ZERO)
     return render(
         request,
         "trace/voucher.html",
@@ -90,7 +91,7 @@ def voucher_down(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "paid_out": paid_out,
             "unpaid_out": payment.xpay_amt - paid_out,
-            "people": len({r["d"].iden_no for r in rows}),
+            "people": len({d.iden_no for d in payouts}),
         },
     )
 
