@@ -215,9 +215,9 @@ def counted_payouts(user: Any) -> QuerySet[Disbursement]:
     """The payouts that count, in the user's area, filtered without joining each row to its region or batch
     (ids from the small tables, so a grouped read of the whole year stays one scan of the payouts)."""
     regions = scoped(Region.objects.all(), user, via="").values("pk")
-    approved = ImportBatch.objects.filter(
-        kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False
-    ).values("pk")
+    approved = ImportBatch.objects.filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False).values(
+        "pk"
+    )
     return Disbursement.objects.filter(
         Q(batch_id__isnull=True) | Q(batch_id__in=approved), region_id__in=regions
     )
