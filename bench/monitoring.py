@@ -41,13 +41,13 @@ def _median(fn: Any, repeat: int) -> float:
 def _build(payouts: int, vouchers: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
-    from jiuzhu.core.demo import load_demo
+    from jiuzhu.demo.seed import load_seed
 
     from jiuzhu.funds.models import Fund
     from jiuzhu.ledger.models import Appropriation, ImportBatch, Movement, Registration, RegistrationLine
     from jiuzhu.regions.models import Region
 
-    load_demo(with_extra_steps=False)
+    load_seed()
     fund = Fund.objects.get(fiscal_year=2022, source_label="自治区")
     now = timezone.now()
     with transaction.atomic():

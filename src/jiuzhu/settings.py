@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jiuzhu.desk",
     "jiuzhu.demo",
     "jiuzhu.monitoring",
+    "jiuzhu.trace",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("reference/", include("jiuzhu.funds.urls")),
     path("documents/", include("jiuzhu.documents.urls")),
     path("monitoring/", include("jiuzhu.monitoring.urls")),
+    path("trace/", include("jiuzhu.trace.urls")),
 ]

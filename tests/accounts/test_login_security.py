@@ -139,7 +139,7 @@ def test_every_post_form_carries_the_csrf_token():
 
 
 #: Rendered to PDF on the server (WeasyPrint), never sent to a browser, so the CSP does not apply.
-SERVER_SIDE_ONLY = {"notice_print.html"}
+SERVER_SIDE_ONLY = {"notice_print.html", "attest_print.html"}  # rendered to PDF by WeasyPrint, never served
 
 
 def test_templates_have_no_inline_script_or_style():

@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, set[tuple[Department, Role]]] = {
     "ledger.import": {(F, MAKER), (C, MAKER)},
     "ledger.approve": {(F, CHECKER), (C, CHECKER)},
     "documents.view": EVERYONE,
+    "trace.view": EVERYONE,
     "documents.generate": {(F, MAKER), (F, CHECKER), (C, MAKER)},
     "documents.templates": {(F, ADMIN), (C, ADMIN)},
     "monitoring.view": EVERYONE,
