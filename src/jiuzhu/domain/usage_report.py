@@ -38,6 +38,8 @@ HEADER = (
     "未按计划或预算 执行要求 支出的原因",
     "整改措施及整改 时间",
 )
+#: The header row as the notice prints it: the name label is its first cell.
+HEADER_ROW = (NAME_LABEL, *HEADER)
 NOTES = (
     "说明：1、县市（单位）根据实际收到财政专项资金情况自行添加行（勿修改表格格式）。",
     "2、本表统计财政部门下达的一般公共预算和政府性基金支出情况，资金支出金额以国库集中支付数据为准。",
