@@ -14,4 +14,5 @@ urlpatterns = [
     path("ledger/", include("jiuzhu.ledger.urls")),
     path("reference/", include("jiuzhu.funds.urls")),
     path("documents/", include("jiuzhu.documents.urls")),
+    path("reports/", include("jiuzhu.reports.urls")),
 ]
