@@ -20,7 +20,10 @@ D = Decimal
 
 
 def test_fifo_spends_the_earliest_document_first_and_a_decrease_spends_nothing():
-    assert attribute_paid([D("2560000.00"), D("100000.00")], D("2600000.00")) == [D("2560000.00"), D("40000.00")]
+    assert attribute_paid([D("2560000.00"), D("100000.00")], D("2600000.00")) == [
+        D("2560000.00"),
+        D("40000.00"),
+    ]
     assert attribute_paid([D("300.00"), D("-100.00")], D("150.00")) == [D("150.00"), D("0.00")]
 
 
@@ -48,7 +51,7 @@ def test_rounding_hands_the_leftover_to_the_largest_remainders():
     assert split_rounded([6_000, 6_000, 8_000]) == ([1, 0, 1], 2)
 
 
-@given(st.lists(st.integers(min_value=-10**12, max_value=10**12), min_size=1, max_size=40))
+@given(st.lists(st.integers(min_value=-(10**12), max_value=10**12), min_size=1, max_size=40))
 def test_rounded_lines_sum_to_the_printed_total(fen):
     lines, total = split_rounded(fen)
     assert sum(lines) == total

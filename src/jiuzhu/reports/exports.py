@@ -115,7 +115,9 @@ def consolidated_table(region: Region, c: Any) -> Table:
         for i, line in enumerate(row["lines"]):
             extra = stored[i] if i < len(stored) else None
             entries.append(
-                Entry(row["region"], line, extra.reason if extra else "", measures_text(extra) if extra else "")
+                Entry(
+                    row["region"], line, extra.reason if extra else "", measures_text(extra) if extra else ""
+                )
             )
     return table(f"{region.name}（汇总）", f"{c.year}年{c.month}月", entries)
 

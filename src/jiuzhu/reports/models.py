@@ -65,7 +65,10 @@ class UsageReport(models.Model):
     accepted_at = models.DateTimeField("审核通过时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
     accepted_figures = models.JSONField(
-        "审核通过时的数据", null=True, blank=True, help_text="lines as accepted: doc_no, fund, amount/paid fen"
+        "审核通过时的数据",
+        null=True,
+        blank=True,
+        help_text="lines as accepted: doc_no, fund, amount/paid fen",
     )
 
     class Meta:

@@ -22,7 +22,7 @@ from .services import SUBJECT, facts, frozen_figures
 
 def checking_region(report: UsageReport) -> Any:
     """The prefecture a report is sent to: the region itself when it is the prefecture, else its prefecture."""
-    region = report.region
+    region: Any = report.region
     while region.level != "prefecture" and region.parent_id is not None:
         region = region.parent
     return region

@@ -108,7 +108,8 @@ def consolidated(
     }
     py, pm = previous(year, month)
     before = {
-        r.region_id: r for r in visible_reports(user).filter(year=py, month=pm, region__path__startswith=region.path)
+        r.region_id: r
+        for r in visible_reports(user).filter(year=py, month=pm, region__path__startswith=region.path)
     }
     for reg in reporting_regions(user, year, month, within=region):
         report = reports.get(reg.pk)

@@ -38,11 +38,11 @@ def due_date(year: int, month: int) -> datetime.date:
     return month_end(year, month) + datetime.timedelta(days=int(settings.JIUZHU_USAGE_REPORT_DUE_DAYS))
 
 
-def fill_refusal(actor: Any, report_region: Region) -> str:
+def fill_refusal(actor: Any, report_region: Region | None) -> str:
     """Only a 财政 经办 of the reporting region itself fills its report."""
     if not actor.can("reports.fill"):
         return "您没有填报跟踪反馈表的权限"
-    if actor.region_id != report_region.pk:
+    if report_region is None or actor.region_id != report_region.pk:
         return "只有本地区财政经办人员可以填报本地区的跟踪反馈表"
     return ""
 

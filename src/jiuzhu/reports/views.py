@@ -63,8 +63,10 @@ def open_report(request: AuthedRequest) -> HttpResponse:
     refusal = services.fill_refusal(request.user, request.user.region)
     if refusal:
         raise PermissionDenied(refusal)
+    region = request.user.region
+    assert region is not None  # fill_refusal refuses a user without a region
     report = services.do_open_report(
-        actor=request.user, region=request.user.region, year=year, month=month, ip=client_ip(request)
+        actor=request.user, region=region, year=year, month=month, ip=client_ip(request)
     )
     return redirect("reports:detail", pk=report.pk)
 
@@ -207,8 +209,10 @@ def export_file(request: AuthedRequest) -> HttpResponse:
     region = _area_region(request)
     suffix = ".pdf" if request.GET.get("format") == "pdf" else ".xlsx"
     data = export(region, year, month, suffix, request.user)
-    kind = "application/pdf" if suffix == ".pdf" else (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    kind = (
+        "application/pdf"
+        if suffix == ".pdf"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
     response = HttpResponse(data, content_type=kind)
     name = quote(f"跟踪反馈表-{region.short_name}-{year}-{month:02d}{suffix}")
