@@ -18,7 +18,7 @@ from jiuzhu.core.states import Machine, Shown
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "待审核"
-    ACCEPTED = "accepted", "已审核"
+    ACCEPTED = "approved", "已审核"  # the review flow moves a subject to "approved"
     RETURNED = "returned", "已退回"
 
 
