@@ -17,11 +17,12 @@ from jiuzhu.accounts.models import User
 from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.usage_report import HEADER_ROW
+from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import ImportBatch, Movement, Payment
 from jiuzhu.regions.models import Region
 from jiuzhu.reports import services
 from jiuzhu.reports.exports import export
-from jiuzhu.reports.figures import ledger_lines
+from jiuzhu.reports.figures import fund_label, ledger_lines
 from jiuzhu.reports.models import UsageReport
 from jiuzhu.reports.selectors import consolidated, visible_reports
 
@@ -70,6 +71,15 @@ def test_each_countys_october_report_matches_the_ledger_to_the_fen(u):
         assert (row["amount"], row["paid"]) == (received, paid), row["region"].name
         # the year's figures to date agree with `jiuzhu ledger` where nothing came after October
         assert paid <= Decimal(ledger[row["region"].mof_div_code]["paid"])
+        for fund in Fund.objects.all():  # per fund as well: the central and the regional fund share a name
+            label = fund_label(fund.name, fund.source_label)
+            fund_paid = Payment.objects.filter(
+                region=row["region"],
+                appropriation__fund=fund,
+                xpay_date__lte=OCT_END,
+                batch__approved_at__isnull=False,
+            ).aggregate(t=Sum("xpay_amt"))["t"] or Decimal(0)
+            assert sum((x.paid for x in row["lines"] if x.fund == label), Decimal(0)) == fund_paid
         assert {x.doc_no for x in row["lines"]} == set(
             Movement.objects.filter(region=row["region"], received_on__lte=OCT_END).values_list(
                 "sup_bgt_doc_no", flat=True

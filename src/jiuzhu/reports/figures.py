@@ -31,20 +31,31 @@ def previous(year: int, month: int) -> tuple[int, int]:
     return (year, month - 1) if month > 1 else (year - 1, 12)
 
 
+def fund_label(name: str, level: str) -> str:
+    """收到的财政专项资金名称: the fund's name with its level, since the central and the regional fund share
+    a name (``困难群众救助补助资金（中央）``)."""
+    return f"{name}（{level}）" if level else name
+
+
 def ledger_lines(region: Region, year: int, month: int) -> list[Line]:
     """The lines of ``region``'s report for the month, from the ledger as it stands now."""
     end = month_end(year, month)
     movements = Movement.objects.filter(region=region, fiscal_year=year, received_on__lte=end)
     received = (
-        movements.values("fund__name", "sup_bgt_doc_no")
+        movements.values("fund__name", "fund__source_label", "sup_bgt_doc_no")
         .annotate(total=Sum("amount"), first=Min("received_on"), first_id=Min("id"))
         .order_by("first", "first_id")
     )
-    receipts = [Receipt(r["sup_bgt_doc_no"], r["fund__name"], r["total"] or ZERO) for r in received]
+    receipts = [
+        Receipt(r["sup_bgt_doc_no"], fund_label(r["fund__name"], r["fund__source_label"]), r["total"] or ZERO)
+        for r in received
+    ]
     payments = Payment.objects.filter(APPROVED_PAYMENT, region=region, fiscal_year=year, xpay_date__lte=end)
     paid = {
-        r["appropriation__fund__name"]: r["total"] or ZERO
-        for r in payments.values("appropriation__fund__name").annotate(total=Sum("xpay_amt")).order_by()
+        fund_label(r["appropriation__fund__name"], r["appropriation__fund__source_label"]): r["total"] or ZERO
+        for r in payments.values("appropriation__fund__name", "appropriation__fund__source_label")
+        .annotate(total=Sum("xpay_amt"))
+        .order_by()
     }
     fed = (
         payments.filter(
@@ -53,14 +64,15 @@ def ledger_lines(region: Region, year: int, month: int) -> list[Line]:
         )
         .values_list(
             "appropriation__fund__name",
+            "appropriation__fund__source_label",
             "appropriation__lines__registration__movement__sup_bgt_doc_no",
             "appropriation__purpose",
         )
         .distinct()
     )
     purposes: dict[tuple[str, str], set[str]] = {}
-    for fund, doc_no, purpose in fed:
-        purposes.setdefault((fund, doc_no), set()).add(purpose)
+    for name, level, doc_no, purpose in fed:
+        purposes.setdefault((fund_label(name, level), doc_no), set()).add(purpose)
     order = list(Purpose)
     return [
         replace(
