@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import review
+from jiuzhu.cli import resolve_argv
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.usage_report import HEADER_ROW
 from jiuzhu.funds.models import Fund
@@ -216,6 +217,10 @@ def test_returned_shows_the_reason_and_accepted_stays_frozen(u):
 def test_the_consolidated_xlsx_has_the_notices_header_and_adds_up(u, tmp_path):
     header = next(line for line in NOTICE.read_text().splitlines() if line.startswith("县市（单位）名称"))
     assert tuple(header.split("\t")) == HEADER_ROW
+    assert resolve_argv(["jiuzhu", "export", "usage-report"], {"export_usage_report"}) == [
+        "jiuzhu",
+        "export_usage_report",
+    ]
     out = tmp_path / "dq.xlsx"
     call_command(
         "export_usage_report",

@@ -107,7 +107,7 @@ def report_table(report: Any) -> Table:
     return table(report.region.name, f"{report.year}年{report.month}月", entries)
 
 
-def consolidated_table(region: Region, c: Any) -> Table:
+def consolidated_table(region: Region, c: Any, name: str = "") -> Table:
     """An area's consolidation (``selectors.consolidated``): every reporting region's lines in one table."""
     entries = []
     for row in c.rows:
@@ -119,7 +119,7 @@ def consolidated_table(region: Region, c: Any) -> Table:
                     row["region"], line, extra.reason if extra else "", measures_text(extra) if extra else ""
                 )
             )
-    return table(f"{region.name}（汇总）", f"{c.year}年{c.month}月", entries)
+    return table(name or f"{region.name}（汇总）", f"{c.year}年{c.month}月", entries)
 
 
 def export(region: Region, year: int, month: int, suffix: str, user: Any) -> bytes:
@@ -135,8 +135,7 @@ def export(region: Region, year: int, month: int, suffix: str, user: Any) -> byt
             t = report_table(report)
         else:
             c = consolidated(user, region=region, year=year, month=month)
-            t = consolidated_table(region, c)
-            t = Table(region.name, t.period, t.rows)
+            t = consolidated_table(region, c, name=region.name)
     else:
         t = consolidated_table(region, consolidated(user, region=region, year=year, month=month))
     return write_xlsx(t) if suffix == ".xlsx" else write_pdf(t)
