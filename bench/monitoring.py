@@ -41,8 +41,8 @@ def _median(fn: Any, repeat: int) -> float:
 def _build(payouts: int, vouchers: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
-    from jiuzhu.demo.seed import load_seed
 
+    from jiuzhu.demo.seed import load_seed
     from jiuzhu.funds.models import Fund
     from jiuzhu.ledger.models import Appropriation, ImportBatch, Movement, Registration, RegistrationLine
     from jiuzhu.regions.models import Region

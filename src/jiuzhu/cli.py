@@ -1,7 +1,7 @@
 """The `jiuzhu` command: Django's management commands, with two-word names.
 
 `jiuzhu export allocation …` runs the management command `export_allocation`, `jiuzhu check notice …` runs
-`check_notice`, and so on; a single word runs the command of that name (`jiuzhu demo`, `jiuzhu migrate`).
+`check_notice`, `jiuzhu export usage-report …` runs `export_usage_report`, and so on; a single word runs the command of that name (`jiuzhu demo`, `jiuzhu migrate`).
 """
 
 import os
@@ -9,9 +9,10 @@ import sys
 
 
 def resolve_argv(argv: list[str], known: set[str]) -> list[str]:
-    """Join the first two words into one command name when such a command exists."""
-    if len(argv) >= 3 and f"{argv[1]}_{argv[2]}" in known:
-        return [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
+    """Join the first two words into one command name when such a command exists (``usage-report`` is
+    ``usage_report``)."""
+    if len(argv) >= 3 and (name := f"{argv[1]}_{argv[2]}".replace("-", "_")) in known:
+        return [argv[0], name, *argv[3:]]
     return argv
 
 

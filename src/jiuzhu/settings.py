@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jiuzhu.demo",
     "jiuzhu.monitoring",
     "jiuzhu.trace",
+    "jiuzhu.reports",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +176,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The monthly usage report (跟踪反馈表): a line more than this many percentage points behind the time elapsed
+# rate is lagging (its reason and measures are required); the report is due this many days after the month's
+# last day (0: on the last day itself, as the notice asks).
+JIUZHU_LAG_THRESHOLD_POINTS = 10
+JIUZHU_USAGE_REPORT_DUE_DAYS = 0

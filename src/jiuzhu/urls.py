@@ -16,4 +16,5 @@ urlpatterns = [
     path("documents/", include("jiuzhu.documents.urls")),
     path("monitoring/", include("jiuzhu.monitoring.urls")),
     path("trace/", include("jiuzhu.trace.urls")),
+    path("reports/", include("jiuzhu.reports.urls")),
 ]

@@ -22,13 +22,14 @@ def _load(app: str) -> Any:
     return module
 
 
-plans, ledger = _load("accounts"), _load("ledger")
+plans, ledger, reports = _load("accounts"), _load("ledger"), _load("reports")
 
 #: (subject key, world name, expectation)
 SUBJECT_CASES: list[tuple[str, str, Any]] = [
     *(("allocation.plan", n, plans._acts(n, "allocation.approve", 302)) for n in plans.PLANS),
     *(("ledger.registration", n, ledger._reviews(n, "finance")) for n in ledger.REGISTRATIONS),
     *(("ledger.import", n, ledger._reviews_batch(n)) for n in ledger.BATCHES),
+    *(("reports.monthly", n, reports._reviews(n)) for n in reports.REPORTS),
 ]
 
 

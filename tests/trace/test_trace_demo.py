@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
-from jiuzhu.demo.faults import FAULT_VOUCHER, demo_only_insert_fault_payouts
 
 from jiuzhu.accounts.models import User
 from jiuzhu.allocation.models import Plan
+from jiuzhu.demo.faults import FAULT_VOUCHER, demo_only_insert_fault_payouts
 from jiuzhu.domain.identity import mask
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.actors import SystemActor

@@ -70,6 +70,13 @@ class AuditAction(StrEnum):
     MONITORING_RESOLVE = "monitoring.resolve", "已整改（复查未再发现）"
     MONITORING_REOPEN = "monitoring.reopen", "预警重新打开"
 
+    REPORTS_OPEN = "reports.open", "新建跟踪反馈表"
+    REPORTS_EXPLAIN = "reports.explain", "填写未支出原因和整改措施"
+    REPORTS_SUBMIT = "reports.submit", "提交跟踪反馈表"
+    REPORTS_APPROVE = "reports.approve", "跟踪反馈表审核通过"
+    REPORTS_APPROVE_PARTIAL = "reports.approve_partial", "跟踪反馈表审核（尚需他人审核）"
+    REPORTS_RETURN = "reports.return", "退回跟踪反馈表"
+
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}
 

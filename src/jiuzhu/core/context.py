@@ -7,7 +7,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("支付发放", "ledger:payouts", "ledger.view"),
     ("监控预警", "monitoring:dashboard", "monitoring.view"),
     ("绩效管理", None, None),
-    ("跟踪反馈", None, None),
+    ("跟踪反馈", "reports:home", "reports.view"),
     ("公文", "documents:home", "documents.view"),
     ("审计日志", "audit:list", "audit.view"),
     ("系统管理", "accounts:admin_home", "accounts.admin"),
