@@ -119,5 +119,5 @@ class UsageReportLine(models.Model):
 
     @property
     def unpaid(self) -> Decimal:
-        amount: Decimal = self.amount
-        return amount - self.paid
+        unpaid: Decimal = self.amount - self.paid
+        return unpaid
