@@ -29,5 +29,6 @@ def load_demo() -> None:
     if getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True):
         ledger_year.load_demo_year()
         faults.load_faults()
-        load_monitoring_faults()
+        if getattr(settings, "JIUZHU_DEMO_MONITORING_FAULTS", True):
+            load_monitoring_faults()
     do_load_default_templates()
