@@ -7,6 +7,7 @@ reads is here. A message is a ``str.format`` template over the row's columns: ``
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .findings import Severity
@@ -41,7 +42,8 @@ def display_values(row: Mapping[str, Any]) -> dict[str, str]:
         elif key.endswith("_fen"):
             out[key] = format_yuan(from_fen(int(value)))
         elif key.endswith("_bp"):
-            out[key] = f"{int(value) / 100:.1f}"
+            # PostgreSQL divides numerics exactly, SQLite integers truncating: truncate both alike
+            out[key] = f"{Decimal(int(Decimal(str(value)))) / 100:.1f}"
         elif key in ("iden_no", "acct_no"):
             out[key] = mask(str(value))
         elif key == "purpose":
