@@ -13,7 +13,8 @@ from jiuzhu.ledger.models import Disbursement, ImportBatch, Registration
 from jiuzhu.monitoring.demo_faults import PROVINCE_DOC
 
 #: monitoring's deliberate faults (jiuzhu.monitoring.demo_faults) that bend the invariants below on purpose
-OVERSPENT = "654203000-2022-2-2082002-liulang"
+#: 沙湾市's central 流浪乞讨 appropriation, overspent on purpose (the middle of a bgt_id is the fund's id)
+OVERSPENT = ("654203000-2022-", "-2082002-liulang")
 
 
 def test_demo_year_ledger_invariants(db, settings):
@@ -44,7 +45,7 @@ def test_demo_year_ledger_invariants(db, settings):
             "mof_div_name"
         ]
         for line in region["appropriations"]:
-            if line["bgt_id"] != OVERSPENT:
+            if not (line["bgt_id"].startswith(OVERSPENT[0]) and line["bgt_id"].endswith(OVERSPENT[1])):
                 assert Decimal(line["paid"]) <= Decimal(line["registered"]), line["bgt_id"]
             assert Decimal(line["paid_out"]) <= Decimal(line["paid"]), line["bgt_id"]
             assert line["is_dir"] == "01"
