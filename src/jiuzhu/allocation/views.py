@@ -19,11 +19,11 @@ from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan
-from jiuzhu.domain.problems import Problem, has_errors
+from jiuzhu.domain.problems import Problem, Severity, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
-from . import services
+from . import holdings, services
 from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
@@ -56,6 +56,22 @@ def _plan_to_act_on(request: AuthedRequest, pk: int, action: str) -> Plan:
 
 def _wan(value: Decimal) -> str:
     return format_wan(value, trim=True)
+
+
+#: What a sum shows while a cell it depends on is not a valid amount: unknown, not the sum of the rest.
+UNKNOWN = "？"
+
+
+def _total_view(lines: list[AdjustmentLine], bad: list[Problem]) -> dict[str, str]:
+    """The 合计 row; every column a bad cell feeds is unknown until the cell is fixed."""
+    total = totals(lines)
+    unknown = {column_key(p.where.column) for p in bad}
+    if unknown & {"base", "decrease", "increase"}:
+        unknown |= {"final"} | ({"net"} if unknown & {"decrease", "increase"} else set())
+    return {
+        k: UNKNOWN if k in unknown else _wan(getattr(total, k))
+        for k in ("base", "decrease", "increase", "net", "final")
+    }
 
 
 def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, object]:
@@ -153,10 +169,12 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         for c in codes
         for k in ("base", "decrease", "increase")
     }
+    unsaved = False
     if request.method == "POST":
         cells = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         lines, problems = parse_cells(codes, cells)
         problems += services.validate_plan_lines(plan, lines)
+        unsaved = True
         if not has_errors(problems):
             try:
                 services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
@@ -166,8 +184,9 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 problems = exc.problems
             except ActionRefused as exc:
                 messages.error(request, str(exc))
-    lines, _ = parse_cells(codes, cells)
+    lines, bad = parse_cells(codes, cells)
     by_code = {x.region_code: x for x in lines}
+    paid = holdings.paid_by_region(fund=plan.fund, regions=regions)
     rows = []
     for seq, region in enumerate(regions, start=1):
         line = by_code.get(region.code)
@@ -177,14 +196,22 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 "name": region.short_name,
                 "code": region.code,
                 "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
-                "net": _wan(line.net) if line else "—",
-                "final": _wan(line.final) if line else "—",
+                "net": _wan(line.net) if line else UNKNOWN,
+                "final": _wan(line.final) if line else UNKNOWN,
+                "paid": _wan(paid.get(region.code, Decimal(0))),
+                "unspent": _wan(stored[region.code].base - paid.get(region.code, Decimal(0)))
+                if region.code in stored
+                else "",
                 "problems": {
                     column_key(p.where.column): p.message for p in problems if p.where.entity == region.code
                 },
+                "warned": {
+                    column_key(p.where.column)
+                    for p in problems
+                    if p.where.entity == region.code and p.severity == Severity.WARNING
+                },
             }
         )
-    total = totals(lines)
     return render(
         request,
         "allocation/edit.html",
@@ -193,8 +220,10 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "problems": [p for p in problems if p.where.entity not in codes],
             "all_problems": problems,
-            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "total": _total_view(lines, bad),
             "base_editable": plan.kind == Plan.ALLOCATION,
+            "is_adjustment": plan.kind == Plan.ADJUSTMENT,
+            "unsaved": unsaved,
         },
     )
 
@@ -205,12 +234,18 @@ def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     plan = _plan_to_act_on(request, pk, "allocation.edit")
     codes = [r.code for r in _editor_regions(request.user, plan)]
     lines, problems = parse_cells(codes, request.POST)
+    bad = list(problems)
     problems += services.validate_plan_lines(plan, lines)
-    total = totals(lines)
+    by_code = {x.region_code: x for x in lines}
+    unknown = {"net": UNKNOWN, "final": UNKNOWN}
     return JsonResponse(
         {
-            "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
-            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "rows": {
+                c: {"net": _wan(by_code[c].net), "final": _wan(by_code[c].final)} if c in by_code else unknown
+                for c in codes
+            },
+            "total": _total_view(lines, bad),
+            "complete": not bad,
             "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
         }
     )
