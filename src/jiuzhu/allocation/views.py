@@ -63,13 +63,11 @@ UNKNOWN = "？"
 
 
 def _total_view(lines: list[AdjustmentLine], bad: list[Problem]) -> dict[str, str]:
-    """The 合计 row; every column a bad cell feeds is unknown until the cell is fixed."""
+    """The 合计 row, or unknown in every column while a cell is not a valid amount (its row is left out of
+    ``lines``, so any sum would silently drop it)."""
     total = totals(lines)
-    unknown = {column_key(p.where.column) for p in bad}
-    if unknown & {"base", "decrease", "increase"}:
-        unknown |= {"final"} | ({"net"} if unknown & {"decrease", "increase"} else set())
     return {
-        k: UNKNOWN if k in unknown else _wan(getattr(total, k))
+        k: UNKNOWN if bad else _wan(getattr(total, k))
         for k in ("base", "decrease", "increase", "net", "final")
     }
 
@@ -140,8 +138,16 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
             problems = exc.problems
         except (Fund.DoesNotExist, ValueError):
             messages.error(request, "请选择资金并填写有效的日期")
+    typed = {k: request.POST.get(k, "") for k in ("fund", "kind", "doc_no", "title", "doc_date")}
     return render(
-        request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS}
+        request,
+        "allocation/create.html",
+        {
+            "funds": funds,
+            "problems": problems,
+            "kinds": Plan.KINDS,
+            "v": typed if request.method == "POST" else {"kind": Plan.ADJUSTMENT},
+        },
     )
 
 
