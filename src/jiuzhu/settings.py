@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.LoginRequiredMiddleware",
     "jiuzhu.core.middleware.SecurityHeadersMiddleware",
+    "jiuzhu.audit.middleware.RefusalAuditMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

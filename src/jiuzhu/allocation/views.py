@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import regions_for, within
 from jiuzhu.approvals import review
+from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -268,6 +269,7 @@ def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ActionRefused as exc:
         messages.error(request, str(exc))
+        record_refusal(request, "action.refused", f"{plan.doc_no}：{exc}")
     except InvalidInput as exc:
         for problem in exc.problems:
             messages.error(request, str(problem))

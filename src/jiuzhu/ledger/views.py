@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals import review
+from jiuzhu.audit.middleware import record_refusal
+from jiuzhu.audit.services import record_outside
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.views import client_ip
@@ -316,5 +318,13 @@ def export_month(request: AuthedRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"{region.short_name}-{fiscal_year}-{pay_month}-到人到户发放明细.xlsx"
+    record_outside(
+        actor=request.user,
+        action="export.payouts",
+        entity=name,
+        region_path=region.path,
+        after={"month": f"{fiscal_year}-{pay_month}", "rows": rows.count()},
+        ip=client_ip(request),
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
