@@ -124,6 +124,11 @@ def _post_only(cases: list[Case]) -> list[Case]:
 CASES: dict[str, list[Case]] = {
     "ledger:home": [Case(expect=_everyone)],
     "ledger:payouts": [Case(expect=_everyone)],
+    "ledger:search": [
+        Case(label="empty", expect=_everyone),
+        Case(label="by name", method="post", data=lambda w: {"q": "王老师"}, expect=_everyone),
+        Case(label="by 文号", method="post", data=lambda w: {"q": "塔地财社〔2022〕82号"}, expect=_everyone),
+    ],
     "ledger:export": [
         Case(label="2022-11", query="?month=2022-11", expect=_everyone),
         Case(label="no month", expect=lambda w, u: 404),

@@ -5,6 +5,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("资金分配", "allocation:list", "allocation.view"),
     ("指标管理", "ledger:home", "ledger.view"),
     ("支付发放", "ledger:payouts", "ledger.view"),
+    ("查询", "ledger:search", "ledger.view"),
     ("监控预警", None, None),
     ("绩效管理", None, None),
     ("跟踪反馈", None, None),

@@ -328,3 +328,44 @@ def export_month(request: AuthedRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def search(request: AuthedRequest) -> HttpResponse:
+    """查询 by 证件号码 (the full number), name, voucher number or 文号; IDs are shown masked."""
+    from . import search as finder
+
+    deny_unless(request.user, "ledger.view")
+    data = (
+        request.POST if request.method == "POST" else request.GET
+    )  # POST: a 证件号码 stays out of URLs and logs
+    raw = data.get("q", "")
+    query = finder.Query.parse(raw) if raw.strip() else None
+    after_text = data.get("after", "")
+    after = int(after_text) if after_text.isdigit() else None
+    found = finder.payouts(request.user, query, after=after) if query else []
+    more = len(found) > finder.PAGE
+    shown = found[: finder.PAGE]
+    rows = [
+        {
+            "d": d,
+            "iden": mask(d.iden_no),
+            "month": finder.month_text(d.fiscal_year, d.pay_month),
+            "purpose": PURPOSE_LABELS[Purpose(d.purpose)],
+            "amount": format_yuan(d.xpay_amt),
+        }
+        for d in shown
+    ]
+    return render(
+        request,
+        "ledger/search.html",
+        {
+            "q": raw,
+            "query": query,
+            "shown_text": (mask(query.text) if query.kind == "id" else query.text) if query else "",
+            "rows": rows,
+            "next_after": shown[-1].pk if more else None,
+            "first_page": after is None,
+            "vouchers": finder.vouchers(request.user, query)[:50] if query else [],
+            "documents": finder.documents(request.user, query) if query else {},
+        },
+    )
