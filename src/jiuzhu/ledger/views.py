@@ -1,5 +1,6 @@
 """Thin views of the ledger: read through selectors, write through services."""
 
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -187,6 +188,9 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     approved = selectors.approved_payout_batches(request.user)
     shown = selectors.chosen_batch(approved, request.GET.get("batch"))
     page = Paginator(selectors.batch_payouts(shown), 50).get_page(request.GET.get("page"))
+    batch_page = Paginator(
+        selectors.visible_batches(request.user).order_by("-created_at", "-id"), 15
+    ).get_page(request.GET.get("imports"))
     rows = [
         {"d": d, "iden": mask(d.iden_no), "purpose": PURPOSE_LABELS[Purpose(d.purpose)]}
         for d in page.object_list
@@ -195,7 +199,8 @@ def payouts(request: AuthedRequest) -> HttpResponse:
         request,
         "ledger/payouts.html",
         {
-            "batches": _batch_views(selectors.visible_batches(request.user)[:15]),
+            "batches": _batch_views(batch_page.object_list),
+            "batch_page": batch_page,
             "pending": [
                 {"b": b, "amount_text": _amount_text(b), "review": review.panel(b, request.user)}
                 for b in selectors.pending_batches(request.user)[:50]
@@ -303,14 +308,24 @@ def batch_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("ledger:batch", pk=batch.pk)
 
 
+YEAR_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
+
+
+def year_month(text: str) -> tuple[int, str] | None:
+    """2022-12, 2022/12, 2022.12, 2022年12月 → (2022, "12"); anything else None."""
+    found = YEAR_MONTH.match(text)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return None
+    return int(found[1]), f"{int(found[2]):02d}"
+
+
 def export_month(request: AuthedRequest) -> HttpResponse:
     """The month's payouts of the user's own region in the monitoring system's template."""
-    month = request.GET.get("month", "")
-    try:
-        year, mm = month.split("-")
-        fiscal_year, pay_month = int(year), mm.zfill(2)
-    except ValueError as exc:
-        raise Http404("月份应为 YYYY-MM") from exc
+    parsed = year_month(request.GET.get("month", ""))
+    if parsed is None:
+        messages.error(request, "请填写要导出的年月，如 2022-12、2022/12 或 2022年12月")
+        return redirect("ledger:payouts")
+    fiscal_year, pay_month = parsed
     region = _own_region(request)
     rows = selectors.payouts_for_export(request.user, region=region, fiscal_year=fiscal_year, month=pay_month)
     response = HttpResponse(
