@@ -77,6 +77,8 @@ def entity_text(rec: AuditRecord) -> str:
 
 def _value(key: str, text: str, names: Names) -> str:
     last = key.rsplit(".", 1)[-1]
+    if last in ("approvals", "approvers") and text:
+        return "，".join(names.person(p) for p in text.split("，"))
     if key.startswith("rows.") and text:
         parts = text.split("，")
         if len(parts) == 3:  # a plan row: (1) base, (2) decrease, (3) increase
@@ -97,7 +99,9 @@ def _looks_like_money(text: str) -> bool:
     return "." in text
 
 
-def _field(key: str, names: Names) -> str:
+def _field(key: str, names: Names, action: str = "") -> str:
+    if key == "rows" and not action.startswith("allocation."):
+        return "行数"  # an import's rows; a plan's "rows" are its regions' figures
     parts = key.split(".")
     named = [names.regions_by_code.get(p, p) for p in parts]
     return field_label(".".join(named))
@@ -108,7 +112,7 @@ def readable_changes(rec: AuditRecord, names: Names) -> list[dict[str, Any]]:
     before, after = flatten(rec.before), flatten(rec.after)
     return [
         {
-            "field": _field(key, names),
+            "field": _field(key, names, rec.action),
             "before": _value(key, before.get(key, ""), names),
             "after": _value(key, after.get(key, ""), names),
             "changed": before.get(key) != after.get(key),

@@ -35,7 +35,9 @@ def menu(request: HttpRequest) -> dict[str, object]:
             url = reverse(name) if name else None
         except NoReverseMatch:
             url = None
-        items.append(
-            {"title": title, "url": url, "active": bool(url) and request.path.startswith(url or "~")}
-        )
+        items.append({"title": title, "url": url, "active": False})
+    # the one item whose address is the longest start of the page's (查询 under 指标管理's /ledger/)
+    matching = [i for i in items if i["url"] and request.path.startswith(str(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(str(i["url"])))["active"] = True
     return {"main_menu": items}
