@@ -202,7 +202,13 @@ def payouts(request: AuthedRequest) -> HttpResponse:
             "batches": _batch_views(batch_page.object_list),
             "batch_page": batch_page,
             "pending": [
-                {"b": b, "amount_text": _amount_text(b), "review": review.panel(b, request.user)}
+                {
+                    "b": b,
+                    "amount_text": _amount_text(b),
+                    "review": review.panel(b, request.user),
+                    "confirm": f"确认审核通过“{b.filename}”？共{b.rows_stored}行，合计{_amount_text(b)}元。"
+                    "建议先点“查看内容”核对。",
+                }
                 for b in selectors.pending_batches(request.user)[:50]
             ],
             "payments": selectors.counted_payments(request.user).order_by("-xpay_date", "-id")[:30],
@@ -278,12 +284,16 @@ def _upload(request: AuthedRequest) -> HttpResponse:
 
 
 def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .preview import preview
+
     batch = get_scoped_or_404(ImportBatch.objects.select_related("region"), request.user, pk=pk)
     return render(
         request,
         "ledger/batch.html",
         {
             "b": batch,
+            "preview": preview(batch) if batch.status == ImportBatch.DONE else None,
+            "diff_labels": [("added", "新增"), ("removed", "减少"), ("changed", "金额变化")],
             "amount_text": _amount_text(batch),
             "review": review.panel(batch, request.user),
             "stalled": selectors.is_stalled(batch),

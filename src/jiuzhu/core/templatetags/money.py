@@ -15,3 +15,9 @@ def yuan(value: Any) -> str:
     if value is None or value == "":
         return ""
     return format_yuan(Decimal(str(value)))
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """``{{ d|get_item:key }}``: a dict's value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
