@@ -1,6 +1,9 @@
 from django.http import HttpRequest
 
 #: The main menu: (title, url name or None while the page is to come, the action a user needs to see it).
+#: Which menu item counts which of the 工作台's waiting items (core.desk).
+MENU_AREAS = {"allocation:list": "allocation", "ledger:home": "ledger", "ledger:payouts": "payouts"}
+
 MENU: list[tuple[str, str | None, str | None]] = [
     ("资金分配", "allocation:list", "allocation.view"),
     ("指标管理", "ledger:home", "ledger.view"),
@@ -26,8 +29,11 @@ def _may_see(user: object, action: str | None) -> bool:
 def menu(request: HttpRequest) -> dict[str, object]:
     from django.urls import NoReverseMatch, reverse
 
+    from .desk import waiting
+
     items = []
     user = getattr(request, "user", None)
+    waits = waiting(user) if user is not None and user.is_authenticated else None
     for title, name, action in MENU:
         if not _may_see(user, action):
             continue
@@ -35,7 +41,9 @@ def menu(request: HttpRequest) -> dict[str, object]:
             url = reverse(name) if name else None
         except NoReverseMatch:
             url = None
-        items.append({"title": title, "url": url, "active": False})
+        area = MENU_AREAS.get(name or "")
+        count = waits.count(area) if waits is not None and area else 0
+        items.append({"title": title, "url": url, "active": False, "count": count})
     # the one item whose address is the longest start of the page's (查询 under 指标管理's /ledger/)
     matching = [i for i in items if i["url"] and request.path.startswith(str(i["url"]))]
     if matching:

@@ -5,8 +5,22 @@ from jiuzhu.allocation.selectors import visible_plans
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = visible_plans(request.user)[:10]
-    return render(request, "home.html", {"plans": plans})
+    """工作台: what waits for me, the year's figures of my area, the latest plans."""
+    from jiuzhu.domain.money import format_yuan
+
+    from .desk import waiting, year_figures
+
+    figures = year_figures(request.user)
+    return render(
+        request,
+        "home.html",
+        {
+            "plans": visible_plans(request.user)[:5],
+            "waiting": waiting(request.user),
+            "figures": figures,
+            "totals": {k: format_yuan(v) for k, v in figures["totals"].items()},
+        },
+    )
 
 
 def client_ip(request: HttpRequest) -> str:
