@@ -37,6 +37,7 @@ def test_the_filter_offers_every_action(users, seed_adjustment):
 
 
 def test_an_import_reads_as_its_file_people_and_total(users, seed_adjustment):
+    from jiuzhu.approvals import review
     from jiuzhu.domain.ledger import RegistrationLine
     from jiuzhu.domain.purposes import Purpose
     from jiuzhu.ledger import services
@@ -51,7 +52,7 @@ def test_an_import_reads_as_its_file_people_and_total(users, seed_adjustment):
         lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
         registered_on=datetime.date(2022, 2, 10),
     )
-    services.do_approve_registration(actor=users["ymx_cz_sh"], registration=registration)
+    review.approve(registration, users["ymx_cz_sh"])
     data = (
         "pay_cert_no,cor_bgt_doc_no,exp_func_code,pay_amt,xpay_amt,xpay_date,payee\n"
         "D012022-V02CTD-08061,裕财社〔2022〕3号,2081902,5000,5000,2022-05-10,裕民县民政局\n"
@@ -98,7 +99,7 @@ def test_refused_attempts_are_recorded(users, demo):
     allocation.do_submit_plan(actor=maker, plan=plan)
     maker.role = "checker"
     maker.save(update_fields=["role"])
-    _login(maker).post(f"/allocation/{plan.pk}/approve/")
+    _login(maker).post(f"/approvals/review/allocation.plan/{plan.pk}/approve/")
     plan.refresh_from_db()
     assert plan.status == Plan.SUBMITTED
     new = AuditRecord.objects.filter(pk__gt=0).order_by("id")[before:]

@@ -42,6 +42,7 @@ def yumin_waits_for_its_checker():
     """裕民县: 8号's 39万 registered and approved, a voucher paid; May's payouts approved; June's file and the
     registration of 82号's increase wait for the checker."""
     from jiuzhu.accounts.models import User
+    from jiuzhu.approvals import review
     from jiuzhu.domain.identity import with_check_digit
     from jiuzhu.domain.ledger import RegistrationLine
     from jiuzhu.domain.purposes import Purpose
@@ -57,7 +58,7 @@ def yumin_waits_for_its_checker():
         lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, issue.amount)],
         registered_on=datetime.date(2022, 2, 10),
     )
-    services.do_approve_registration(actor=checker, registration=registration)
+    review.approve(registration, checker)
     services.do_register_receipt(
         actor=clerk,
         movement=increase,
@@ -70,7 +71,7 @@ def yumin_waits_for_its_checker():
     done = services.do_import_file(
         actor=clerk, kind="payments", region=issue.region, data=vouchers.encode(), filename="凭证.csv"
     )
-    services.do_approve_batch(actor=checker, batch=done.batch)
+    review.approve(done.batch, checker)
     ids = [with_check_digit(f"654225198001010{n}") for n in (11, 12, 13, 14)]
     head = "姓名,证件类型,证件号码,按户或按人补助,应发金额,实发金额,发放月份,支付凭证号\n"
     months = {
@@ -87,7 +88,7 @@ def yumin_waits_for_its_checker():
             filename=f"{month}月发放.csv",
         )
         if month == "05":
-            services.do_approve_batch(actor=checker, batch=done.batch)
+            review.approve(done.batch, checker)
     return done.batch
 
 

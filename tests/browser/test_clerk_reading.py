@@ -43,6 +43,7 @@ def open_as(browser, base, username):
 def yumin_pays_two_people():
     """裕民县 registers its 39万, pays the voucher, and imports May's and June's payouts (both approved)."""
     from jiuzhu.accounts.models import User
+    from jiuzhu.approvals import review
     from jiuzhu.domain.identity import with_check_digit
     from jiuzhu.domain.ledger import RegistrationLine
     from jiuzhu.domain.purposes import Purpose
@@ -58,13 +59,13 @@ def yumin_pays_two_people():
         lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
         registered_on=datetime.date(2022, 2, 10),
     )
-    services.do_approve_registration(actor=checker, registration=registration)
+    review.approve(registration, checker)
     vouchers = "pay_cert_no,cor_bgt_doc_no,exp_func_code,pay_amt,xpay_amt,xpay_date,payee\n"
     vouchers += "D012022-V02CTD-08061,裕财社〔2022〕3号,2081902,5000,5000,2022-05-10,裕民县民政局\n"
     done = services.do_import_file(
         actor=clerk, kind="payments", region=movement.region, data=vouchers.encode(), filename="凭证.csv"
     )
-    services.do_approve_batch(actor=checker, batch=done.batch)
+    review.approve(done.batch, checker)
     wang, li = with_check_digit("65422519800101011"), with_check_digit("65422519800101012")
     head = "姓名,证件类型,证件号码,按户或按人补助,应发金额,实发金额,发放月份,支付凭证号\n"
     for month, people in (("05", [("王老师", wang), ("李大姐", li)]), ("06", [("王老师", wang)])):
@@ -76,7 +77,7 @@ def yumin_pays_two_people():
             data=(head + rows).encode(),
             filename=f"{month}月发放.csv",
         )
-        services.do_approve_batch(actor=checker, batch=done.batch)
+        review.approve(done.batch, checker)
     return wang
 
 

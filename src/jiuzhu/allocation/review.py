@@ -44,7 +44,9 @@ class PlanReview(Subject[Plan]):
 
         from .services import validate_plan_lines
 
-        problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")], final=True)
+        problems = validate_plan_lines(
+            plan, [r.line() for r in plan.rows.select_related("region")], final=True
+        )
         errors = [p for p in problems if p.severity == Severity.ERROR]
         if errors:
             raise InvalidInput(errors)

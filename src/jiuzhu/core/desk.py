@@ -65,7 +65,7 @@ def _plans(user: Any, w: Waiting) -> None:
 
 def _ledger(user: Any, w: Waiting, today: datetime.date) -> None:
     from jiuzhu.ledger import selectors
-    from jiuzhu.ledger.models import ImportBatch, Registration
+    from jiuzhu.ledger.models import Registration
     from jiuzhu.ledger.services import batch_department, review_refusal
 
     region = user.region
@@ -102,9 +102,7 @@ def _ledger(user: Any, w: Waiting, today: datetime.date) -> None:
                 "url": _url("ledger:register", r.movement_id),
             }
         )
-    for b in selectors.visible_batches(user).filter(status=ImportBatch.RETURNED, created_by=user.username)[
-        :20
-    ]:
+    for b in selectors.visible_batches(user).filter(review_status="returned", created_by=user.username)[:20]:
         w.to_correct.append(
             {
                 "area": "payouts",

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.http import deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals import review
-from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.audit.services import record_outside
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.http import AuthedRequest

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_payouts_without_origin_optional_texts_null'),
+        ('ledger', '0007_import_and_review_status'),
         ('regions', '0001_initial'),
     ]
 
