@@ -85,7 +85,8 @@ def paid_problems(
     problems = []
     for index, line in enumerate(lines, start=1):
         spent = paid.get(line.region_code, ZERO)
-        if line.decrease > 0 and line.final < spent:
+        # nothing paid, or a decrease above the base (DECREASE_ABOVE_BASE says so): not this rule's business
+        if 0 < line.decrease <= line.base and spent > 0 and line.final < spent:
             unspent = line.base - spent
             problems.append(
                 Problem(
