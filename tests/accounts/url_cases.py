@@ -247,7 +247,7 @@ CASES: dict[str, list[Case]] = {
             for n in TARGET_USERS
         ]
     ),
-    "funds:home": [Case(), Case(label="2022", query="?year=2022")],
+    "funds:home": [Case(), Case(label="2022", query="?year=2022"), Case(label="bad year", query="?year=abc")],
     "funds:code_save": _post_only(
         [
             Case(

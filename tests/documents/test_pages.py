@@ -120,7 +120,8 @@ def test_template_page_previews_the_figures_and_shows_errors_in_chinese(users, t
         "action": "preview",
     }
     page = client.post(url, bad).content.decode()
-    assert "模板语法错误" in page
+    assert "模板写法有误：第1行的“{% if %}”没有结束标记（应有“{% endif %}”）" in page
+    assert "Unclosed" not in page and "Looking for" not in page  # Django's English stays out
     template.refresh_from_db()
     assert "{% if total %}" not in template.body
 

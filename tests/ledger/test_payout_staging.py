@@ -74,7 +74,7 @@ def test_at_most_cap_problems_per_rule_then_how_many_more(people, voucher, monke
         ("BAD_MONTH", 3),
         ("BAD_MONTH", None),
     ]
-    assert str(exc.value.problems[-1]) == "“发放月份”列：同类问题另有3处未逐条列出（每类问题最多列出2处）"
+    assert str(exc.value.problems[-1]) == "发放月份：同类问题另有3处未逐条列出（每类问题最多列出2处）"
 
 
 def test_progress_goes_through_each_stage(people, voucher):

@@ -48,7 +48,7 @@ def test_each_database_has_the_payout_indexes_it_needs():
     if connection.vendor == "postgresql":
         assert "USING brin (batch_id)" in indexes["disb_batch"]
         # nothing a million-row COPY would have to maintain row by row: no btree, not even a primary key
-        assert set(indexes) == {"disb_batch", "disb_not_imported"}
+        assert set(indexes) == {"disb_batch", "disb_not_imported", "disb_iden_no", "disb_per_name"}
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ledger_disbursement'::regclass "
@@ -56,7 +56,10 @@ def test_each_database_has_the_payout_indexes_it_needs():
             )
             assert cursor.fetchone()[0] == 0
     else:  # SQLite joins through indexes only: the batch's and the voucher's; no unique natural-key index
-        assert set(indexes) - {"disb_not_imported"} == {"disb_batch", "disb_payment"}
+        assert set(indexes) - {"disb_not_imported", "disb_iden_no", "disb_per_name"} == {
+            "disb_batch",
+            "disb_payment",
+        }
 
 
 @pytest.mark.django_db

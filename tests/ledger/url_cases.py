@@ -124,9 +124,17 @@ def _post_only(cases: list[Case]) -> list[Case]:
 CASES: dict[str, list[Case]] = {
     "ledger:home": [Case(expect=_everyone)],
     "ledger:payouts": [Case(expect=_everyone)],
+    "ledger:search": [
+        Case(label="empty", expect=_everyone),
+        Case(label="by name", method="post", data=lambda w: {"q": "王老师"}, expect=_everyone),
+        Case(label="by 文号", method="post", data=lambda w: {"q": "塔地财社〔2022〕82号"}, expect=_everyone),
+    ],
     "ledger:export": [
         Case(label="2022-11", query="?month=2022-11", expect=_everyone),
-        Case(label="no month", expect=lambda w, u: 404),
+        Case(label="2022/11", query="?month=2022/11", expect=_everyone),
+        Case(label="2022年11月", query="?month=2022%E5%B9%B411%E6%9C%88", expect=_everyone),
+        Case(label="no month: back to the page with a message", expect=lambda w, u: 302),
+        Case(label="bad month", query="?month=2022-13", expect=lambda w, u: 302),
     ],
     # Registration form: only the receiving region's 经办 (403 for others who may see the receipt).
     "ledger:register": [

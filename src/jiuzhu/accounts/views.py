@@ -75,6 +75,23 @@ def _form_context(request: AuthedRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _typed(data: Any) -> dict[str, Any]:
+    """What the administrator typed, to show again after an error (every field, not only the text boxes)."""
+    keys = ("username", "display_name", "region", "department", "role")
+    return {**{k: data.get(k, "") for k in keys}, "is_active": data.get("is_active") == "on"}
+
+
+def _stored(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "region": str(user.region_id or ""),
+        "department": user.department,
+        "role": user.role,
+        "is_active": user.is_active,
+    }
+
+
 def _problems(request: AuthedRequest, exc: Exception) -> None:
     if isinstance(exc, InvalidInput):
         for problem in exc.problems:
@@ -106,7 +123,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
                 return redirect("accounts:users")
             except (InvalidInput, ActionRefused) as exc:
                 _problems(request, exc)
-    return render(request, "accounts/user_form.html", _form_context(request, target=None, data=data))
+    return render(request, "accounts/user_form.html", _form_context(request, target=None, v=_typed(data)))
 
 
 @permission_required("users.manage")
@@ -136,7 +153,12 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        _form_context(request, target=target, locked=services.is_locked(target)),
+        _form_context(
+            request,
+            target=target,
+            locked=services.is_locked(target),
+            v=_typed(request.POST) if request.method == "POST" else _stored(target),
+        ),
     )
 
 

@@ -37,6 +37,20 @@ class PlanReview(Subject[Plan]):
     def makers(self, plan: Plan) -> set[int]:
         return {x for x in (plan.created_by_id, plan.submitted_by_id) if x is not None}
 
+    def fits(self, plan: Plan) -> None:
+        """Still fits: another plan of the issuer, or a county's payments, may have landed since submission."""
+        from jiuzhu.core.errors import InvalidInput
+        from jiuzhu.domain.problems import Severity
+
+        from .services import validate_plan_lines
+
+        problems = validate_plan_lines(
+            plan, [r.line() for r in plan.rows.select_related("region")], final=True
+        )
+        errors = [p for p in problems if p.severity == Severity.ERROR]
+        if errors:
+            raise InvalidInput(errors)
+
     def on_approve(self, plan: Plan, actor: Any) -> None:
         PLAN_STATES.move(plan, Plan.APPROVED)
         plan.approved_by, plan.approved_at = actor, timezone.now()

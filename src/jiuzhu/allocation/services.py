@@ -17,12 +17,13 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine, totals, validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno
 from jiuzhu.domain.factor import Factor, FactorError, split_by_factors
-from jiuzhu.domain.problems import Problem, Where, has_errors
+from jiuzhu.domain.holding import holding_problems, not_received, paid_problems
+from jiuzhu.domain.problems import Problem, Severity, Where, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
+from . import holdings
 from .models import PLAN_STATES, Plan, PlanRow
-from .selectors import current_amounts
 
 
 def snapshot(plan: Plan) -> dict[str, Any]:
@@ -53,14 +54,16 @@ def do_create_plan(
         raise InvalidInput([Problem("BAD_DOCNO", str(exc), Where(column="文号"))]) from exc
     if Plan.objects.filter(doc_no=doc_no).exists():
         raise InvalidInput([Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))])
+    refusal = not_received(holdings.holding(fund=fund, issuer=issuer))
+    if refusal is not None:
+        raise InvalidInput([refusal])
     plan = Plan.objects.create(
         fund=fund, kind=kind, doc_no=doc_no, title=title, doc_date=doc_date, issuer=issuer, created_by=actor
     )
     if kind == Plan.ADJUSTMENT:
-        amounts = current_amounts(fund=fund)
-        # Only the issuer's own area: another prefecture's amounts are none of this plan's business.
-        held = [pk for pk, amount in amounts.items() if amount is not None]
-        for region in Region.objects.filter(pk__in=held, path__startswith=issuer.path):
+        # What the issuer's own plans gave: a county's plan for its area is none of the prefecture's business.
+        amounts = holdings.issued_amounts(fund=fund, issuer=issuer)
+        for region in Region.objects.filter(pk__in=list(amounts), path__startswith=issuer.path):
             PlanRow.objects.create(
                 plan=plan, region=region, base=amounts[region.pk], decrease=Decimal(0), increase=Decimal(0)
             )
@@ -110,10 +113,20 @@ def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: st
     )
 
 
-def validate_plan_lines(plan: Plan, lines: list[AdjustmentLine]) -> list[Problem]:
-    """Domain checks, plus: an adjustment's base must be what the region currently has."""
+def validate_plan_lines(plan: Plan, lines: list[AdjustmentLine], *, final: bool = False) -> list[Problem]:
+    """Domain checks, plus: the plan fits what its issuer holds; a decrease leaves each region at least what it
+    has paid (a warning while editing, an error when ``final``: at submission and approval); an adjustment's
+    base must be what the region currently has."""
     tree = load_tree()
     problems = validate_lines(lines, tree=tree, issuer_code=plan.issuer.code)
+    problems += holding_problems(holdings.holding(fund=plan.fund, issuer=plan.issuer, excluding=plan), lines)
+    regions = list(Region.objects.filter(code__in=[x.region_code[:6] for x in lines]))
+    problems += paid_problems(
+        lines,
+        holdings.paid_by_region(fund=plan.fund, regions=regions),
+        {r.code: r.short_name for r in regions},
+        severity=Severity.ERROR if final else Severity.WARNING,
+    )
     if plan.kind != Plan.ADJUSTMENT:
         return problems
     current = {r.code: amount for r, amount in _current_by_region(plan).items()}
@@ -133,7 +146,7 @@ def validate_plan_lines(plan: Plan, lines: list[AdjustmentLine]) -> list[Problem
 
 
 def _current_by_region(plan: Plan) -> dict[Region, Decimal]:
-    amounts = current_amounts(fund=plan.fund, excluding=plan)
+    amounts = holdings.issued_amounts(fund=plan.fund, issuer=plan.issuer, excluding=plan)
     return {r: amounts[r.pk] for r in Region.objects.filter(pk__in=amounts)}
 
 
@@ -155,7 +168,7 @@ def do_submit_plan(*, actor: User, plan: Plan, ip: str = "") -> int:
         raise ActionRefused("只有草稿或退回的方案可以提交")
     if not plan.rows.exists():
         raise ActionRefused("方案没有任何地区的分配数，不能提交")
-    problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")])
+    problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")], final=True)
     if has_errors(problems):
         raise InvalidInput(problems)
     amount = approval_amount(plan)

@@ -14,15 +14,17 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import regions_for, within
 from jiuzhu.approvals import review
+from jiuzhu.audit.actions import AuditAction
+from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan
-from jiuzhu.domain.problems import Problem, has_errors
+from jiuzhu.domain.problems import Problem, Severity, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
-from . import services
+from . import holdings, services
 from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
@@ -55,6 +57,20 @@ def _plan_to_act_on(request: AuthedRequest, pk: int, action: str) -> Plan:
 
 def _wan(value: Decimal) -> str:
     return format_wan(value, trim=True)
+
+
+#: What a sum shows while a cell it depends on is not a valid amount: unknown, not the sum of the rest.
+UNKNOWN = "？"
+
+
+def _total_view(lines: list[AdjustmentLine], bad: list[Problem]) -> dict[str, str]:
+    """The 合计 row, or unknown in every column while a cell is not a valid amount (its row is left out of
+    ``lines``, so any sum would silently drop it)."""
+    total = totals(lines)
+    return {
+        k: UNKNOWN if bad else _wan(getattr(total, k))
+        for k in ("base", "decrease", "increase", "net", "final")
+    }
 
 
 def _row_view(line: AdjustmentLine, name: str, seq: int | None) -> dict[str, object]:
@@ -123,8 +139,16 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
             problems = exc.problems
         except (Fund.DoesNotExist, ValueError):
             messages.error(request, "请选择资金并填写有效的日期")
+    typed = {k: request.POST.get(k, "") for k in ("fund", "kind", "doc_no", "title", "doc_date")}
     return render(
-        request, "allocation/create.html", {"funds": funds, "problems": problems, "kinds": Plan.KINDS}
+        request,
+        "allocation/create.html",
+        {
+            "funds": funds,
+            "problems": problems,
+            "kinds": Plan.KINDS,
+            "v": typed if request.method == "POST" else {"kind": Plan.ADJUSTMENT},
+        },
     )
 
 
@@ -152,10 +176,12 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         for c in codes
         for k in ("base", "decrease", "increase")
     }
+    unsaved = False
     if request.method == "POST":
         cells = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         lines, problems = parse_cells(codes, cells)
         problems += services.validate_plan_lines(plan, lines)
+        unsaved = True
         if not has_errors(problems):
             try:
                 services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
@@ -165,8 +191,9 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 problems = exc.problems
             except ActionRefused as exc:
                 messages.error(request, str(exc))
-    lines, _ = parse_cells(codes, cells)
+    lines, bad = parse_cells(codes, cells)
     by_code = {x.region_code: x for x in lines}
+    paid = holdings.paid_by_region(fund=plan.fund, regions=regions)
     rows = []
     for seq, region in enumerate(regions, start=1):
         line = by_code.get(region.code)
@@ -176,14 +203,22 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 "name": region.short_name,
                 "code": region.code,
                 "cells": {k: cells.get(f"{k}_{region.code}", "0") for k in ("base", "decrease", "increase")},
-                "net": _wan(line.net) if line else "—",
-                "final": _wan(line.final) if line else "—",
+                "net": _wan(line.net) if line else UNKNOWN,
+                "final": _wan(line.final) if line else UNKNOWN,
+                "paid": _wan(paid.get(region.code, Decimal(0))),
+                "unspent": _wan(stored[region.code].base - paid.get(region.code, Decimal(0)))
+                if region.code in stored
+                else "",
                 "problems": {
                     column_key(p.where.column): p.message for p in problems if p.where.entity == region.code
                 },
+                "warned": {
+                    column_key(p.where.column)
+                    for p in problems
+                    if p.where.entity == region.code and p.severity == Severity.WARNING
+                },
             }
         )
-    total = totals(lines)
     return render(
         request,
         "allocation/edit.html",
@@ -192,8 +227,10 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "problems": [p for p in problems if p.where.entity not in codes],
             "all_problems": problems,
-            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "total": _total_view(lines, bad),
             "base_editable": plan.kind == Plan.ALLOCATION,
+            "is_adjustment": plan.kind == Plan.ADJUSTMENT,
+            "unsaved": unsaved,
         },
     )
 
@@ -204,12 +241,18 @@ def plan_validate(request: AuthedRequest, pk: int) -> JsonResponse:
     plan = _plan_to_act_on(request, pk, "allocation.edit")
     codes = [r.code for r in _editor_regions(request.user, plan)]
     lines, problems = parse_cells(codes, request.POST)
+    bad = list(problems)
     problems += services.validate_plan_lines(plan, lines)
-    total = totals(lines)
+    by_code = {x.region_code: x for x in lines}
+    unknown = {"net": UNKNOWN, "final": UNKNOWN}
     return JsonResponse(
         {
-            "rows": {x.region_code: {"net": _wan(x.net), "final": _wan(x.final)} for x in lines},
-            "total": {k: _wan(getattr(total, k)) for k in ("base", "decrease", "increase", "net", "final")},
+            "rows": {
+                c: {"net": _wan(by_code[c].net), "final": _wan(by_code[c].final)} if c in by_code else unknown
+                for c in codes
+            },
+            "total": _total_view(lines, bad),
+            "complete": not bad,
             "problems": [{**p.as_dict(), "key": column_key(p.where.column)} for p in problems],
         }
     )
@@ -226,6 +269,7 @@ def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ActionRefused as exc:
         messages.error(request, str(exc))
+        record_refusal(request, AuditAction.ACTION_REFUSED, f"{plan.doc_no}：{exc}")
     except InvalidInput as exc:
         for problem in exc.problems:
             messages.error(request, str(problem))

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import AuthedRequest, permission_required
 from jiuzhu.accounts.scoping import get_scoped_or_404, regions_for, scoped
+from jiuzhu.audit.actions import AuditAction
+from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip
 from jiuzhu.domain.money import MoneyError, format_yuan, parse_amount
@@ -105,6 +107,7 @@ def approve(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
             messages.error(request, str(problem))
     except ActionRefused as exc:
         messages.error(request, str(exc))
+        record_refusal(request, AuditAction.ACTION_REFUSED, f"{declared.entity(obj)}：{exc}")
     return redirect(declared.page(obj))
 
 
@@ -121,4 +124,5 @@ def return_(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
             messages.error(request, str(problem))
     except ActionRefused as exc:
         messages.error(request, str(exc))
+        record_refusal(request, AuditAction.ACTION_REFUSED, f"{declared.entity(obj)}：{exc}")
     return redirect(declared.page(obj))

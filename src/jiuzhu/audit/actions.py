@@ -77,6 +77,12 @@ class AuditAction(StrEnum):
     REPORTS_APPROVE_PARTIAL = "reports.approve_partial", "跟踪反馈表审核（尚需他人审核）"
     REPORTS_RETURN = "reports.return", "退回跟踪反馈表"
 
+    ACCESS_DENIED = "access.denied", "无权限的访问（已拒绝）"
+    ACCESS_NOT_FOUND = "access.not_found", "访问不存在或无权查看的记录"
+    ACTION_REFUSED = "action.refused", "操作被拒绝"
+    EXPORT_PAYOUTS = "export.payouts", "导出到人到户发放明细（含个人信息）"
+    EXPORT_AUDIT = "export.audit", "导出审计日志"
+
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}
 

@@ -120,3 +120,18 @@ def verify_chain() -> AuditRecord | None:
     """The first record whose hash or link is wrong, or None when the whole chain holds."""
     broken, _ = find_break()
     return broken.record if broken else None
+
+
+def record_outside(
+    *,
+    actor: Any,
+    action: AuditAction,
+    entity: str,
+    region_path: str = "/",
+    after: Any = None,
+    ip: str = "",
+) -> AuditRecord:
+    """A record of its own transaction, for what has no write to ride on: a refused attempt (whose write was
+    rolled back or never began) or a read worth recording (an export of personal data)."""
+    with transaction.atomic():
+        return record(actor=actor, action=action, entity=entity, region_path=region_path, after=after, ip=ip)

@@ -13,7 +13,9 @@ from jiuzhu.accounts.scoping import get_scoped_or_404
 from . import exports
 from .actions import AuditAction, action_label
 from .models import AuditRecord
-from .selectors import TrailFilter, changes, region_names, visible_records
+from .readable import Names, entity_text, readable_changes
+from .selectors import TrailFilter, region_names, visible_records
+from .services import record_outside
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -27,9 +29,15 @@ CONTENT_TYPES = {
 def trail(request: AuthedRequest) -> HttpResponse:
     flt = TrailFilter.from_query(request.GET)
     page = Paginator(visible_records(request.user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
-    regions = region_names(request.user)
+    names = Names.load(region_names(request.user))
     items = [
-        {"rec": r, "region": regions.get(r.region_path, r.region_path), "label": action_label(r.action)}
+        {
+            "rec": r,
+            "actor": names.person(r.actor),
+            "region": names.region(r.region_path),
+            "label": action_label(r.action),
+            "entity": entity_text(r),
+        }
         for r in page
     ]
     return render(
@@ -48,14 +56,17 @@ def trail(request: AuthedRequest) -> HttpResponse:
 @permission_required("audit.view")
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     rec = get_scoped_or_404(AuditRecord.objects.all(), request.user, path_field="region_path", pk=pk)
+    names = Names.load(region_names(request.user))
     return render(
         request,
         "audit/detail.html",
         {
             "rec": rec,
+            "actor": names.person(rec.actor),
             "label": action_label(rec.action),
-            "changes": changes(rec),
-            "region": region_names(request.user).get(rec.region_path, rec.region_path),
+            "entity": entity_text(rec),
+            "changes": readable_changes(rec, names),
+            "region": names.region(rec.region_path),
         },
     )
 
@@ -66,8 +77,16 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise Http404("不支持的格式")
     flt = TrailFilter.from_query(request.GET)
     records = visible_records(request.user, flt)[:EXPORT_LIMIT]
-    regions = region_names(request.user)
-    data = exports.as_csv(records, regions) if fmt == "csv" else exports.as_xlsx(records, regions)
+    names = Names.load(region_names(request.user))
+    data = exports.as_csv(records, names) if fmt == "csv" else exports.as_xlsx(records, names)
+    record_outside(
+        actor=request.user,
+        action=AuditAction.EXPORT_AUDIT,
+        entity=f"审计日志 {fmt.upper()}",
+        region_path=request.user.region.path if request.user.region else "/",
+        after={**flt.as_query(), "rows": len(records)},
+        ip=request.META.get("REMOTE_ADDR", ""),
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     name = f"审计日志-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

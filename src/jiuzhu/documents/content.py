@@ -115,6 +115,7 @@ def build_notice(
         source_label=table.source_label,
         total=_row(table.total),
         rows=tuple(_row(r) for r in table.rows),
+        is_adjustment=plan.kind == Plan.ADJUSTMENT,
     )
     targets = _targets(target_set_for(plan.fund.name, plan.fund.fiscal_year), tree, table)
     feedback = (

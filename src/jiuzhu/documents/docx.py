@@ -533,8 +533,28 @@ def _attachment_head(
         _para(document, unit, align=WD_ALIGN_PARAGRAPH.RIGHT, size=12, pitch=20, spacing=None)
 
 
+def _write_issue_table(document: DocxDocument, notice: Notice) -> None:
+    """A 下达's Attachment 1: 序号, 地区, 金额 — no adjustment columns."""
+    a = notice.allocation
+    _attachment_head(document, 1, a.title, unit="单位：万元")
+    table = document.add_table(rows=1 + 1 + len(a.rows), cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for c, text in enumerate(("序号", "地区", "金额")):
+        _cell(table.cell(0, c), text, family=HEITI)
+    _repeat_header(table, 1)
+    for r, row in enumerate([a.total, *a.rows], start=1):
+        _cell(table.cell(r, 0), "" if row.seq is None else str(row.seq))
+        _cell(table.cell(r, 1), row.name, bold=row.seq is None)
+        _cell(table.cell(r, 2), row.amount_wan(), align=WD_ALIGN_PARAGRAPH.RIGHT, bold=row.seq is None)
+    _widths(table, (20, 70, 60))
+    _table_borders(table)
+
+
 def _write_allocation(document: DocxDocument, notice: Notice) -> None:
     a = notice.allocation
+    if not a.is_adjustment:
+        _write_issue_table(document, notice)
+        return
     _attachment_head(document, 1, a.title, unit="单位：万元")
     table = document.add_table(rows=3 + 1 + len(a.rows), cols=7)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -35,10 +35,27 @@ def _shipped_for(raw: dict[str, Any], region: Region, fund: Fund, kind: str) -> 
     )
 
 
+def _standard_for(region: Region, fund: Fund, kind: str) -> dict[str, Any] | None:
+    """The standard wording for a fund the issuer has no shipped template for: the issuer's shipped wording of
+    the same kind (that of 82号), its body already worded through {{ fund_name }}, {{ source }} and {{ tag }},
+    with the level-bound titles adapted to the fund's level."""
+    raw = next((t for t in default_templates() if t["region"] == region.code and t["kind"] == kind), None)
+    if raw is None:
+        return None
+    shipped_level = raw.get("source_label", "自治区")
+    adapted = {**raw, "fund": fund.name, "source_label": fund.source_label}
+    if raw.get("feedback_title"):
+        adapted["feedback_title"] = raw["feedback_title"].replace(shipped_level, fund.source_label, 1)
+    return adapted
+
+
 def default_template(region: Region, fund: Fund, kind: str) -> NoticeTemplate | None:
-    """An unsaved template with the shipped wording for the issuer, fund and kind; None when none is shipped
-    (the shipped wording is 塔城地区's: another issuer's notice must not go out under its name)."""
+    """An unsaved template with the shipped wording for the issuer, fund and kind — or, for a fund with none
+    shipped, the issuer's standard wording adapted to the fund (see ``_standard_for``); None when the issuer
+    has no shipped wording at all (the shipped wording is 塔城地区's: another issuer's notice must not go out
+    under its name)."""
     raw = next((t for t in default_templates() if _shipped_for(t, region, fund, kind)), None)
+    raw = raw or _standard_for(region, fund, kind)
     if raw is None:
         return None
     fields = {k: v for k, v in raw.items() if k not in ("region", "fund", "source_label", "kind", "issuers")}

@@ -7,6 +7,7 @@ checker looks for.
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
@@ -68,6 +69,34 @@ _TAG_NAME = re.compile(r"{%-?\s*(\w+)")
 _CLOSERS = {"else", "elif", "empty", "endif", "endfor", "endwith", "endcomment", "endspaceless"}
 
 
+#: Django's syntax errors (English) → what a clerk reads; anything else gets the general hint.
+_SYNTAX: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"Unclosed tag on line (\d+): '(\w+)'\. Looking for one of: ([\w, ]+)\."),
+        lambda m: f"第{m[1]}行的“{{% {m[2]} %}}”没有结束标记（应有“{{% {m[3].split(',')[-1].strip()} %}}”）",
+    ),
+    (
+        re.compile(r"Invalid block tag on line (\d+): '(\w+)'"),
+        lambda m: f"第{m[1]}行的“{{% {m[2]} %}}”多余或位置不对（请检查是否与开始标记成对）",
+    ),
+    (
+        re.compile(r"Could not parse the remainder: '(.*)' from '(.*)'"),
+        lambda m: f"变量“{m[2]}”的写法不对（无法识别其中的“{m[1]}”）",
+    ),
+    (re.compile(r"Empty variable tag"), lambda m: "有空的变量标记“{{ }}”，请填写变量名或删除"),
+    (re.compile(r"Invalid filter: '(\w+)'"), lambda m: f"模板中不允许使用过滤器“{m[1]}”"),
+]
+
+
+def syntax_message(english: str) -> str:
+    """A Django template syntax error in the clerk's words."""
+    for pattern, say in _SYNTAX:
+        found = pattern.search(english)
+        if found:
+            return f"模板写法有误：{say(found)}"
+    return "模板写法有误：请检查“{% %}”标记是否成对、变量名是否拼写正确"
+
+
 def compile_body(source: str) -> Any:
     """The compiled template, or TemplateProblem naming what is wrong."""
     for tag in _TAG_NAME.findall(source):
@@ -76,7 +105,7 @@ def compile_body(source: str) -> Any:
     try:
         template = _engine.from_string(source)
     except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"模板语法错误（请检查标签是否成对、拼写是否正确）：{exc}") from exc
+        raise TemplateProblem(syntax_message(str(exc))) from exc
     _check_nodes(template.nodelist)
     return template
 

@@ -163,7 +163,7 @@ def template_edit(request: HttpRequest, region_id: int, fund_id: int, kind: str)
             "problems": problems,
             "preview": preview,
             "preview_error": preview_error,
-            "variables": VARIABLES.items(),
+            "variables": [(name, label, label.split("，")[0]) for name, label in VARIABLES.items()],
             "fields": services.FIELDS,
         },
     )

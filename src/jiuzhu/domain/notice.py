@@ -107,6 +107,10 @@ class AllocationRow:
     def wan(self) -> tuple[str, ...]:
         return tuple(f"{(v / WAN).normalize():f}" for v in self.values)
 
+    def amount_wan(self) -> str:
+        """A 下达's one figure: what the region gets, (5)."""
+        return self.wan()[4]
+
 
 @dataclass(frozen=True)
 class AllocationAttachment:
@@ -115,6 +119,8 @@ class AllocationAttachment:
     """自治区 in 自治区补助资金额度."""
     total: AllocationRow
     rows: tuple[AllocationRow, ...]
+    is_adjustment: bool = True
+    """An adjustment prints (1)…(5); a 下达 prints a plain table: 序号, 地区, 金额."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ class Where:
             parts.append(f"工作表“{self.sheet}”")
         if self.row is not None:
             parts.append(f"第{self.row}行")
-        if self.column:
-            parts.append(f"“{self.column}”列")
+        if self.column and (self.sheet or self.row is not None):
+            parts.append(f"“{self.column}”列")  # a place in a file or table
+        elif self.column:
+            parts.append(self.column)  # a field of a form: 密码, 文号 — never “密码”列
         if self.entity:
             parts.append(self.entity)
         return "，".join(parts)

@@ -14,7 +14,11 @@ from .models import ClassificationCode, Fund
 
 def reference_home(request: AuthedRequest) -> HttpResponse:
     years = sorted(set(ClassificationCode.objects.values_list("fiscal_year", flat=True)), reverse=True)
-    year = int(request.GET.get("year") or (years[0] if years else 2022))
+    default = years[0] if years else 2022
+    wanted = request.GET.get("year", "").strip()
+    year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else default
+    if wanted and str(year) != wanted:
+        messages.error(request, f"年度“{wanted[:20]}”无效，已显示{year}年")
     return render(
         request,
         "funds/reference.html",

@@ -359,6 +359,9 @@ class Disbursement(models.Model):
             models.Index(
                 fields=["fiscal_year"], condition=models.Q(batch__isnull=True), name="disb_not_imported"
             ),
+            # 查询 (ledger/search.py): a person by the full 证件号码 or the exact name, on a million payouts
+            models.Index(fields=["iden_no"], name="disb_iden_no"),
+            models.Index(fields=["per_name"], name="disb_per_name"),
         ]
         verbose_name = "到人到户发放"
 

@@ -1,5 +1,6 @@
 """Thin views of the ledger: read through selectors, write through services."""
 
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.accounts.scoping import get_scoped_or_404
 from jiuzhu.approvals import review
+from jiuzhu.audit.actions import AuditAction
+from jiuzhu.audit.services import record_outside
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.tables import MAX_BYTES
 from jiuzhu.core.views import client_ip
@@ -184,6 +187,9 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     approved = selectors.approved_payout_batches(request.user)
     shown = selectors.chosen_batch(approved, request.GET.get("batch"))
     page = Paginator(selectors.batch_payouts(shown), 50).get_page(request.GET.get("page"))
+    batch_page = Paginator(
+        selectors.visible_batches(request.user).order_by("-created_at", "-id"), 15
+    ).get_page(request.GET.get("imports"))
     rows = [
         {"d": d, "iden": mask(d.iden_no), "purpose": PURPOSE_LABELS[Purpose(d.purpose)]}
         for d in page.object_list
@@ -192,9 +198,16 @@ def payouts(request: AuthedRequest) -> HttpResponse:
         request,
         "ledger/payouts.html",
         {
-            "batches": _batch_views(selectors.visible_batches(request.user)[:15]),
+            "batches": _batch_views(batch_page.object_list),
+            "batch_page": batch_page,
             "pending": [
-                {"b": b, "amount_text": _amount_text(b), "review": review.panel(b, request.user)}
+                {
+                    "b": b,
+                    "amount_text": _amount_text(b),
+                    "review": review.panel(b, request.user),
+                    "confirm": f"确认审核通过“{b.filename}”？共{b.rows_stored}行，合计{_amount_text(b)}元。"
+                    "建议先点“查看内容”核对。",
+                }
                 for b in selectors.pending_batches(request.user)[:50]
             ],
             "payments": selectors.counted_payments(request.user).order_by("-xpay_date", "-id")[:30],
@@ -270,12 +283,16 @@ def _upload(request: AuthedRequest) -> HttpResponse:
 
 
 def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .preview import preview
+
     batch = get_scoped_or_404(ImportBatch.objects.select_related("region"), request.user, pk=pk)
     return render(
         request,
         "ledger/batch.html",
         {
             "b": batch,
+            "preview": preview(batch) if batch.status == ImportBatch.DONE else None,
+            "diff_labels": [("added", "新增"), ("removed", "减少"), ("changed", "金额变化")],
             "amount_text": _amount_text(batch),
             "review": review.panel(batch, request.user),
             "stalled": selectors.is_stalled(batch),
@@ -300,14 +317,24 @@ def batch_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("ledger:batch", pk=batch.pk)
 
 
+YEAR_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?\s*$")
+
+
+def year_month(text: str) -> tuple[int, str] | None:
+    """2022-12, 2022/12, 2022.12, 2022年12月 → (2022, "12"); anything else None."""
+    found = YEAR_MONTH.match(text)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return None
+    return int(found[1]), f"{int(found[2]):02d}"
+
+
 def export_month(request: AuthedRequest) -> HttpResponse:
     """The month's payouts of the user's own region in the monitoring system's template."""
-    month = request.GET.get("month", "")
-    try:
-        year, mm = month.split("-")
-        fiscal_year, pay_month = int(year), mm.zfill(2)
-    except ValueError as exc:
-        raise Http404("月份应为 YYYY-MM") from exc
+    parsed = year_month(request.GET.get("month", ""))
+    if parsed is None:
+        messages.error(request, "请填写要导出的年月，如 2022-12、2022/12 或 2022年12月")
+        return redirect("ledger:payouts")
+    fiscal_year, pay_month = parsed
     region = _own_region(request)
     rows = selectors.payouts_for_export(request.user, region=region, fiscal_year=fiscal_year, month=pay_month)
     response = HttpResponse(
@@ -315,5 +342,54 @@ def export_month(request: AuthedRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"{region.short_name}-{fiscal_year}-{pay_month}-到人到户发放明细.xlsx"
+    record_outside(
+        actor=request.user,
+        action=AuditAction.EXPORT_PAYOUTS,
+        entity=name,
+        region_path=region.path,
+        after={"month": f"{fiscal_year}-{pay_month}", "rows": rows.count()},
+        ip=client_ip(request),
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def search(request: AuthedRequest) -> HttpResponse:
+    """查询 by 证件号码 (the full number), name, voucher number or 文号; IDs are shown masked."""
+    from . import search as finder
+
+    deny_unless(request.user, "ledger.view")
+    data = (
+        request.POST if request.method == "POST" else request.GET
+    )  # POST: a 证件号码 stays out of URLs and logs
+    raw = data.get("q", "")
+    query = finder.Query.parse(raw) if raw.strip() else None
+    after_text = data.get("after", "")
+    after = int(after_text) if after_text.isdigit() else None
+    found = finder.payouts(request.user, query, after=after) if query else []
+    more = len(found) > finder.PAGE
+    shown = found[: finder.PAGE]
+    rows = [
+        {
+            "d": d,
+            "iden": mask(d.iden_no),
+            "month": finder.month_text(d.fiscal_year, d.pay_month),
+            "purpose": PURPOSE_LABELS[Purpose(d.purpose)],
+            "amount": format_yuan(d.xpay_amt),
+        }
+        for d in shown
+    ]
+    return render(
+        request,
+        "ledger/search.html",
+        {
+            "q": raw,
+            "query": query,
+            "shown_text": (mask(query.text) if query.kind == "id" else query.text) if query else "",
+            "rows": rows,
+            "next_after": shown[-1].pk if more else None,
+            "first_page": after is None,
+            "vouchers": finder.vouchers(request.user, query)[:50] if query else [],
+            "documents": finder.documents(request.user, query) if query else {},
+        },
+    )

@@ -1,6 +1,6 @@
 """DEMO ONLY: one deliberate fault for every monitoring rule that the ledger's demo year does not already have.
 
-The ledger's demo year already holds three (``ledger.demo._faults`` and the late registration): 裕民县 registers
+The ledger's demo year already holds three (``demo.faults`` and the late registration): 裕民县 registers
 the 82号 increase 45 days late (late_registration); 塔城市's March 低保 voucher ZF6542012022103 gets a duplicate
 payout (payout_duplicate) and one above its 应发 (payout_above_due), so its payouts no longer add up to it
 (voucher_mismatch). ``load_monitoring_faults`` adds the rest, written straight to the tables because the

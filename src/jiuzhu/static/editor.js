@@ -5,24 +5,36 @@
   if (!form) return;
   let pending = null;
 
+  function setText(id, value) {
+    const el = document.getElementById(id);
+    if (el) el.textContent = value;
+  }
+
   function show(data) {
     for (const [code, row] of Object.entries(data.rows)) {
-      document.getElementById("net_" + code).textContent = row.net;
-      document.getElementById("final_" + code).textContent = row.final;
+      setText("net_" + code, row.net);
+      setText("final_" + code, row.final);
     }
     for (const [key, value] of Object.entries(data.total)) {
-      document.getElementById("total-" + key).textContent = value;
+      setText("total-" + key, value);
     }
     form.querySelectorAll(".cell-problem").forEach((el) => { el.textContent = ""; });
-    form.querySelectorAll(".cell.bad").forEach((el) => el.classList.remove("bad"));
+    form.querySelectorAll(".cell.bad, .cell.warn").forEach((el) => el.classList.remove("bad", "warn"));
+    const general = document.getElementById("plan-problems");
+    if (general) general.textContent = "";
     for (const p of data.problems) {
       const el = document.getElementById("problem-" + p.key + "_" + p.where.entity);
       if (el) {
         el.textContent = p.message;
-        el.parentElement.classList.add("bad");
+        el.parentElement.classList.add(p.severity === "warning" ? "warn" : "bad");
+      } else if (general) {
+        const li = document.createElement("li");
+        li.textContent = p.message;
+        general.appendChild(li);
       }
     }
-    form.dataset.state = data.problems.length ? "invalid" : "valid";
+    const errors = data.problems.filter((p) => p.severity !== "warning");
+    form.dataset.state = !data.complete ? "incomplete" : errors.length ? "invalid" : "valid";
   }
 
   function validate() {

@@ -28,6 +28,7 @@ from jiuzhu.domain.ledger import (
 )
 from jiuzhu.domain.money import format_yuan
 from jiuzhu.domain.problems import Problem, Where, has_errors
+from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
@@ -40,7 +41,10 @@ REGISTRATION = "ledger.registration"
 
 
 def _bgt_id(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: str) -> str:
-    return f"{region.mof_div_code}-{fiscal_year}-{fund_id}-{code}-{purpose}"
+    """654225000-2022-1-2081902-01: region, year, fund, expenditure code and the purpose's number (its place
+    in ``Purpose``: 01 低保 … 05 孤儿) — digits only, no pinyin in a key clerks read and type."""
+    number = [p.value for p in Purpose].index(purpose) + 1
+    return f"{region.mof_div_code}-{fiscal_year}-{fund_id}-{code}-{number:02d}"
 
 
 def _appropriation_states(region: Region, fund_id: int) -> dict[tuple[str, str], AppropriationState]:

@@ -1,10 +1,14 @@
 from django.http import HttpRequest
 
 #: The main menu: (title, url name or None while the page is to come, the action a user needs to see it).
+#: Which menu item counts which of the 工作台's waiting items (desk.waiting).
+MENU_AREAS = {"allocation:list": "allocation", "ledger:home": "ledger", "ledger:payouts": "payouts"}
+
 MENU: list[tuple[str, str | None, str | None]] = [
     ("资金分配", "allocation:list", "allocation.view"),
     ("指标管理", "ledger:home", "ledger.view"),
     ("支付发放", "ledger:payouts", "ledger.view"),
+    ("查询", "ledger:search", "ledger.view"),
     ("监控预警", "monitoring:dashboard", "monitoring.view"),
     ("绩效管理", None, None),
     ("跟踪反馈", "reports:home", "reports.view"),
@@ -25,8 +29,11 @@ def _may_see(user: object, action: str | None) -> bool:
 def menu(request: HttpRequest) -> dict[str, object]:
     from django.urls import NoReverseMatch, reverse
 
+    from .waiting import waiting
+
     items = []
     user = getattr(request, "user", None)
+    waits = waiting(user) if user is not None and user.is_authenticated else None
     for title, name, action in MENU:
         if not _may_see(user, action):
             continue
@@ -34,7 +41,11 @@ def menu(request: HttpRequest) -> dict[str, object]:
             url = reverse(name) if name else None
         except NoReverseMatch:
             url = None
-        items.append(
-            {"title": title, "url": url, "active": bool(url) and request.path.startswith(url or "~")}
-        )
+        area = MENU_AREAS.get(name or "")
+        count = waits.count(area) if waits is not None and area else 0
+        items.append({"title": title, "url": url, "active": False, "count": count})
+    # the one item whose address is the longest start of the page's (查询 under 指标管理's /ledger/)
+    matching = [i for i in items if i["url"] and request.path.startswith(str(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(str(i["url"])))["active"] = True
     return {"main_menu": items}
