@@ -51,7 +51,7 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
-from .io.readers import PayoutRows, read_payouts, read_table
+from .io.readers import PayoutRows, holds_payment_header, read_payouts, read_table
 from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment, Registration
 from .models import RegistrationLine as LineModel
 from .staging import PayoutImport, Voucher, lock_payout_writers
@@ -656,7 +656,9 @@ def run_batch(
     track = _Tracker(batch, progress)
     try:
         if batch.kind == ImportBatch.PAYMENTS:
-            stored = _import_payments(batch, read_table(data), track, actor=actor, ip=ip)
+            stored = _import_payments(
+                batch, read_table(data, holds_header=holds_payment_header), track, actor=actor, ip=ip
+            )
         else:
             stored = _import_payouts(batch, data, track, actor=actor, ip=ip, early=early)
     except InvalidInput as exc:
@@ -917,7 +919,7 @@ def _import_payouts(
             raise InvalidInput([payout_rules.missing_header(rows.sheet)])
         with transaction.atomic():
             region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region
-            payout = PayoutImport(rows, _vouchers(region), progress=track)
+            payout = PayoutImport(rows, _vouchers(region), progress=track, area=region.code)
             stored, per_fund = payout.run(region_id=region.pk, batch_id=batch.pk)
             total = sum(per_fund.values())
             money = (from_fen(total), sorted(per_fund))  # what _batch_money would sum again over every row
