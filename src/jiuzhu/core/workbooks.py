@@ -21,8 +21,8 @@ CHUNK = 4 << 20
 #: A ``r="…"`` reference cut by a chunk's end is completed by carrying this many bytes over.
 CARRY = 64
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
-_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-_REFS = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]*)([0-9]+)"')
+_LAST_ROW = re.compile(rb'<row r="([0-9]+)"')
+_REFS = re.compile(rb' r="([A-Z]*)([0-9]+)"')
 
 
 def refuse(code: str, message: str, sheet: str = "") -> InvalidInput:
@@ -65,7 +65,7 @@ def _beyond(max_row: int, max_column: int) -> re.Pattern[bytes]:
     rows = _greater(str(max_row), "0123456789")
     columns = _greater(column_letters(max_column), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if max_column else "[A-Z]+"
     return re.compile(
-        rf'<(?:c|row)\b[^>]*?\br="(?:[A-Z]*(?:{rows})|(?:{columns})[0-9]+)"'.encode(),
+        rf' r="(?:[A-Z]*(?:{rows})|(?:{columns})[0-9]+)"'.encode(),
     )
 
 
