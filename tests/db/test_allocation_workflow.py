@@ -144,7 +144,10 @@ def test_cli_import_refuses_bad_input_and_saves_nothing(draft, tmp_path, capsys,
     ("content", "message"),
     [
         (b"PK\x03\x04 not really a workbook", "无法读取该表格文件"),
-        (b"\xff\xfe\xfa\xfb\xfc" * 10, "既不是UTF-8也不是GB18030"),
+        (
+            b"\xfa\xfb\xfc\xff\xfe" * 10,  # (a file opening with FF FE is read as UTF-16)
+            "既不是UTF-8也不是GB18030",
+        ),
         (b"", "文件为空"),
     ],
 )

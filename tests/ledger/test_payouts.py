@@ -189,6 +189,15 @@ def test_a_voucher_of_another_region_is_unknown(yumin, people, voucher):
     tacheng = Region.objects.get(code="654201")
     with pytest.raises(InvalidInput) as exc:
         payouts(people["tcs_cz_jb"], tacheng, csv_bytes(HEADER_13, [row("甲", valid_id("654201"), "6")]))
+    # 裕民县's 乡镇/村 codes are refused first: another county's
+    assert sorted((p.code, p.where.row, p.where.column) for p in exc.value.problems) == [
+        ("FOREIGN_CODE", 2, "村编码"),
+        ("FOREIGN_CODE", 2, "街道(乡镇)编码"),
+    ]
+    assert not Disbursement.objects.exists()
+    with pytest.raises(InvalidInput) as exc:
+        own = ["6542010001", "和平街道", "654201000101", "一社区", *row("甲", valid_id("654201"), "6")[4:]]
+        payouts(people["tcs_cz_jb"], tacheng, csv_bytes(HEADER_13, [own]))
     assert [p.code for p in exc.value.problems] == ["UNKNOWN_VOUCHER"]
 
 

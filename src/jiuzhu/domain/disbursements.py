@@ -16,6 +16,7 @@ what makes a million rows fast. Tests check that both give the same problems.
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -23,7 +24,16 @@ from typing import NamedTuple
 from .identity import RIC_LENGTH, mask, ric_problem
 from .money import MoneyError, from_fen, parse_amount, to_fen
 from .problems import Problem, Where
-from .tabular import Header, Table, alias_index, cell_text, compact_text, find_header, is_blank
+from .tabular import (
+    Header,
+    Table,
+    alias_index,
+    cell_text,
+    column_name,
+    compact_text,
+    find_header,
+    is_blank,
+)
 
 #: element → accepted Chinese titles (the templates' own, without the ``*``).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -89,7 +99,7 @@ CODE_ELEMENTS = frozenset(
         "acct_no",
     }
 )
-#: The longest text stored per element (the columns' max_length); longer optional texts are cut.
+#: The longest text stored per element (the columns' max_length); a longer text is refused with its limit.
 MAX_LENGTHS = {
     "per_name": 64,
     "town_code": 32,
@@ -299,14 +309,44 @@ def id_problem(number: str) -> str | None:
     return ric_problem(number)
 
 
-def check_id(text: str, iden_type: str | None) -> tuple[str, Findings]:
-    """证件号码, already compact → upper case, and why it is wrong (the GB 11643 check for 身份证号 only)."""
-    number = text.upper()
+def normal_id(text: str) -> str:
+    """证件号码 in the one form stored and compared: NFKC (full-width digits and letters as ASCII), upper case."""
+    return text.upper() if text.isascii() else unicodedata.normalize("NFKC", text).upper()
+
+
+def check_id(text: str, iden_type: str | None, *, today: datetime.date | None = None) -> tuple[str, Findings]:
+    """证件号码, already compact → its one form (``normal_id``), and why it is wrong (the GB 11643 check and a
+    birth date not after today, for 身份证号 only)."""
+    number = normal_id(text)
     if not number:
         return number, required("iden_no")
-    if iden_type == "01" and (reason := id_problem(number)):
-        return number, (Finding("BAD_ID", "iden_no", reason, (("value", mask(number)),)),)
+    if iden_type == "01":
+        reason = id_problem(number)
+        if reason is None and number[6:14] > (today or datetime.date.today()).strftime("%Y%m%d"):
+            reason = "身份证号码中的出生日期晚于今天"
+        if reason:
+            return number, (Finding("BAD_ID", "iden_no", reason, (("value", mask(number)),)),)
     return number, ()
+
+
+def too_long(element: str, limit: int) -> Finding:
+    return Finding("TOO_LONG", element, f"内容超过{limit}个字符的上限", (("limit", str(limit)),))
+
+
+def nul_character(element: str) -> Finding:
+    return Finding("NUL_CHARACTER", element, "单元格含有空字符（NUL），请删除后重新导入")
+
+
+def foreign_code(element: str, text: str, area: str) -> Finding:
+    return Finding("FOREIGN_CODE", element, f"编码“{text}”不属于本地区（应以{area}开头）", (("value", text),))
+
+
+def area_prefix(region_code: str) -> str:
+    """The leading digits every 乡镇/村 code of a region shares: 654225 → 654225, 654200 → 6542, 650000 → 65."""
+    code = region_code
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
 
 
 ID_AS_NUMBER = Finding("ID_AS_NUMBER", "iden_no", "证件号码被存成了数字，请把该列设为文本后重新填写")
@@ -333,6 +373,9 @@ def parse_payouts(table: Table) -> tuple[list[PayoutRecord], list[Problem]]:
     header = find_payout_header(table)
     if header is None:
         return [], [missing_header(table.sheet)]
+    early = _early_problems(table, header)
+    if early:
+        return [], early
     records: list[PayoutRecord] = []
     problems: list[Problem] = []
     for index in range(header.row_index + 1, len(table.rows)):
@@ -346,6 +389,29 @@ def parse_payouts(table: Table) -> tuple[list[PayoutRecord], list[Problem]]:
     if not records and not problems:
         problems.append(empty_file(table.sheet))
     return records, problems
+
+
+def _early_problems(table: Table, header: Header) -> list[Problem]:
+    """What refuses a file before any other rule: NUL characters in any cell, texts longer than their column."""
+    elements = {position: element for element, position in header.positions.items()}
+    problems = []
+    for index in range(header.row_index + 1, len(table.rows)):
+        row = table.rows[index]
+        if is_blank(row):
+            continue
+        for position, value in enumerate(row):
+            element = elements.get(position)
+            text = clean_cell(element or "", value)
+            found = []
+            if "\x00" in text:
+                found.append(nul_character(element or f"x{position}"))
+            if element in MAX_LENGTHS and len(text) > MAX_LENGTHS[element]:
+                found.append(too_long(element, MAX_LENGTHS[element]))
+            for f in found:
+                title = header.titles.get(f.element) or TITLES.get(f.element) or f"{column_name(position)}列"
+                where = Where(sheet=table.sheet, row=table.first_row + index, column=title)
+                problems.append(Problem(f.code, f.message, where, numbers=dict(f.numbers)))
+    return problems
 
 
 def _parse_row(
@@ -378,6 +444,7 @@ def _parse_row(
     for element, value in values.items():
         if not value:
             findings += required(element)
+
     problems = [f.at(sheet=table.sheet, row=number, titles=header.titles) for f in findings]
     if problems:
         return None, problems

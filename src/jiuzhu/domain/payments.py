@@ -14,7 +14,16 @@ from decimal import Decimal
 from .docno import DocNoError, normalise_docno
 from .money import MoneyError, format_yuan, parse_amount
 from .problems import Problem, Where
-from .tabular import Header, Table, alias_index, cell_text, compact_text, find_header, is_blank
+from .tabular import (
+    Header,
+    Table,
+    alias_index,
+    cell_text,
+    compact_text,
+    find_header,
+    is_blank,
+    repeated_columns_problems,
+)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "pay_cert_no": ("支付凭证号", "凭证号"),
@@ -80,9 +89,16 @@ def parse_date(value: object) -> datetime.date | None:
         return None
 
 
-def parse_payments(table: Table) -> tuple[list[PaymentRecord], list[Problem]]:
+def find_payment_header(table: Table) -> Header | None:
     header = find_header(table, _ALIASES, required=REQUIRED)
-    if header is None or not ({"bgt_id", "cor_bgt_doc_no"} & header.positions.keys()):
+    return header if header is not None and {"bgt_id", "cor_bgt_doc_no"} & header.positions.keys() else None
+
+
+def parse_payments(table: Table) -> tuple[list[PaymentRecord], list[Problem]]:
+    header = find_payment_header(table)
+    if header is not None and header.repeated:
+        return [], repeated_columns_problems(table, header)
+    if header is None:
         names = "、".join(TITLES[r] for r in REQUIRED)
         return [], [
             Problem(

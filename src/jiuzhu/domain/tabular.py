@@ -7,7 +7,7 @@ recognised by their 预算管理一体化 element name (``pay_cert_no``) or by t
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .problems import Problem, Where
 
@@ -46,6 +46,8 @@ class Header:
     """element → column position."""
     titles: dict[str, str]
     """element → the title as the file writes it (for messages)."""
+    repeated: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    """element → every position of a column it names, when more than one does (the file is refused)."""
 
 
 def find_header(
@@ -55,14 +57,44 @@ def find_header(
     for index, row in enumerate(table.rows[:scan]):
         positions: dict[str, int] = {}
         titles: dict[str, str] = {}
+        repeated: dict[str, list[tuple[int, str]]] = {}
         for position, cell in enumerate(row):
             element = aliases.get(header_key(cell))
             if element and element not in positions:
                 positions[element] = position
                 titles[element] = str(cell).strip().rstrip("*")
+            elif element:
+                first = (positions[element], titles[element])
+                repeated.setdefault(element, [first]).append((position, str(cell).strip().rstrip("*")))
         if all(r in positions for r in required):
-            return Header(index, positions, titles)
+            return Header(index, positions, titles, repeated)
     return None
+
+
+def column_name(position: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the spreadsheet's name of a column."""
+    letters, number = "", position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def repeated_columns_problems(table: Table, header: Header) -> list[Problem]:
+    """Two columns with the same title (or two names of one element): refused, naming both."""
+    problems = []
+    for element, positions in header.repeated.items():
+        named = "、".join(f"{column_name(p)}列“{title}”" for p, title in positions)
+        problems.append(
+            Problem(
+                "REPEATED_COLUMN",
+                f"表头中有{len(positions)}列表示同一项（{named}），无法确定使用哪一列，请删除多余的列",
+                Where(
+                    sheet=table.sheet, row=table.first_row + header.row_index, column=header.titles[element]
+                ),
+            )
+        )
+    return problems
 
 
 def missing_columns_problem(table: Table, required: Sequence[str], titles: Mapping[str, str]) -> Problem:

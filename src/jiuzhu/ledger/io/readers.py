@@ -11,6 +11,7 @@ from typing import cast
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are this module's API too)
     MAX_BYTES,
+    UTF16_BOMS,
     decode_text,
     detect_format,
     read_table,
@@ -19,7 +20,18 @@ from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are th
     sniff_delimiter,
 )
 from jiuzhu.domain import disbursements as payout_rules
-from jiuzhu.domain.tabular import Header, Table
+from jiuzhu.domain.payments import find_payment_header
+from jiuzhu.domain.problems import Problem, Where
+from jiuzhu.domain.tabular import Header, Table, repeated_columns_problems
+
+
+def holds_payment_header(table: Table) -> bool:
+    return find_payment_header(table) is not None
+
+
+def holds_payout_header(table: Table) -> bool:
+    return payout_rules.find_payout_header(table) is not None
+
 
 # --- payout files, read for the set-based importer ----------------------------------------------------------------
 
@@ -140,13 +152,22 @@ def clean_column(column: Sequence[object], element: str | None) -> list[str]:
 
 
 def read_payouts(data: bytes) -> PayoutRows:
-    """A payout file by its content (XLSX, XLS or CSV in UTF-8 / GB18030), header found, rows ready to stage."""
+    """A payout file by its content (XLSX, XLS or CSV in UTF-8 / GB18030 / UTF-16), header found, rows ready to
+    stage. Refused: two columns naming one element, NUL characters (CSV: before anything is parsed)."""
+    rows = _read_payouts(data)
+    if rows.header is not None and rows.header.repeated:
+        table = Table(sheet=rows.sheet, rows=[], first_row=rows.first_row - rows.header.row_index - 1)
+        raise InvalidInput(repeated_columns_problems(table, rows.header))
+    return rows
+
+
+def _read_payouts(data: bytes) -> PayoutRows:
     if not data:
         raise refuse("EMPTY_FILE", "文件为空")
     if len(data) > MAX_BYTES:
         raise refuse("TOO_LARGE", f"文件超过{MAX_BYTES // 1024 // 1024}MB")
     if detect_format(data) != "csv":
-        table = read_workbook(data)
+        table = read_workbook(data, holds_header=holds_payout_header)
         header = payout_rules.find_payout_header(table)
         if header is None:
             return PayoutRows(sheet=table.sheet, header=None)
@@ -158,6 +179,13 @@ def read_payouts(data: bytes) -> PayoutRows:
             first_row=table.first_row + start,
             rows=len(rows),
             _raw_rows=rows,
+        )
+    if data.startswith(UTF16_BOMS):
+        data = decode_text(data)[0].encode()  # Excel's "Unicode text": read as the UTF-8 it says
+    if (nul := data.find(b"\x00")) >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InvalidInput(
+            [Problem("NUL_CHARACTER", "文件含有空字符（NUL），请删除后重新导入", Where(sheet="", row=line))]
         )
     return _payout_csv(data)
 

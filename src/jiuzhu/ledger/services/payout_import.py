@@ -118,7 +118,7 @@ def import_payouts(
             raise InvalidInput([payout_rules.missing_header(rows.sheet)])
         with transaction.atomic():
             region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region
-            payout = PayoutImport(rows, region_vouchers(region), progress=track)
+            payout = PayoutImport(rows, region_vouchers(region), progress=track, area=region.code)
             stored, per_fund = payout.run(region_id=region.pk, batch_id=batch.pk)
             total = sum(per_fund.values())
             money = (from_fen(total), sorted(per_fund))  # what batch_money would sum again over every row

@@ -6,6 +6,7 @@ from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.core.tables import read_table
 
+from ..io.readers import holds_payment_header
 from ..models import IMPORT_STATES, ImportBatch, ImportStatus
 from .batches import (
     AlreadyDone,
@@ -40,7 +41,9 @@ def run_batch(
     track = Tracker(batch, progress)
     try:
         if batch.kind == ImportBatch.PAYMENTS:
-            stored = import_payments(batch, read_table(data), track, actor=actor, ip=ip)
+            stored = import_payments(
+                batch, read_table(data, holds_header=holds_payment_header), track, actor=actor, ip=ip
+            )
         else:
             stored = import_payouts(batch, data, track, actor=actor, ip=ip, early=early)
     except InvalidInput as exc:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain.problems import Problem, Where
+from jiuzhu.domain.tabular import column_name
 
 from .. import frames
 
@@ -222,3 +224,60 @@ def by_rule(
         for finding in findings:
             grouped.setdefault((finding.code, finding.element), {})[key] = finding
     return grouped
+
+
+def frame_problems(
+    frame: pl.DataFrame,
+    *,
+    sheet: str,
+    titles: Mapping[str, str],
+    area: str | None,
+    cap: int,
+    nul: bool = True,
+) -> list[Problem]:
+    """What refuses a file before any other rule, found by polars over every row: NUL characters (PostgreSQL
+    cannot store them, SQLite would), texts longer than their column, 乡镇/村 codes of another region. Each
+    with its row (the first ``cap`` per rule and column). ``nul=False`` for a CSV, whose reader refused NUL."""
+    texts = [c for c in frame.columns if c != frames.ROW_NO and frame.schema[c] == pl.String]
+    tests: list[tuple[rules.Finding, pl.Expr]] = []
+    for column in texts if nul else ():
+        tests.append((rules.nul_character(column), pl.col(column).str.contains("\x00", literal=True)))
+    for column, limit in rules.MAX_LENGTHS.items():
+        if column in texts:
+            tests.append((rules.too_long(column, limit), pl.col(column).str.len_chars() > limit))
+    prefix = rules.area_prefix(area) if area else ""
+    for column in ("town_code", "village_code"):
+        if prefix and column in texts:
+            # a 区划 code (six digits or more) of another region; shorter codes are a county's own numbering
+            wrong = pl.col(column).str.contains(r"^\d{6,}$") & ~pl.col(column).str.starts_with(prefix)
+            tests.append((rules.foreign_code(column, "", prefix), wrong))
+    if not tests:
+        return []
+    flags = frame.select(pl.col(frames.ROW_NO), *(t.alias(f"t{i}") for i, (_, t) in enumerate(tests)))
+    if not flags.select(pl.any_horizontal(pl.all().exclude(frames.ROW_NO).any())).item():
+        return []
+    problems: list[Problem] = []
+    for i, (finding, _) in enumerate(tests):
+        hits = flags.filter(pl.col(f"t{i}"))
+        if not hits.height:
+            continue
+        title = (
+            titles.get(finding.element) or rules.TITLES.get(finding.element) or _column_title(finding.element)
+        )
+        listed = frame.join(hits.select(frames.ROW_NO), on=frames.ROW_NO).sort(frames.ROW_NO).head(cap)
+        for row_no, value in listed.select(frames.ROW_NO, finding.element).iter_rows():
+            found = (
+                rules.foreign_code(finding.element, value, prefix)
+                if finding.code == "FOREIGN_CODE"
+                else finding
+            )
+            where = Where(sheet=sheet, row=row_no, column=title)
+            problems.append(Problem(found.code, found.message, where, numbers=dict(found.numbers)))
+        if hits.height > cap:
+            problems.append(rules.more_problems(finding.code, title, hits.height - cap, sheet=sheet, cap=cap))
+    return sorted(problems, key=rules.problem_order)
+
+
+def _column_title(name: str) -> str:
+    """A column the importer does not read (``x<position>``) by its spreadsheet letters."""
+    return f"{column_name(int(name[1:]))}列" if name[1:].isdigit() else name

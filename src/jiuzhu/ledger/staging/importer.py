@@ -52,16 +52,20 @@ class PayoutImport:
         *,
         progress: Progress = lambda phase, done, total: None,
         cap: int | None = None,
+        area: str | None = None,
     ) -> None:
         assert rows.header is not None
         self.rows, self.vouchers, self.progress = rows, vouchers, progress
+        self.area = area
+        """The importing region's 行政区划代码: its 乡镇/村 codes begin with it."""
+        self.cap = rules.PROBLEM_CAP if cap is None else cap
         self.db = backend()
         self.diagnosis = Diagnosis(
             self.db,
             sheet=rows.sheet,
             titles=rows.header.titles,
             vouchers=vouchers,
-            cap=rules.PROBLEM_CAP if cap is None else cap,
+            cap=self.cap,
         )
         self.fiscal_year: int | None = None
         """The budget year of the stored rows, once stored."""
@@ -74,6 +78,18 @@ class PayoutImport:
             self.progress("暂存", 0, self.rows.rows)
             frame = frames.read_frame(self.rows, columns=(*KEYS, "iden_no", "per_name"))
             self.progress("校验", 0, frame.height)
+            header = self.rows.header
+            assert header is not None
+            early = checks.frame_problems(
+                frame,
+                sheet=self.rows.sheet,
+                titles=header.titles,
+                area=self.area,
+                cap=self.cap,
+                nul=bool(self.rows.sheet),
+            )
+            if early:
+                raise InvalidInput(early)
             combos = checks.check_combos(self.values, self.vouchers, frames.distinct_counts(frame, KEYS))
             if not combos:
                 raise InvalidInput([rules.empty_file(self.rows.sheet)])
