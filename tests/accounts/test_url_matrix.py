@@ -66,6 +66,25 @@ def test_every_registered_name_is_routed():
     assert not stale, f"url_cases for names no longer routed: {stale}"
 
 
+def test_the_permission_table_is_the_one_the_tests_expect():
+    """roles.PERMISSIONS against tests/expected_permissions.py, action by action: changing who may do what is
+    a decision written in both places."""
+    from expected_permissions import EXPECTED_PERMISSIONS
+    from jiuzhu.accounts.roles import PERMISSIONS
+
+    actual = {action: {(str(d), str(r)) for d, r in pairs} for action, pairs in PERMISSIONS.items()}
+    assert sorted(actual) == sorted(EXPECTED_PERMISSIONS), "actions differ between roles.py and the tests"
+    differences = {
+        action: {
+            "granted, not expected": sorted(actual[action] - expected),
+            "expected, not granted": sorted(expected - actual[action]),
+        }
+        for action, expected in EXPECTED_PERMISSIONS.items()
+        if actual[action] != expected
+    }
+    assert not differences, differences
+
+
 def test_the_matrix_has_pages_to_check():
     assert len(URL_NAMES) >= 10
     assert {"allocation:detail", "allocation:export", "home"} <= set(URL_NAMES)
