@@ -6,14 +6,11 @@ a page with no cases in any ``tests/<app>/url_cases.py`` fails here until someon
 
 import pytest
 from django.db import transaction
-from django.test import Client
-from django.urls import reverse
 
-from urlmatrix import EXTRA_USERS, MATRIX_USERS, Case, World, body_text, load_registries, url_names
+from urlmatrix import EXTRA_USERS, MATRIX_USERS, World, check, load_registries, url_names
 
 CASES, BUILDERS = load_registries()
 URL_NAMES = sorted({name for name, _ in url_names()})
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # Each test runs in its own savepoint inside the module's world (pytest-django's django_db), rolled back after.
 pytestmark = pytest.mark.django_db
@@ -90,36 +87,11 @@ def test_the_matrix_has_pages_to_check():
     assert {"allocation:detail", "allocation:export", "home"} <= set(URL_NAMES)
 
 
-def _request(client: Client, world: World, case: Case, name: str):
-    url = reverse(name, kwargs=case.kwargs(world)) + case.query
-    with transaction.atomic():
-        response = getattr(client, case.method)(url, data=case.data(world))
-        transaction.set_rollback(True)
-    return url, response
-
-
 @pytest.mark.parametrize("username", MATRIX_USERS)
 @pytest.mark.parametrize("name", URL_NAMES)
 def test_access(name, username, world):
     assert name in CASES, (
         f"{name} has no entry in any tests/<app>/url_cases.py: say what each kind of user may do there"
     )
-    user = None if username == "anonymous" else world.users[username]
-    forbidden = world.forbidden_markers(user)
-    failures = []
-    for case in CASES[name]:
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend=BACKEND)
-        url, response = _request(client, world, case, name)
-        expected = (200 if case.public else 302) if user is None else case.expect(world, user)
-        if response.status_code != expected:
-            failures.append(
-                f"{case.method.upper()} {url} [{case.label}]: {response.status_code}, expected {expected}"
-            )
-        if user is None and not case.public and response.status_code == 302:
-            assert response["Location"].startswith("/login/")
-        leaked = sorted(m for m in forbidden if m and m in body_text(response))
-        if leaked:
-            failures.append(f"{case.method.upper()} {url} [{case.label}]: shows foreign {leaked}")
+    failures = check(world, name, username, CASES[name])
     assert not failures, "\n".join(failures)

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from urlmatrix import Case, World, can, only_with, scoped_thing
+from urlmatrix import Case, World, can, only_with, row_of, scoped_thing
 
 # --- the world's plans ---------------------------------------------------------------------------------------
 
@@ -96,9 +96,36 @@ def build_world(w: World) -> None:
         w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no, wan], visible_to=_plan_visible(name))
 
     build_rules(w)
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
     for name, username in TARGET_USERS.items():
         user = w.users[username]
         w.add(name, user, region_path=user.region.path, markers=[])
+        # locked out, so that unlocking them changes something
+        AccessAttempt.objects.create(
+            username=username,
+            ip_address="10.0.0.9",
+            user_agent="matrix",
+            failures_since_start=settings.AXES_FAILURE_LIMIT,
+        )
+
+
+def _lockout(name: str) -> Any:
+    """A user's lockout: the failed-login records the administrator's unlock clears."""
+
+    def state(w: World) -> int:
+        from axes.models import AccessAttempt
+
+        return AccessAttempt.objects.filter(username=w[name].username).count()
+
+    return state
+
+
+def _code_2082001(w: World) -> Any:
+    from jiuzhu.funds.models import ClassificationCode
+
+    return ClassificationCode.objects.filter(fiscal_year=2022, code="2082001").values().first()
 
 
 TARGET_USERS = {
@@ -165,15 +192,24 @@ def _edit_page(name: str) -> Any:
     return expect
 
 
+def _while(*statuses: str) -> Any:
+    """``writes`` for a plan action: carried out only while the plan is in one of ``statuses``; otherwise the
+    service refuses and the page redirects with its reason."""
+    return lambda name: lambda w, u: w[name].status in statuses
+
+
 def _pk(name: str) -> Any:
     return lambda w: {"pk": w[name].pk}
 
 
 def _per_plan(**case: Any) -> list[Case]:
-    """One case per world plan; ``expect`` and ``kwargs`` are factories taking the plan's name."""
+    """One case per world plan; ``expect`` and ``writes`` are factories taking the plan's name. A POST's state is
+    the plan's row and its review steps."""
     out = []
     for name in PLANS:
-        extra = {k: v(name) if callable(v) and k in ("expect",) else v for k, v in case.items()}
+        extra = {k: v(name) if k in ("expect", "writes") else v for k, v in case.items()}
+        if case.get("method") == "post":
+            extra["state"] = row_of(name, subject="allocation.plan")
         out.append(Case(label=name, kwargs=_pk(name), **extra))
     return out
 
@@ -212,16 +248,19 @@ CASES: dict[str, list[Case]] = {
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))
     ),
     "allocation:submit": _post_only(
-        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))
+        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302), writes=_while("draft"))
     ),
     "allocation:approve": _post_only(
-        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.approve", 302))
+        _per_plan(
+            method="post", expect=lambda n: _acts(n, "allocation.approve", 302), writes=_while("submitted")
+        )
     ),
     "allocation:return": _post_only(
         _per_plan(
             method="post",
             data=lambda w: {"reason": "矩阵退回"},
             expect=lambda n: _acts(n, "allocation.approve", 302),
+            writes=_while("submitted"),
         )
     ),
     "allocation:export": _exports(),
@@ -239,8 +278,9 @@ CASES: dict[str, list[Case]] = {
                 label=n,
                 method="post",
                 kwargs=lambda w, n=n: {"pk": w[n].pk},
-                data=lambda w: {"password": "x"},
+                data=lambda w: {"password": "Matrix#Reset2022"},
                 expect=scoped_thing(n, "users.manage", 302),
+                state=row_of(n),
             )
             for n in TARGET_USERS
         ]
@@ -252,6 +292,7 @@ CASES: dict[str, list[Case]] = {
                 method="post",
                 kwargs=lambda w, n=n: {"pk": w[n].pk},
                 expect=scoped_thing(n, "users.manage", 302),
+                state=_lockout(n),
             )
             for n in TARGET_USERS
         ]
@@ -269,6 +310,7 @@ CASES: dict[str, list[Case]] = {
                     "purpose": "",
                 },
                 expect=only_with("reference.manage", 302),
+                state=_code_2082001,
             )
         ]
     ),
@@ -280,6 +322,7 @@ CASES: dict[str, list[Case]] = {
                 method="post",
                 kwargs=lambda w, n=name: {"pk": w[n].pk},
                 expect=scoped_thing(name, "reference.manage", 302),
+                state=row_of(name),
             )
             for name in RULES
         ]
