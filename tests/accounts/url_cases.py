@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from urlmatrix import Case, World, can, only_with, row_of, scoped_thing
+from urlmatrix import Case, Count, World, can, only_with, row_of, scoped_thing
 
 # --- the world's plans ---------------------------------------------------------------------------------------
 
@@ -160,6 +160,16 @@ def build_rules(w: World) -> None:
         w.add(name, rule, region_path=region.path, markers=[])
 
 
+def _users_in_area(w: World, u: Any) -> int:
+    """The users of the administrator's area, counted from the world (0: a non-administrator sees no count)."""
+    if not can(u, "users.manage"):
+        return 0
+    return sum(1 for o in w.users.values() if o.region is not None and w.in_area(u, o.region.path))
+
+
+USER_COUNT = Count(r"（(\d+) 个用户）", _users_in_area)
+
+
 # --- expectations --------------------------------------------------------------------------------------------
 
 
@@ -265,7 +275,7 @@ CASES: dict[str, list[Case]] = {
     ),
     "allocation:export": _exports(),
     "accounts:password_change": [Case()],
-    "accounts:admin_home": [Case(expect=only_with("accounts.admin"))],
+    "accounts:admin_home": [Case(expect=only_with("accounts.admin"), counts=(USER_COUNT,))],
     "accounts:users": [Case(expect=only_with("users.manage"))],
     "accounts:user_create": [Case(expect=only_with("users.manage"))],
     "accounts:user_edit": [
