@@ -4,6 +4,8 @@ The URL names come from the URL configuration itself, so a new page is in the ma
 a page with no cases in any ``tests/<app>/url_cases.py`` fails here until someone says what it should do.
 """
 
+import inspect
+
 import pytest
 from django.db import transaction
 
@@ -95,3 +97,47 @@ def test_access(name, username, world):
     )
     failures = check(world, name, username, CASES[name])
     assert not failures, "\n".join(failures)
+
+
+# --- planted faults: the matrix must see each of them ------------------------------------------------------
+def _failures(world, names, usernames):
+    return [f for name in names for username in usernames for f in check(world, name, username, CASES[name])]
+
+
+def test_the_matrix_fails_when_a_permission_is_granted_wrongly(world, monkeypatch):
+    from jiuzhu.accounts.roles import PERMISSIONS, Department, Role
+
+    names, auditors = ["ledger:batch_approve", "ledger:batch_return"], ["ymx_sj_ck", "dq_sj_ck"]
+    assert not _failures(world, names, auditors)
+    wrong = PERMISSIONS["ledger.approve"] | {(Department.AUDIT, Role.VIEWER)}
+    monkeypatch.setitem(PERMISSIONS, "ledger.approve", wrong)
+    failures = _failures(world, names, auditors)
+    assert any("expected 403" in f for f in failures), failures
+
+
+def test_the_matrix_fails_when_a_refused_post_is_carried_out(world, monkeypatch):
+    from jiuzhu.ledger import services
+
+    names, refused = ["ledger:retry"], ["ymx_sj_ck", "ymx_cz_sh"]
+    assert not _failures(world, names, refused)
+    # the retry's only permission check is the service's: without it the page still redirects as expected
+    service_globals = inspect.unwrap(services.do_retry_import).__globals__  # wherever the service now lives
+    monkeypatch.setitem(service_globals, "require", lambda actor, action: None)
+    failures = _failures(world, names, refused)
+    assert any("refused (302) but changed" in f for f in failures), failures
+    assert not any("expected" in f for f in failures), failures  # the status alone would not have told
+
+
+def test_the_matrix_fails_when_a_count_or_dropdown_leaks_a_foreign_region(world, monkeypatch):
+    from jiuzhu.accounts import views as account_views
+    from jiuzhu.approvals import views as approval_views
+    from jiuzhu.regions.models import Region
+
+    admins = ["ymx_admin", "admin"]
+    assert not _failures(world, ["accounts:admin_home", "approvals:rules"], admins)
+    monkeypatch.setattr(account_views, "scoped", lambda queryset, user, **kwargs: queryset)
+    counted = _failures(world, ["accounts:admin_home"], admins)
+    assert counted and all("个用户" in f for f in counted), counted  # a count alone: no name gave it away
+    monkeypatch.setattr(approval_views, "regions_for", lambda user: Region.objects.order_by("path"))
+    offered = _failures(world, ["approvals:rules"], admins)
+    assert any("dropdown region offers foreign records" in f for f in offered), offered
