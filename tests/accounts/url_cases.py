@@ -1,9 +1,9 @@
 """Matrix cases for the core pages, allocation and accounts (see tests/urlmatrix.py)."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
+from helpers import draft_plan, post_only
 from urlmatrix import Case, Count, World, can, only_with, row_of, scoped_thing
 
 # --- the world's plans ---------------------------------------------------------------------------------------
@@ -35,17 +35,10 @@ def _make_plan(
     kind: str = "allocation",
 ) -> Any:
     from jiuzhu.allocation import services
-    from jiuzhu.funds.models import Fund
     from jiuzhu.regions.models import Region
 
-    plan = services.do_create_plan(
-        actor=w.users[maker],
-        fund=Fund.objects.get(fiscal_year=2022),
-        kind=kind,
-        doc_no=doc_no,
-        title="矩阵测试方案",
-        doc_date=datetime.date(2022, 12, 1),
-        issuer=Region.objects.get(code=region),
+    plan = draft_plan(
+        w.users[maker], doc_no=doc_no, kind=kind, title="矩阵测试方案", issuer=Region.objects.get(code=region)
     )
     if lines:
         services.do_save_rows(actor=w.users[maker], plan=plan, lines=lines)
@@ -236,13 +229,6 @@ def _exports() -> list[Case]:
     ]
 
 
-def _post_only(name_cases: list[Case]) -> list[Case]:
-    """A POST-only view answers GET with 405 whoever asks; the POST case carries the real expectation."""
-    return [
-        Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in name_cases
-    ] + name_cases
-
-
 CASES: dict[str, list[Case]] = {
     "home": [Case()],
     "login": [Case(public=True)],
@@ -254,18 +240,18 @@ CASES: dict[str, list[Case]] = {
     "allocation:create": [Case(expect=only_with("allocation.edit"))],
     "allocation:detail": _per_plan(expect=_sees),
     "allocation:edit": _per_plan(expect=_edit_page),
-    "allocation:validate": _post_only(
+    "allocation:validate": post_only(
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))
     ),
-    "allocation:submit": _post_only(
+    "allocation:submit": post_only(
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302), writes=_while("draft"))
     ),
-    "allocation:approve": _post_only(
+    "allocation:approve": post_only(
         _per_plan(
             method="post", expect=lambda n: _acts(n, "allocation.approve", 302), writes=_while("submitted")
         )
     ),
-    "allocation:return": _post_only(
+    "allocation:return": post_only(
         _per_plan(
             method="post",
             data=lambda w: {"reason": "矩阵退回"},
@@ -282,7 +268,7 @@ CASES: dict[str, list[Case]] = {
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage"))
         for n in TARGET_USERS
     ],
-    "accounts:user_password": _post_only(
+    "accounts:user_password": post_only(
         [
             Case(
                 label=n,
@@ -295,7 +281,7 @@ CASES: dict[str, list[Case]] = {
             for n in TARGET_USERS
         ]
     ),
-    "accounts:user_unlock": _post_only(
+    "accounts:user_unlock": post_only(
         [
             Case(
                 label=n,
@@ -308,7 +294,7 @@ CASES: dict[str, list[Case]] = {
         ]
     ),
     "funds:home": [Case(), Case(label="2022", query="?year=2022")],
-    "funds:code_save": _post_only(
+    "funds:code_save": post_only(
         [
             Case(
                 method="post",
@@ -325,7 +311,7 @@ CASES: dict[str, list[Case]] = {
         ]
     ),
     "approvals:rules": [Case(expect=only_with("reference.manage"))],
-    "approvals:rule_delete": _post_only(
+    "approvals:rule_delete": post_only(
         [
             Case(
                 label=name,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from helpers import post_only
 from urlmatrix import Case, World, can, row_of
 
 BATCHES = {
@@ -126,10 +127,6 @@ def _retries(name: str) -> Any:
     return lambda w, u: BATCHES[name][3] == "failed" and can(u, "ledger.import")
 
 
-def _post_only(cases: list[Case]) -> list[Case]:
-    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in cases] + cases
-
-
 CASES: dict[str, list[Case]] = {
     "ledger:home": [Case(expect=_everyone)],
     "ledger:payouts": [Case(expect=_everyone)],
@@ -141,7 +138,7 @@ CASES: dict[str, list[Case]] = {
     "ledger:register": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_registers(n)) for n in MOVEMENTS
     ],
-    "ledger:registration_approve": _post_only(
+    "ledger:registration_approve": post_only(
         [
             Case(
                 label=n,
@@ -153,7 +150,7 @@ CASES: dict[str, list[Case]] = {
             for n in REGISTRATIONS
         ]
     ),
-    "ledger:registration_return": _post_only(
+    "ledger:registration_return": post_only(
         [
             Case(
                 label=n,
@@ -166,7 +163,7 @@ CASES: dict[str, list[Case]] = {
             for n in REGISTRATIONS
         ]
     ),
-    "ledger:batch_approve": _post_only(
+    "ledger:batch_approve": post_only(
         [
             Case(
                 label=n,
@@ -179,7 +176,7 @@ CASES: dict[str, list[Case]] = {
             for n in BATCHES
         ]
     ),
-    "ledger:batch_return": _post_only(
+    "ledger:batch_return": post_only(
         [
             Case(
                 label=n,
