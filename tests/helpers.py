@@ -10,11 +10,15 @@ from django.test import Client
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def logged_in(user: Any) -> Client:
-    """A test client with ``user`` logged in (no password, no lockout bookkeeping)."""
-    client = Client()
+def log_in(client: Client, user: Any) -> Client:
+    """``client`` (pytest-django's fixture, say) with ``user`` logged in (no password, no lockout bookkeeping)."""
     client.force_login(user, backend=BACKEND)
     return client
+
+
+def logged_in(user: Any) -> Client:
+    """A new test client with ``user`` logged in."""
+    return log_in(Client(), user)
 
 
 def draft_plan(
