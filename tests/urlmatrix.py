@@ -5,19 +5,25 @@ Every URL name in the URL configuration must have an entry in some ``tests/<app>
 pages need records adds them in ``build_world(world)`` in the same file, registering each with the region it
 belongs to and the strings that must never appear on a page of someone who may not see it.
 
-Expectations are written here from first principles (paths and the permission table), not by calling the
-selectors under test, so a selector that forgets its scope makes the matrix fail.
+Expectations are written here from first principles (paths and the tests' own permission table in
+``tests/expected_permissions.py``), not by calling the selectors or ``roles.PERMISSIONS`` under test, so a selector that forgets its scope makes the matrix fail.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import pathlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from expected_permissions import expected_can
 
 TESTS_DIR = pathlib.Path(__file__).parent
 
@@ -129,6 +135,15 @@ class World:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A number the page prints, as a regular expression with one group of digits (``r"（(\\d+) 个用户）"``),
+    and its value from first principles; 0 means the text must not be on the page at all."""
+
+    pattern: str
+    expected: Callable[[World, Any], int]
+
+
+@dataclass(frozen=True)
 class Case:
     """One request to make for a URL name, as every matrix user."""
 
@@ -140,13 +155,21 @@ class Case:
     """Status for a logged-in user; anonymous users always get the login redirect unless ``public``."""
     public: bool = False
     query: str = ""
+    state: Callable[[World], Any] | None = None
+    """For a POST: a snapshot of what the write changes (a row, a count), taken before and after the request.
+    The audit trail's length is always compared as well: every write records, every refusal records nothing."""
+    writes: Callable[[World, Any], bool] | None = None
+    """For a POST whose expected status is 302: whether the write is carried out for this user (default: yes).
+    A redirect that only carries the service's refusal says ``writes=…`` returning False. Any other expected
+    status (403, 404, 405, 200 with the problems) means nothing changes."""
+    counts: tuple[Count, ...] = ()
+    """Numbers the page shows (on a 200), checked against the user's area."""
 
 
 def can(user: Any, action: str) -> bool:
-    """The permission table as the matrix reads it (a user's department and role)."""
-    from jiuzhu.accounts.roles import PERMISSIONS
-
-    return user.is_active and (user.department, user.role) in PERMISSIONS[action]
+    """The tests' own permission table (tests/expected_permissions.py), never ``roles.PERMISSIONS``: a permission
+    granted wrongly in the application then shows as a status the matrix did not expect."""
+    return expected_can(user, action)
 
 
 def only_with(action: str, status: int = 200) -> Callable[[World, Any], int]:
@@ -217,3 +240,159 @@ def body_text(response: Any) -> str:
             for row in sheet.iter_rows(values_only=True)
         )
     return raw.decode("utf-8", errors="replace")
+
+
+# --- the check ------------------------------------------------------------------------------------------------
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def trail_state() -> tuple[int, int | None]:
+    """The audit trail's length and last id: every write adds a record, a refusal adds none."""
+    from jiuzhu.audit.models import AuditRecord
+
+    return AuditRecord.objects.count(), AuditRecord.objects.order_by("-id").values_list(
+        "id", flat=True
+    ).first()
+
+
+def row_of(name: str, *, subject: str = "") -> Callable[[World], Any]:
+    """A ``Case.state``: the world record's stored row (None once deleted) and, for a reviewable ``subject``
+    (``"allocation.plan"``, …), the number of review steps recorded for it (an approval that is one of two
+    changes no field of the record)."""
+
+    def state(w: World) -> Any:
+        obj = w[name]
+        row = type(obj)._default_manager.filter(pk=obj.pk).values().first()
+        if not subject:
+            return row
+        from jiuzhu.approvals.models import Approval
+
+        return row, Approval.objects.filter(subject=subject, object_id=obj.pk).count()
+
+    return state
+
+
+def _option_paths(select: str) -> dict[str, str] | None:
+    """For a dropdown that lists records of an area: option value → the record's region path (read directly)."""
+    if select == "region":
+        from jiuzhu.regions.models import Region
+
+        return {str(pk): path for pk, path in Region.objects.values_list("pk", "path")}
+    if select == "batch":
+        from jiuzhu.ledger.models import ImportBatch
+
+        return {str(pk): path for pk, path in ImportBatch.objects.values_list("pk", "region__path")}
+    return None
+
+
+class _Selects(HTMLParser):
+    """The option values of every <select name=…> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: str | None = None
+        self.options: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "select":
+            self.current = values.get("name") or ""
+            self.options.setdefault(self.current, [])
+        elif tag == "option" and self.current is not None:
+            self.options[self.current].append(values.get("value") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.current = None
+
+
+def _select_failures(where: str, world: World, user: Any, text: str) -> list[str]:
+    parser = _Selects()
+    parser.feed(text)
+    failures = []
+    for select, values in parser.options.items():
+        paths = _option_paths(select)
+        if paths is None:
+            continue
+        offered = {v for v in values if v}
+        foreign = sorted(v for v in offered if v not in paths or not world.in_area(user, paths[v]))
+        if foreign:
+            failures.append(f"{where}: dropdown {select} offers foreign records {foreign}")
+        if select == "region":
+            own = {v for v, path in paths.items() if world.in_area(user, path)}
+            if offered - set(foreign) != own:
+                failures.append(
+                    f"{where}: dropdown region misses regions of the area {sorted(own - offered)}"
+                )
+    return failures
+
+
+def _count_failures(where: str, world: World, user: Any, case: Case, text: str) -> list[str]:
+    failures = []
+    for count in case.counts:
+        found = [int(x) for x in re.findall(count.pattern, text)]
+        expected = count.expected(world, user)
+        if found != ([expected] if expected else []):
+            failures.append(f"{where}: shows {count.pattern} as {found}, expected {expected}")
+    return failures
+
+
+def _state_failures(
+    where: str, world: World, user: Any, case: Case, expected: int, before: Any, after: Any
+) -> list[str]:
+    must_write = user is not None and expected == 302 and (case.writes is None or case.writes(world, user))
+    trail_changed = before[0] != after[0]
+    record_changed = before[1] != after[1]
+    if must_write:
+        failures = [] if trail_changed else [f"{where}: the write left no audit record"]
+        if case.state is not None and not record_changed:
+            failures.append(f"{where}: the write changed nothing")
+        return failures
+    if trail_changed or record_changed:
+        what = "its record" if record_changed else "the audit trail"
+        return [f"{where}: refused ({expected}) but changed {what}"]
+    return []
+
+
+def check_case(world: World, name: str, user: Any, case: Case, forbidden: set[str]) -> list[str]:
+    """One request as one user: status, state before/after (POST), foreign text, counts and dropdowns."""
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend=BACKEND)
+    expected = (200 if case.public else 302) if user is None else case.expect(world, user)
+    url = reverse(name, kwargs=case.kwargs(world)) + case.query
+    post = case.method == "post"
+    with transaction.atomic():  # each request's writes are rolled back: the next case sees the same world
+        before = (trail_state(), case.state(world) if case.state else None) if post else None
+        response = getattr(client, case.method)(url, data=case.data(world))
+        after = (trail_state(), case.state(world) if case.state else None) if post else None
+        transaction.set_rollback(True)
+    where = f"{case.method.upper()} {url} [{case.label}]"
+    failures = []
+    if response.status_code != expected:
+        failures.append(f"{where}: {response.status_code}, expected {expected}")
+    login = user is None and not case.public and response.status_code == 302
+    if login and not response["Location"].startswith("/login/"):
+        failures.append(f"{where}: anonymous sent to {response['Location']}, not to the login page")
+    if post:
+        failures += _state_failures(where, world, user, case, expected, before, after)
+    text = body_text(response)
+    leaked = sorted(m for m in forbidden if m and m in text)
+    if leaked:
+        failures.append(f"{where}: shows foreign {leaked}")
+    if user is not None and response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+        failures += _count_failures(where, world, user, case, text)
+        failures += _select_failures(where, world, user, text)
+    return failures
+
+
+def check(world: World, name: str, username: str, cases: list[Case]) -> list[str]:
+    """Every case of a URL name as one matrix user; the failures, described (empty: the user is served right).
+
+    The test calls this for each name × user; tests that plant a fault call it directly and read the list."""
+    user = None if username == "anonymous" else world.users[username]
+    forbidden = world.forbidden_markers(user)
+    failures: list[str] = []
+    for case in cases:
+        failures += check_case(world, name, user, case, forbidden)
+    return failures

@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from helpers import logged_in
 from jiuzhu.allocation import services
 from jiuzhu.allocation.models import Plan
 from jiuzhu.approvals import review
@@ -15,7 +15,6 @@ from jiuzhu.approvals.services import do_create_rule, required_approvals, round_
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.allocation import AdjustmentLine
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 DOC = "塔地财社〔2022〕82号"
 
 
@@ -35,12 +34,6 @@ def pending(db):
     do_load_default_rules()
     demo.load_seed_plans(data, approve_adjustment=False)
     return Plan.objects.get(doc_no=DOC), {u.username: u for u in User.objects.all()}
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def test_the_maker_of_the_seed_adjustment_cannot_approve_it_and_a_second_checker_can(pending):
@@ -71,12 +64,12 @@ def test_a_maker_who_is_also_a_checker_still_cannot_approve_their_own_plan(pendi
 
 def test_the_page_hides_approval_from_the_maker_and_refuses_it_anyway(pending):
     plan, users = pending
-    maker = _client(users["dq_cz_jb"])
+    maker = logged_in(users["dq_cz_jb"])
     page = maker.get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" not in page and "提交审核</button>" not in page
     response = maker.post(reverse("approvals:approve", args=["allocation.plan", plan.pk]))
     assert response.status_code == 403  # a maker's role may not approve at all
-    checker_page = _client(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
+    checker_page = logged_in(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" in checker_page and "退回</button>" in checker_page
     plan.refresh_from_db()
     assert plan.status == Plan.SUBMITTED
@@ -88,7 +81,7 @@ def test_the_administrator_and_the_audit_bureau_do_not_approve_money(pending):
         with pytest.raises(ActionRefused):
             review.approve(plan, users[name])
         assert (
-            _client(users[name])
+            logged_in(users[name])
             .post(reverse("approvals:approve", args=["allocation.plan", plan.pk]))
             .status_code
             == 403
@@ -101,7 +94,7 @@ def test_a_returned_plan_goes_back_to_draft_with_the_reason_shown(pending):
     plan, users = pending
     with pytest.raises(InvalidInput):
         review.return_(plan, users["dq_cz_sh"], reason="  ")
-    checker = _client(users["dq_cz_sh"])
+    checker = logged_in(users["dq_cz_sh"])
     response = checker.post(
         reverse("approvals:return", args=["allocation.plan", plan.pk]),
         {"reason": "裕民县调增数与测算表不符，请核对"},
@@ -109,7 +102,7 @@ def test_a_returned_plan_goes_back_to_draft_with_the_reason_shown(pending):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Plan.DRAFT and plan.editable
-    page = _client(users["dq_cz_jb"]).get(f"/allocation/{plan.pk}/").content.decode()
+    page = logged_in(users["dq_cz_jb"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "退回原因：裕民县调增数与测算表不符，请核对" in page
     assert "编辑</a>" in page and "提交审核</button>" in page
     # The maker corrects and submits again: the reason is gone, and a new round starts.
@@ -156,9 +149,9 @@ def test_a_plan_above_the_threshold_needs_two_distinct_checkers(pending):
     state = review.approve(plan, users["dq_cz_sh"])
     plan.refresh_from_db()
     assert not state.complete and state.remaining == 1 and plan.status == Plan.SUBMITTED
-    page = _client(users["dq_cz_sh2"]).get(f"/allocation/{plan.pk}/").content.decode()
+    page = logged_in(users["dq_cz_sh2"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核进度：1/2" in page
-    first = _client(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
+    first = logged_in(users["dq_cz_sh"]).get(f"/allocation/{plan.pk}/").content.decode()
     assert "审核通过</button>" not in first  # already approved once: the button is gone for them
     with pytest.raises(ActionRefused, match="您已审核过"):
         review.approve(plan, users["dq_cz_sh"])
@@ -215,7 +208,7 @@ def test_rules_are_kept_by_an_administrator_within_their_area(pending):
             min_amount=Decimal(0),
             approvals_required=2,
         )
-    admin = _client(users["admin"])
+    admin = logged_in(users["admin"])
     response = admin.post(
         "/approvals/rules/",
         {
@@ -242,6 +235,6 @@ def test_rules_are_kept_by_an_administrator_within_their_area(pending):
         follow=True,
     )
     assert "输入有误" in bad.content.decode()
-    assert _client(users["dq_cz_sh"]).get("/approvals/rules/").status_code == 403
+    assert logged_in(users["dq_cz_sh"]).get("/approvals/rules/").status_code == 403
     admin.post(f"/approvals/rules/{rule.pk}/delete/")
     assert not ApprovalRule.objects.filter(pk=rule.pk).exists()

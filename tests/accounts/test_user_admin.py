@@ -3,20 +3,14 @@
 import pytest
 from django.test import Client
 
+from helpers import logged_in
 from jiuzhu.accounts import services
 from jiuzhu.accounts.models import User
 from jiuzhu.audit.models import AuditRecord
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.regions.models import Region
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 PASSWORD = "Jiuzhu@2022"
-
-
-def _as(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _region(code: str) -> Region:
@@ -24,7 +18,7 @@ def _region(code: str) -> Region:
 
 
 def test_the_administrator_creates_a_county_checker_who_then_works_in_that_county(users, seed_adjustment):
-    admin = _as(users["admin"])
+    admin = logged_in(users["admin"])
     assert "新建用户" in admin.get("/accounts/users/").content.decode()
     response = admin.post(
         "/accounts/users/new/",
@@ -70,7 +64,7 @@ def test_a_county_administrator_manages_only_their_county(users):
     county_admin = User.objects.create(
         username="ymx_admin", region=_region("654225"), department="finance", role="admin"
     )
-    client = _as(county_admin)
+    client = logged_in(county_admin)
     page = client.get("/accounts/users/").content.decode()
     assert "ymx_cz_jb" in page and "ems_cz_jb" not in page and "dq_cz_jb" not in page
     form = client.get("/accounts/users/new/").content.decode()
@@ -103,9 +97,9 @@ def test_a_county_administrator_manages_only_their_county(users):
 
 def test_re_scoping_a_user_changes_what_they_see(users, seed_adjustment):
     clerk = users["tcs_cz_jb"]
-    before = _as(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
+    before = logged_in(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
     assert "塔城市" in before and "裕民县" not in before
-    _as(users["admin"]).post(
+    logged_in(users["admin"]).post(
         f"/accounts/users/{clerk.pk}/",
         {
             "display_name": "调到裕民县",
@@ -117,7 +111,7 @@ def test_re_scoping_a_user_changes_what_they_see(users, seed_adjustment):
     )
     clerk.refresh_from_db()
     assert clerk.region.code == "654225"
-    after = _as(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
+    after = logged_in(clerk).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
     assert "裕民县" in after and "塔城市" not in after
     rec = AuditRecord.objects.get(action="accounts.user_update", entity="tcs_cz_jb")
     assert rec.before["region"] == "654201" and rec.after["region"] == "654225"
@@ -128,7 +122,7 @@ def test_disabling_a_user_ends_their_session_and_login(users):
     session = Client()
     assert session.post("/login/", {"username": "wss_cz_jb", "password": PASSWORD}).status_code == 302
     assert session.get("/").status_code == 200
-    _as(users["admin"]).post(
+    logged_in(users["admin"]).post(
         f"/accounts/users/{clerk.pk}/",
         {
             "display_name": clerk.display_name,
@@ -169,7 +163,7 @@ def test_an_administrator_cannot_lock_themselves_out(users):
 
 def test_an_administrator_resets_a_password(users):
     clerk = users["sws_cz_jb"]
-    _as(users["admin"]).post(f"/accounts/users/{clerk.pk}/password/", {"password": "Shawan#New1"})
+    logged_in(users["admin"]).post(f"/accounts/users/{clerk.pk}/password/", {"password": "Shawan#New1"})
     assert Client().post("/login/", {"username": "sws_cz_jb", "password": "Shawan#New1"}).status_code == 302
     rec = AuditRecord.objects.get(action="accounts.password_reset", entity="sws_cz_jb")
     assert "Shawan" not in str(rec.before) + str(rec.after)
@@ -177,14 +171,14 @@ def test_an_administrator_resets_a_password(users):
 
 @pytest.mark.parametrize("name", ["dq_cz_jb", "dq_cz_sh", "dq_sj_ck", "ymx_cz_jb"])
 def test_others_have_no_user_pages_and_no_menu_entry(users, name):
-    client = _as(users[name])
+    client = logged_in(users[name])
     assert client.get("/accounts/users/").status_code == 403
     assert client.get("/accounts/admin/").status_code == 403
     assert "系统管理" not in client.get("/").content.decode()
 
 
 def test_the_menu_shows_administration_to_the_administrator_and_the_trail_to_the_audit_bureau(users):
-    assert "系统管理" in _as(users["admin"]).get("/").content.decode()
-    audit_home = _as(users["dq_sj_ck"]).get("/").content.decode()
+    assert "系统管理" in logged_in(users["admin"]).get("/").content.decode()
+    audit_home = logged_in(users["dq_sj_ck"]).get("/").content.decode()
     assert "审计日志" in audit_home and "系统管理" not in audit_home
-    assert "审计日志" not in _as(users["dq_cz_jb"]).get("/").content.decode()
+    assert "审计日志" not in logged_in(users["dq_cz_jb"]).get("/").content.decode()

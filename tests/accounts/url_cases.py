@@ -1,10 +1,10 @@
 """Matrix cases for the core pages, allocation and accounts (see tests/urlmatrix.py)."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
-from urlmatrix import Case, World, can, only_with, scoped_thing
+from helpers import draft_plan, post_only
+from urlmatrix import Case, Count, World, can, only_with, row_of, scoped_thing
 
 # --- the world's plans ---------------------------------------------------------------------------------------
 
@@ -36,17 +36,10 @@ def _make_plan(
 ) -> Any:
     from jiuzhu.allocation import services
     from jiuzhu.approvals import review
-    from jiuzhu.funds.models import Fund
     from jiuzhu.regions.models import Region
 
-    plan = services.do_create_plan(
-        actor=w.users[maker],
-        fund=Fund.objects.get(fiscal_year=2022),
-        kind=kind,
-        doc_no=doc_no,
-        title="矩阵测试方案",
-        doc_date=datetime.date(2022, 12, 1),
-        issuer=Region.objects.get(code=region),
+    plan = draft_plan(
+        w.users[maker], doc_no=doc_no, kind=kind, title="矩阵测试方案", issuer=Region.objects.get(code=region)
     )
     if lines:
         services.do_save_rows(actor=w.users[maker], plan=plan, lines=lines)
@@ -97,9 +90,36 @@ def build_world(w: World) -> None:
         w.add(name, plan, region_path=plan.issuer.path, markers=[doc_no, wan], visible_to=_plan_visible(name))
 
     build_rules(w)
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
     for name, username in TARGET_USERS.items():
         user = w.users[username]
         w.add(name, user, region_path=user.region.path, markers=[])
+        # locked out, so that unlocking them changes something
+        AccessAttempt.objects.create(
+            username=username,
+            ip_address="10.0.0.9",
+            user_agent="matrix",
+            failures_since_start=settings.AXES_FAILURE_LIMIT,
+        )
+
+
+def _lockout(name: str) -> Any:
+    """A user's lockout: the failed-login records the administrator's unlock clears."""
+
+    def state(w: World) -> int:
+        from axes.models import AccessAttempt
+
+        return AccessAttempt.objects.filter(username=w[name].username).count()
+
+    return state
+
+
+def _code_2082001(w: World) -> Any:
+    from jiuzhu.funds.models import ClassificationCode
+
+    return ClassificationCode.objects.filter(fiscal_year=2022, code="2082001").values().first()
 
 
 TARGET_USERS = {
@@ -134,6 +154,16 @@ def build_rules(w: World) -> None:
         w.add(name, rule, region_path=region.path, markers=[])
 
 
+def _users_in_area(w: World, u: Any) -> int:
+    """The users of the administrator's area, counted from the world (0: a non-administrator sees no count)."""
+    if not can(u, "users.manage"):
+        return 0
+    return sum(1 for o in w.users.values() if o.region is not None and w.in_area(u, o.region.path))
+
+
+USER_COUNT = Count(r"（(\d+) 个用户）", _users_in_area)
+
+
 # --- expectations --------------------------------------------------------------------------------------------
 
 
@@ -166,15 +196,24 @@ def _edit_page(name: str) -> Any:
     return expect
 
 
+def _while(*statuses: str) -> Any:
+    """``writes`` for a plan action: carried out only while the plan is in one of ``statuses``; otherwise the
+    service refuses and the page redirects with its reason."""
+    return lambda name: lambda w, u: w[name].status in statuses
+
+
 def _pk(name: str) -> Any:
     return lambda w: {"pk": w[name].pk}
 
 
 def _per_plan(**case: Any) -> list[Case]:
-    """One case per world plan; ``expect`` and ``kwargs`` are factories taking the plan's name."""
+    """One case per world plan; ``expect`` and ``writes`` are factories taking the plan's name. A POST's state is
+    the plan's row and its review steps."""
     out = []
     for name in PLANS:
-        extra = {k: v(name) if callable(v) and k in ("expect",) else v for k, v in case.items()}
+        extra = {k: v(name) if k in ("expect", "writes") else v for k, v in case.items()}
+        if case.get("method") == "post":
+            extra["state"] = row_of(name, subject="allocation.plan")
         out.append(Case(label=name, kwargs=_pk(name), **extra))
     return out
 
@@ -191,13 +230,6 @@ def _exports() -> list[Case]:
     ]
 
 
-def _post_only(name_cases: list[Case]) -> list[Case]:
-    """A POST-only view answers GET with 405 whoever asks; the POST case carries the real expectation."""
-    return [
-        Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in name_cases
-    ] + name_cases
-
-
 CASES: dict[str, list[Case]] = {
     "home": [Case()],
     "login": [Case(public=True)],
@@ -209,46 +241,48 @@ CASES: dict[str, list[Case]] = {
     "allocation:create": [Case(expect=only_with("allocation.edit"))],
     "allocation:detail": _per_plan(expect=_sees),
     "allocation:edit": _per_plan(expect=_edit_page),
-    "allocation:validate": _post_only(
+    "allocation:validate": post_only(
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.edit", 200))
     ),
-    "allocation:submit": _post_only(
-        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302))
+    "allocation:submit": post_only(
+        _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302), writes=_while("draft"))
     ),
     "allocation:export": _exports(),
     "accounts:password_change": [Case()],
-    "accounts:admin_home": [Case(expect=only_with("accounts.admin"))],
+    "accounts:admin_home": [Case(expect=only_with("accounts.admin"), counts=(USER_COUNT,))],
     "accounts:users": [Case(expect=only_with("users.manage"))],
     "accounts:user_create": [Case(expect=only_with("users.manage"))],
     "accounts:user_edit": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "users.manage"))
         for n in TARGET_USERS
     ],
-    "accounts:user_password": _post_only(
+    "accounts:user_password": post_only(
         [
             Case(
                 label=n,
                 method="post",
                 kwargs=lambda w, n=n: {"pk": w[n].pk},
-                data=lambda w: {"password": "x"},
+                data=lambda w: {"password": "Matrix#Reset2022"},
                 expect=scoped_thing(n, "users.manage", 302),
+                state=row_of(n),
             )
             for n in TARGET_USERS
         ]
     ),
-    "accounts:user_unlock": _post_only(
+    "accounts:user_unlock": post_only(
         [
             Case(
                 label=n,
                 method="post",
                 kwargs=lambda w, n=n: {"pk": w[n].pk},
                 expect=scoped_thing(n, "users.manage", 302),
+                state=_lockout(n),
             )
             for n in TARGET_USERS
         ]
     ),
     "funds:home": [Case(), Case(label="2022", query="?year=2022"), Case(label="bad year", query="?year=abc")],
-    "funds:code_save": _post_only(
+    "funds:code_save": post_only(
         [
             Case(
                 method="post",
@@ -260,17 +294,19 @@ CASES: dict[str, list[Case]] = {
                     "purpose": "",
                 },
                 expect=only_with("reference.manage", 302),
+                state=_code_2082001,
             )
         ]
     ),
     "approvals:rules": [Case(expect=only_with("reference.manage"))],
-    "approvals:rule_delete": _post_only(
+    "approvals:rule_delete": post_only(
         [
             Case(
                 label=name,
                 method="post",
                 kwargs=lambda w, n=name: {"pk": w[n].pk},
                 expect=scoped_thing(name, "reference.manage", 302),
+                state=row_of(name),
             )
             for name in RULES
         ]

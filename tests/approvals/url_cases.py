@@ -6,7 +6,8 @@ import importlib.util
 import pathlib
 from typing import Any
 
-from urlmatrix import Case
+from helpers import post_only
+from urlmatrix import Case, row_of
 
 HERE = pathlib.Path(__file__).parent
 
@@ -24,12 +25,19 @@ def _load(app: str) -> Any:
 
 plans, ledger, reports = _load("accounts"), _load("ledger"), _load("reports")
 
-#: (subject key, world name, expectation)
-SUBJECT_CASES: list[tuple[str, str, Any]] = [
-    *(("allocation.plan", n, plans._acts(n, "allocation.approve", 302)) for n in plans.PLANS),
-    *(("ledger.registration", n, ledger._reviews(n, "finance")) for n in ledger.REGISTRATIONS),
-    *(("ledger.import", n, ledger._reviews_batch(n)) for n in ledger.BATCHES),
-    *(("reports.monthly", n, reports._reviews(n)) for n in reports.REPORTS),
+#: (subject key, world name, expectation, ``writes``: whether an allowed review changes the record — only one
+#: that waits for review does; the others are refused with the reason)
+SUBJECT_CASES: list[tuple[str, str, Any, Any]] = [
+    *(
+        ("allocation.plan", n, plans._acts(n, "allocation.approve", 302), plans._while("submitted")(n))
+        for n in plans.PLANS
+    ),
+    *(("ledger.registration", n, ledger._reviews(n, "finance"), None) for n in ledger.REGISTRATIONS),
+    *(("ledger.import", n, ledger._reviews_batch(n), ledger._batch_waits(n)) for n in ledger.BATCHES),
+    *(
+        ("reports.monthly", n, reports._reviews(n), lambda w, u, n=n: reports.REPORTS[n][2])
+        for n in reports.REPORTS
+    ),
 ]
 
 
@@ -40,9 +48,11 @@ def _cases(**extra: Any) -> list[Case]:
             method="post",
             kwargs=lambda w, key=key, name=name: {"subject": key, "pk": w[name].pk},
             expect=expect,
+            state=row_of(name, subject=key),
+            writes=writes,
             **extra,
         )
-        for key, name, expect in SUBJECT_CASES
+        for key, name, expect, writes in SUBJECT_CASES
     ]
     unknown = Case(
         label="unknown subject",
@@ -51,7 +61,7 @@ def _cases(**extra: Any) -> list[Case]:
         expect=lambda w, u: 404,
         **extra,
     )
-    return ledger._post_only([*cases, unknown])
+    return post_only([*cases, unknown])
 
 
 CASES: dict[str, list[Case]] = {

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 
+from helpers import logged_in
 from jiuzhu.audit.models import AppendOnlyError, AuditRecord
 from jiuzhu.audit.services import find_break, record, verify_chain
 from jiuzhu.cli import resolve_argv
@@ -184,14 +184,8 @@ def test_a_failed_write_leaves_no_record(users, seed_adjustment):
     assert AuditRecord.objects.count() == start
 
 
-def _login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
-
-
 def test_the_audit_bureau_browses_and_filters_its_area(users, seed_adjustment):
-    client = _login(users["dq_sj_ck"])
+    client = logged_in(users["dq_sj_ck"])
     page = client.get("/audit/", {"entity": "82号"}).content.decode()
     assert "塔地财社〔2022〕82号" in page and "审核通过" in page
     assert "塔地财社〔2022〕82号" not in client.get("/audit/", {"entity": "不存在"}).content.decode()
@@ -213,7 +207,7 @@ def test_exports_escape_formulas(users, demo):
             region_path="/650000/654200/",
             after={"note": "+1"},
         )
-    client = _login(users["dq_sj_ck"])
+    client = logged_in(users["dq_sj_ck"])
     text = client.get("/audit/export.csv", {"action": "test.write"}).content.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text)))[1]
     assert row[2] == "'=cmd|' /C calc'!A0" and row[5] == '\'=HYPERLINK("http://x")'
@@ -239,7 +233,7 @@ def test_a_county_audit_viewer_sees_only_its_county(users, demo):
         other = record(
             actor="x", action="test.write", entity="额敏的记录", region_path="/650000/654200/654221/"
         )
-    client = _login(viewer)
+    client = logged_in(viewer)
     page = client.get("/audit/").content.decode()
     assert "裕民的记录" in page and "额敏的记录" not in page
     assert client.get(f"/audit/{mine.pk}/").status_code == 200

@@ -1,6 +1,6 @@
 """Matrix cases for the audit trail pages (see tests/urlmatrix.py)."""
 
-from urlmatrix import Case, World, only_with, scoped_thing
+from urlmatrix import Case, Count, World, only_with, scoped_thing
 
 PROBES = {
     # name: (region path, entity text that must stay inside that area)
@@ -33,7 +33,12 @@ def build_world(w: World) -> None:
 CASES: dict[str, list[Case]] = {
     "audit:list": [
         Case(expect=only_with("audit.view")),
-        Case(label="filtered", query="?action=matrix.probe&entity=探针", expect=only_with("audit.view")),
+        Case(
+            label="filtered",
+            query="?action=matrix.probe&entity=探针",
+            expect=only_with("audit.view"),
+            counts=(Count(r"共 (\d+) 条", lambda w, u: sum(w.sees(u, n) for n in PROBES)),),
+        ),
     ],
     "audit:detail": [
         Case(label=name, kwargs=lambda w, n=name: {"pk": w[n].pk}, expect=scoped_thing(name, "audit.view"))

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from helpers import draft_plan
 from jiuzhu.allocation import services
 from jiuzhu.allocation.models import Plan
 from jiuzhu.approvals import review
@@ -18,14 +19,11 @@ W = Decimal(10000)
 
 @pytest.fixture
 def draft(users):
-    return services.do_create_plan(
-        actor=users["dq_cz_jb"],
-        fund=Fund.objects.get(fiscal_year=2022),
-        kind=Plan.ADJUSTMENT,
+    return draft_plan(
+        users["dq_cz_jb"],
         doc_no="塔地财社[2022]95号",
         title="第二次调整",
         doc_date=datetime.date(2022, 11, 20),
-        issuer=users["dq_cz_jb"].region,
     )
 
 

@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -6,9 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
 
-from jiuzhu.allocation import services
+from helpers import draft_plan
 from jiuzhu.allocation.models import Plan
-from jiuzhu.funds.models import Fund
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +25,8 @@ FACTORS = """地区,低保对象人数,特困人员人数,财力系数
 
 @pytest.fixture
 def allocation_draft(users):
-    return services.do_create_plan(
-        actor=users["dq_cz_jb"],
-        fund=Fund.objects.get(fiscal_year=2022),
-        kind=Plan.ALLOCATION,
-        doc_no="塔地财社〔2022〕100号",
-        title="因素法分配",
-        doc_date=datetime.date(2022, 12, 1),
-        issuer=users["dq_cz_jb"].region,
+    return draft_plan(
+        users["dq_cz_jb"], doc_no="塔地财社〔2022〕100号", kind=Plan.ALLOCATION, title="因素法分配"
     )
 
 

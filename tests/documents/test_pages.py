@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from helpers import log_in
 from jiuzhu.audit.models import AuditRecord
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.documents import services
@@ -23,11 +24,6 @@ def template(seed_adjustment):
 
 def page_of(template):
     return f"/documents/templates/{template.region_id}/{template.fund_id}/{template.kind}/"
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_demo_stores_both_default_templates_once(template, seed_adjustment):
@@ -74,7 +70,7 @@ def test_only_the_administrator_edits_templates(users, template, client):
         services.do_save_template(
             actor=users["dq_cz_jb"], region=template.region, fund=template.fund, kind="adjustment", values={}
         )
-    assert login(client, users["dq_cz_jb"]).get(page_of(template)).status_code == 403  # sees it, may not act
+    assert log_in(client, users["dq_cz_jb"]).get(page_of(template)).status_code == 403  # sees it, may not act
 
 
 def test_a_county_administrator_neither_sees_nor_edits_the_prefectures_template(users, template, client):
@@ -87,7 +83,7 @@ def test_a_county_administrator_neither_sees_nor_edits_the_prefectures_template(
         services.do_save_template(
             actor=county_admin, region=template.region, fund=template.fund, kind="adjustment", values={}
         )
-    assert login(client, county_admin).get(page_of(template)).status_code == 404
+    assert log_in(client, county_admin).get(page_of(template)).status_code == 404
     assert client.post(page_of(template), {"action": "save", "printer": "裕民县"}).status_code == 404
     home = client.get("/documents/").content.decode()
     assert "塔城地区财政局办公室" not in home and page_of(template) not in home
@@ -106,14 +102,14 @@ def test_a_county_administrator_neither_sees_nor_edits_the_prefectures_template(
     saved = NoticeTemplate.objects.get(region=county_admin.region, kind="adjustment")
     assert saved.printer == "裕民县财政局办公室"
     assert AuditRecord.objects.filter(action="documents.save_template").get().region_path == saved.region.path
-    home = login(client, users["admin"]).get("/documents/").content.decode()
+    home = log_in(client, users["admin"]).get("/documents/").content.decode()
     assert "下级地区的模板" in home and own in home
     assert client.get(own).status_code == 200
 
 
 def test_template_page_previews_the_figures_and_shows_errors_in_chinese(users, template, client):
     url = page_of(template)
-    page = login(client, users["admin"]).get(url).content.decode()
+    page = log_in(client, users["admin"]).get(url).content.decode()
     assert "调整后当年实际安排补助资金413万元（大写：肆佰壹拾叁万元整）" in page
     bad = {name: getattr(template, name) for name in services.FIELDS} | {
         "body": "{% if total %}未闭合",
@@ -127,7 +123,7 @@ def test_template_page_previews_the_figures_and_shows_errors_in_chinese(users, t
 
 
 def test_plan_page_offers_the_notice_and_the_download_is_the_whole_notice(users, seed_adjustment, client):
-    page = login(client, users["dq_cz_jb"]).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
+    page = log_in(client, users["dq_cz_jb"]).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
     assert f"/documents/notice/{seed_adjustment.pk}.docx" in page
     response = client.get(f"/documents/notice/{seed_adjustment.pk}.docx")
     assert response.status_code == 200 and response.content.startswith(b"PK")
@@ -138,7 +134,7 @@ def test_plan_page_offers_the_notice_and_the_download_is_the_whole_notice(users,
 
 
 def test_county_user_gets_no_notice_of_the_prefecture(users, seed_adjustment, client):
-    page = login(client, users["tcs_cz_jb"]).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
+    page = log_in(client, users["tcs_cz_jb"]).get(f"/allocation/{seed_adjustment.pk}/").content.decode()
     assert "/documents/notice/" not in page
     response = client.get(f"/documents/notice/{seed_adjustment.pk}.docx")
     assert response.status_code == 302  # refused with a message, back to the plan
@@ -148,7 +144,7 @@ def test_unapproved_plan_has_no_notice(users, seed_adjustment, client):
     from jiuzhu.allocation.models import Plan
 
     Plan.objects.filter(pk=seed_adjustment.pk).update(status=Plan.SUBMITTED)
-    response = login(client, users["dq_cz_jb"]).get(
+    response = log_in(client, users["dq_cz_jb"]).get(
         f"/documents/notice/{seed_adjustment.pk}.docx", follow=True
     )
     assert "只有已审核的方案可以生成公文" in response.content.decode()
@@ -157,14 +153,14 @@ def test_unapproved_plan_has_no_notice(users, seed_adjustment, client):
 def test_upload_checks_the_seed_notice(users, client, demo):
     with open(SEED, "rb") as f:
         upload = SimpleUploadedFile("notice.txt", f.read(), content_type="text/plain")
-    page = login(client, users["dq_cz_jb"]).post("/documents/check/", {"file": upload}).content.decode()
+    page = log_in(client, users["dq_cz_jb"]).post("/documents/check/", {"file": upload}).content.decode()
     assert "413万元" in page and "和丰县" in page and "序号顺序有误" in page
 
 
 def test_upload_is_read_by_content_not_name(users, client, demo):
     fake = SimpleUploadedFile("notice.pdf", b"\x00\x01binary" * 100, content_type="application/pdf")
     page = (
-        login(client, users["dq_cz_jb"])
+        log_in(client, users["dq_cz_jb"])
         .post("/documents/check/", {"file": fake}, follow=True)
         .content.decode()
     )
@@ -181,8 +177,8 @@ def test_check_command_exit_status(demo, capsys):
 
 
 def test_documents_home_lists_notices_and_templates_by_role(users, seed_adjustment, client):
-    page = login(client, users["admin"]).get("/documents/").content.decode()
+    page = log_in(client, users["admin"]).get("/documents/").content.decode()
     assert "塔地财社〔2022〕82号" in page and "公文模板" in page
-    page = login(client, users["dq_sj_ck"]).get("/documents/").content.decode()
+    page = log_in(client, users["dq_sj_ck"]).get("/documents/").content.decode()
     assert "塔地财社〔2022〕82号" in page and "公文模板" not in page
     assert f"/documents/notice/{seed_adjustment.pk}.docx" not in page  # the auditor views, does not generate

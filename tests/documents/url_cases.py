@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from urlmatrix import Case, World, can
+from urlmatrix import Case, World, can, row_of
 
 
 def _notice(name: str) -> Any:
@@ -100,6 +100,7 @@ CASES: dict[str, list[Case]] = {
             kwargs=_template_kwargs(name, "adjustment"),
             data=lambda w: {"action": "save"},
             expect=_template(name),
+            state=row_of(name),
         )
         for name in TEMPLATES
     ],

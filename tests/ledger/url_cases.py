@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from urlmatrix import Case, World, can
+from urlmatrix import Case, World, can, row_of
 
 BATCHES = {
     # name: (region code, a file name that must stay inside that area, maker, status)
@@ -117,8 +117,14 @@ def _reviews_batch(name: str) -> Any:
     return lambda w, u: _reviews(name, w.users[maker].department if maker in w.users else "")(w, u)
 
 
-def _post_only(cases: list[Case]) -> list[Case]:
-    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in cases] + cases
+def _batch_waits(name: str) -> Any:
+    """Only a file imported and waiting is reviewed; a failed import's review is refused with the reason."""
+    return lambda w, u: BATCHES[name][3] == "done"
+
+
+def _retries(name: str) -> Any:
+    """A failed import is queued again by an importer of the area; anyone else who sees it is refused."""
+    return lambda w, u: BATCHES[name][3] == "failed" and can(u, "ledger.import")
 
 
 CASES: dict[str, list[Case]] = {
@@ -148,7 +154,14 @@ CASES: dict[str, list[Case]] = {
         for n in BATCHES
     ]
     + [
-        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_in_area(n, 302))
+        Case(
+            label=n,
+            method="post",
+            kwargs=lambda w, n=n: {"pk": w[n].pk},
+            expect=_in_area(n, 302),
+            state=row_of(n),
+            writes=_retries(n),
+        )
         for n in BATCHES
     ],
 }

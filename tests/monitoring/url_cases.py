@@ -3,6 +3,7 @@ prefecture, each with a message that must never show outside its area."""
 
 from typing import Any
 
+from helpers import post_only
 from urlmatrix import Case, World, only_with, scoped_thing
 
 FINDINGS = {
@@ -40,10 +41,6 @@ def _everyone(w: World, u: Any) -> int:
     return 200
 
 
-def _post_only(cases: list[Case]) -> list[Case]:
-    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in cases] + cases
-
-
 CASES: dict[str, list[Case]] = {
     "monitoring:dashboard": [
         Case(expect=_everyone),
@@ -59,7 +56,7 @@ CASES: dict[str, list[Case]] = {
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=scoped_thing(n, "monitoring.view"))
         for n in FINDINGS
     ],
-    "monitoring:act": _post_only(
+    "monitoring:act": post_only(
         [
             Case(
                 label=n,
@@ -71,7 +68,7 @@ CASES: dict[str, list[Case]] = {
             for n in FINDINGS
         ]
     ),
-    "monitoring:run": _post_only(
+    "monitoring:run": post_only(
         [
             Case(
                 label="run",
