@@ -54,6 +54,19 @@ EXPECTED_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     "ledger.import": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     # (The services narrow this to the maker's department and the item's own region.)
     "ledger.approve": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
+    # 跟踪反馈表 (附件3): the county finance 经办 fills, its 审核 approves; everyone reads and exports.
+    "reports.view": ANY_STAFF,
+    "reports.fill": frozenset({FINANCE_MAKER}),
+    "reports.approve": frozenset({FINANCE_CHECKER}),
+    "reports.export": ANY_STAFF,
+    "trace.view": ANY_STAFF,
+    # 监控预警: the two bureaus' 经办 review findings (confirm, 误报, 整改), their 审核 check and close them.
+    "monitoring.view": ANY_STAFF,
+    # QUESTION: the finance administrator may run the rules (a technical task) but civil affairs' may not.
+    "monitoring.run": frozenset({FINANCE_MAKER, FINANCE_CHECKER, CIVIL_MAKER, CIVIL_CHECKER, FINANCE_ADMIN}),
+    "monitoring.review": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "monitoring.check": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
+    "monitoring.export": ANY_STAFF,
     "documents.view": ANY_STAFF,
     # QUESTION: a civil-affairs 经办 generates the joint notice but a civil-affairs 审核 may not.
     "documents.generate": frozenset({FINANCE_MAKER, FINANCE_CHECKER, CIVIL_MAKER}),

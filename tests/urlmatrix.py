@@ -246,13 +246,17 @@ def body_text(response: Any) -> str:
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+#: What a refused attempt itself records (the attempt, not a write): left out of the trail's state.
+REFUSALS = ("access.denied", "access.not_found", "action.refused")
+
+
 def trail_state() -> tuple[int, int | None]:
-    """The audit trail's length and last id: every write adds a record, a refusal adds none."""
+    """The audit trail's writes, as length and last id: every write adds a record; a refusal adds none but the
+    record of the attempt."""
     from jiuzhu.audit.models import AuditRecord
 
-    return AuditRecord.objects.count(), AuditRecord.objects.order_by("-id").values_list(
-        "id", flat=True
-    ).first()
+    writes = AuditRecord.objects.exclude(action__in=REFUSALS)
+    return writes.count(), writes.order_by("-id").values_list("id", flat=True).first()
 
 
 def row_of(name: str, *, subject: str = "") -> Callable[[World], Any]:
@@ -272,11 +276,15 @@ def row_of(name: str, *, subject: str = "") -> Callable[[World], Any]:
     return state
 
 
-def _option_paths(select: str) -> dict[str, str] | None:
-    """For a dropdown that lists records of an area: option value → the record's region path (read directly)."""
+def _option_paths(select: str, offered: set[str]) -> dict[str, str] | None:
+    """For a dropdown that lists records of an area: option value → the record's region path (read directly).
+    A region dropdown's values are the regions' ids or, on the filter pages, their codes."""
     if select == "region":
         from jiuzhu.regions.models import Region
 
+        by_code = {code: path for code, path in Region.objects.values_list("code", "path")}
+        if offered and offered <= set(by_code):
+            return by_code
         return {str(pk): path for pk, path in Region.objects.values_list("pk", "path")}
     if select == "batch":
         from jiuzhu.ledger.models import ImportBatch
@@ -311,10 +319,10 @@ def _select_failures(where: str, world: World, user: Any, text: str) -> list[str
     parser.feed(text)
     failures = []
     for select, values in parser.options.items():
-        paths = _option_paths(select)
+        offered = {v for v in values if v}
+        paths = _option_paths(select, offered)
         if paths is None:
             continue
-        offered = {v for v in values if v}
         foreign = sorted(v for v in offered if v not in paths or not world.in_area(user, paths[v]))
         if foreign:
             failures.append(f"{where}: dropdown {select} offers foreign records {foreign}")

@@ -107,7 +107,7 @@ def _failures(world, names, usernames):
 def test_the_matrix_fails_when_a_permission_is_granted_wrongly(world, monkeypatch):
     from jiuzhu.accounts.roles import PERMISSIONS, Department, Role
 
-    names, auditors = ["ledger:batch_approve", "ledger:batch_return"], ["ymx_sj_ck", "dq_sj_ck"]
+    names, auditors = ["approvals:approve", "approvals:return"], ["ymx_sj_ck", "dq_sj_ck"]
     assert not _failures(world, names, auditors)
     wrong = PERMISSIONS["ledger.approve"] | {(Department.AUDIT, Role.VIEWER)}
     monkeypatch.setitem(PERMISSIONS, "ledger.approve", wrong)
