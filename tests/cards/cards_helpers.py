@@ -22,8 +22,15 @@ def csv_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def pay(region_code: str, iden_no: str, month: str, purpose: str = "dibao", amount: str = "500",
-        name: str = "演示人员", year: int = 2022):
+def pay(
+    region_code: str,
+    iden_no: str,
+    month: str,
+    purpose: str = "dibao",
+    amount: str = "500",
+    name: str = "演示人员",
+    year: int = 2022,
+):
     from jiuzhu.ledger.models import Disbursement
     from jiuzhu.regions.models import Region
 

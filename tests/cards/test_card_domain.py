@@ -34,8 +34,10 @@ def test_size_is_within_the_population_and_grows_with_it(n, confidence):
     assert sample_size(n + 1, confidence) >= size
 
 
-@given(st.dictionaries(st.sampled_from(["dibao", "tekun", "linshi", "guer"]), st.integers(0, 500), min_size=1),
-       st.integers(0, 2000))
+@given(
+    st.dictionaries(st.sampled_from(["dibao", "tekun", "linshi", "guer"]), st.integers(0, 500), min_size=1),
+    st.integers(0, 2000),
+)
 def test_allocation_sums_to_the_size_and_fits_each_stratum(strata, total):
     parts = allocate(total, strata)
     assert sum(parts.values()) == min(total, sum(strata.values()))
@@ -57,7 +59,9 @@ def test_summary_and_wilson_interval():
     # Wilson 95% for 18/19 by hand: z²/n = 0.20219, centre = (0.94737 + 0.10109) / 1.20219 = 0.87213,
     # half-width = 1.96 × √(0.0026243 + 0.0026604) / 1.20219 = 0.11852 → 0.7536 … 0.9907
     assert (s.low, s.high) == wilson(18, 19)
-    assert abs(s.low - Decimal("0.7536")) <= Decimal("0.0001") and abs(s.high - Decimal("0.9907")) <= Decimal("0.0001")
+    assert abs(s.low - Decimal("0.7536")) <= Decimal("0.0001") and abs(s.high - Decimal("0.9907")) <= Decimal(
+        "0.0001"
+    )
     assert wilson(0, 0) is None
 
 
@@ -67,7 +71,11 @@ def table(*rows):
 
 def test_death_list_rows_bar_the_months_after_death():
     records, problems = parse_list(
-        table(["姓名", "证件号码", "死亡日期"], ["甲", ID1, "2022-03-15"], ["乙", ID2, datetime.date(2022, 12, 2)]),
+        table(
+            ["姓名", "证件号码", "死亡日期"],
+            ["甲", ID1, "2022-03-15"],
+            ["乙", ID2, datetime.date(2022, 12, 2)],
+        ),
         ListKind.DEATH,
     )
     assert problems == []
@@ -76,7 +84,7 @@ def test_death_list_rows_bar_the_months_after_death():
 
 def test_invalid_id_and_unknown_column_are_named_with_row_and_column():
     bad = ID1[:-1] + ("0" if ID1[-1] != "0" else "1")
-    records, problems = parse_list(
+    _records, problems = parse_list(
         table(
             ["姓名", "证件号码", "工作单位", "起始日期", "电话"],
             ["甲", ID1, "地区财政局", "2020-01-01", "139"],
@@ -94,9 +102,15 @@ def test_invalid_id_and_unknown_column_are_named_with_row_and_column():
 
 def test_stop_list_reads_month_purpose_and_document():
     records, problems = parse_list(
-        table(["姓名", "身份证号码", "支出方向", "停发月份", "停发原因", "文号"],
-              ["甲", ID1, "低保", "2022年6月", "家庭收入超过标准", "塔市民发〔2022〕12号"]),
+        table(
+            ["姓名", "身份证号码", "支出方向", "停发月份", "停发原因", "文号"],
+            ["甲", ID1, "低保", "2022年6月", "家庭收入超过标准", "塔市民发〔2022〕12号"],
+        ),
         ListKind.STOP,
     )
     assert problems == []
-    assert (records[0].start_ym, records[0].purpose, records[0].doc_no) == (202206, "dibao", "塔市民发〔2022〕12号")
+    assert (records[0].start_ym, records[0].purpose, records[0].doc_no) == (
+        202206,
+        "dibao",
+        "塔市民发〔2022〕12号",
+    )

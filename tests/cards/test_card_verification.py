@@ -25,8 +25,9 @@ def month(people):
 
 
 def draw(people, region, **kw):
-    return services.do_draw_sample(actor=people["tcs_cz_jb"], region=region(TACHENG), fiscal_year=2022,
-                                   pay_month="05", **kw)
+    return services.do_draw_sample(
+        actor=people["tcs_cz_jb"], region=region(TACHENG), fiscal_year=2022, pay_month="05", **kw
+    )
 
 
 def test_same_seed_same_sample_of_the_formula_size(month, people, region):
@@ -44,20 +45,35 @@ def test_same_seed_same_sample_of_the_formula_size(month, people, region):
     assert (small.population, small.size) == (100, 41)
 
 
-def test_not_received_opens_a_finding_on_the_dashboard_and_received_resolves_it(month, people, region, client):
+def test_not_received_opens_a_finding_on_the_dashboard_and_received_resolves_it(
+    month, people, region, client
+):
     sample = draw(people, region, seed=7)
     item = sample.items.first()
     maker = people["tcs_cz_jb"]
-    services.do_record_outcome(actor=maker, item=item, outcome="not_received", method="phone",
-                               verifier="王干事", verified_on=datetime.date(2022, 6, 10), note="本人称未到账")
+    services.do_record_outcome(
+        actor=maker,
+        item=item,
+        outcome="not_received",
+        method="phone",
+        verifier="王干事",
+        verified_on=datetime.date(2022, 6, 10),
+        note="本人称未到账",
+    )
     finding = Finding.objects.get(rule="verification_failed")
     assert finding.state == "pending" and finding.region.code == TACHENG and "未收到" in finding.message
     assert item.iden_no not in finding.message and "王干事" in finding.message
     client.force_login(people["dq_cz_sh"])
     page = client.get("/monitoring/?year=2022").content.decode()
     assert "回访核查发现问题" in page
-    services.do_record_outcome(actor=maker, item=item, outcome="received", method="visit",
-                               verifier="王干事", verified_on=datetime.date(2022, 6, 12))
+    services.do_record_outcome(
+        actor=maker,
+        item=item,
+        outcome="received",
+        method="visit",
+        verifier="王干事",
+        verified_on=datetime.date(2022, 6, 12),
+    )
     finding.refresh_from_db()
     assert finding.state == "rectified"
 
@@ -65,12 +81,19 @@ def test_not_received_opens_a_finding_on_the_dashboard_and_received_resolves_it(
 def test_outcome_refusals_change_nothing(month, people, region):
     item = draw(people, region, seed=7).items.first()
     with pytest.raises(InvalidInput) as refused:
-        services.do_record_outcome(actor=people["tcs_cz_jb"], item=item, outcome="", method="",
-                                   verifier="", verified_on=None)
+        services.do_record_outcome(
+            actor=people["tcs_cz_jb"], item=item, outcome="", method="", verifier="", verified_on=None
+        )
     assert {p.where.column for p in refused.value.problems} == {"核查结果", "核查方式", "核查人", "核查日期"}
     with pytest.raises(ActionRefused):
-        services.do_record_outcome(actor=people["ems_cz_jb"], item=item, outcome="received", method="phone",
-                                   verifier="某", verified_on=datetime.date(2022, 6, 1))
+        services.do_record_outcome(
+            actor=people["ems_cz_jb"],
+            item=item,
+            outcome="received",
+            method="phone",
+            verifier="某",
+            verified_on=datetime.date(2022, 6, 1),
+        )
     assert SampleItem.objects.get(pk=item.pk).outcome == ""
     assert not Finding.objects.filter(rule="verification_failed").exists()
 
@@ -79,16 +102,25 @@ def test_overdue_complaint_is_flagged_and_the_reply_clears_it(people, region, se
     settings.JIUZHU_CARDS = {"complaint_days": 15}
     maker = people["tcs_cz_jb"]
     complaint = services.do_create_complaint(
-        actor=maker, region=region(TACHENG), received_on=datetime.date(2022, 3, 1), channel="hotline",
-        complainant="匿名", content="反映某村有人冒领低保", person_name="某人", iden_no=person(3),
+        actor=maker,
+        region=region(TACHENG),
+        received_on=datetime.date(2022, 3, 1),
+        channel="hotline",
+        complainant="匿名",
+        content="反映某村有人冒领低保",
+        person_name="某人",
+        iden_no=person(3),
     )
     assert complaint.due_on == datetime.date(2022, 3, 22)  # 15 working days after Tuesday 1 March
     finding = Finding.objects.get(rule="complaint_overdue")
     assert finding.region.code == TACHENG and "2022-03-22" in finding.message
     services.do_link_finding(actor=maker, complaint=complaint, finding=finding)
-    services.do_reply_complaint(actor=maker, complaint=complaint, reply="经核实已停发", replied_on=datetime.date(
-        2022, 4, 1))
+    services.do_reply_complaint(
+        actor=maker, complaint=complaint, reply="经核实已停发", replied_on=datetime.date(2022, 4, 1)
+    )
     finding.refresh_from_db()
     assert finding.state == "rectified" and complaint.findings.count() == 1
     with pytest.raises(ActionRefused):
-        services.do_reply_complaint(actor=maker, complaint=complaint, reply="再答", replied_on=datetime.date(2022, 4, 2))
+        services.do_reply_complaint(
+            actor=maker, complaint=complaint, reply="再答", replied_on=datetime.date(2022, 4, 2)
+        )

@@ -3,12 +3,14 @@
 from django.db import models
 
 from jiuzhu.core.fields import MoneyField
+from jiuzhu.domain.purposes import PURPOSE_LABELS
 from jiuzhu.domain.reference_lists import KIND_LABELS
 from jiuzhu.domain.sampling import METHODS, OUTCOME_LABELS
 
 KIND_CHOICES = [(k.value, label) for k, label in KIND_LABELS.items()]
 OUTCOME_CHOICES = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
 METHOD_CHOICES = list(METHODS.items())
+PURPOSE_CHOICES = [(p.value, label) for p, label in PURPOSE_LABELS.items()]
 
 
 class ReferenceList(models.Model):
@@ -68,7 +70,7 @@ class Sample(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField("年度")
     pay_month = models.CharField("发放月份", max_length=4)
-    purpose = models.CharField("支出方向", max_length=16, blank=True)
+    purpose = models.CharField("支出方向", max_length=16, choices=PURPOSE_CHOICES, blank=True)
     confidence = models.PositiveSmallIntegerField("置信水平（%）")
     margin_bp = models.PositiveIntegerField("允许误差（万分之）")
     population = models.PositiveIntegerField("总体人数")

@@ -45,7 +45,9 @@ def payout_after_death(d: Dialect) -> str:
 
 
 def payout_to_employee(d: Dialect) -> str:
-    return _against_list("employee", per_purpose=True, extra=f"AND {BARRED_PURPOSES}", columns=("e.detail AS employer",))
+    return _against_list(
+        "employee", per_purpose=True, extra=f"AND {BARRED_PURPOSES}", columns=("e.detail AS employer",)
+    )
 
 
 def payout_in_prison(d: Dialect) -> str:

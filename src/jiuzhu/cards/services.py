@@ -157,7 +157,9 @@ def population(region: Region, fiscal_year: int, pay_month: str, purpose: str) -
     if purpose:
         payouts = payouts.filter(purpose=purpose)
     strata: dict[str, dict[str, int]] = {}
-    for p, iden_no, pk in payouts.values_list("purpose", "iden_no", "pk").order_by("purpose", "iden_no", "pk"):
+    for p, iden_no, pk in payouts.values_list("purpose", "iden_no", "pk").order_by(
+        "purpose", "iden_no", "pk"
+    ):
         strata.setdefault(p, {}).setdefault(iden_no, pk)
     return strata
 
@@ -225,7 +227,13 @@ def do_draw_sample(
         entity=str(sample),
         region_path=region.path,
         ip=ip,
-        after={"population": total, "size": size, "seed": seed, "confidence": confidence, "margin": str(margin)},
+        after={
+            "population": total,
+            "size": size,
+            "seed": seed,
+            "confidence": confidence,
+            "margin": str(margin),
+        },
     )
     return sample
 
@@ -292,8 +300,9 @@ def do_record_outcome(
 
 
 def due_on(received_on: datetime.date) -> datetime.date:
-    holidays = [datetime.date.fromisoformat(h) for h in getattr(settings, "JIUZHU_MONITORING", {}).get(
-        "holidays", [])]
+    holidays = [
+        datetime.date.fromisoformat(h) for h in getattr(settings, "JIUZHU_MONITORING", {}).get("holidays", [])
+    ]
     return add_working_days(received_on, int(config()["complaint_days"]), holidays)
 
 

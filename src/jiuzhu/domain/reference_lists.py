@@ -204,8 +204,13 @@ def parse_list(table: Table, kind: ListKind) -> tuple[list[ReferenceRecord], lis
         key = (record.iden_no, record.start_ym)
         if key in seen:
             problems.append(
-                _problem("DUPLICATE_IN_FILE", f"与第{seen[key]}行重复（同一证件号码和日期）", table.sheet, number,
-                         _titles(kind)["iden_no"])
+                _problem(
+                    "DUPLICATE_IN_FILE",
+                    f"与第{seen[key]}行重复（同一证件号码和日期）",
+                    table.sheet,
+                    number,
+                    _titles(kind)["iden_no"],
+                )
             )
         seen.setdefault(key, number)
         records.append(record)

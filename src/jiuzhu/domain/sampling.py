@@ -21,8 +21,12 @@ from enum import StrEnum
 from typing import TypeVar
 
 #: Two-sided z values of the confidence levels offered on the page (percent → z).
-Z_VALUES: dict[int, Decimal] = {80: Decimal("1.2816"), 90: Decimal("1.6449"), 95: Decimal("1.96"),
-                                99: Decimal("2.5758")}
+Z_VALUES: dict[int, Decimal] = {
+    80: Decimal("1.2816"),
+    90: Decimal("1.6449"),
+    95: Decimal("1.96"),
+    99: Decimal("2.5758"),
+}
 P = Decimal("0.5")
 
 
@@ -45,7 +49,7 @@ def allocate(total: int, strata: Mapping[str, int]) -> dict[str, int]:
     population = sum(strata.values())
     total = min(total, population)
     if population == 0:
-        return {name: 0 for name in strata}
+        return dict.fromkeys(strata, 0)
     shares = {name: Decimal(total * size) / population for name, size in strata.items()}
     parts = {name: int(share) for name, share in shares.items()}
     order = sorted(strata, key=lambda name: (-(shares[name] - parts[name]), name))
