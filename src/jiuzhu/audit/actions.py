@@ -70,6 +70,16 @@ class AuditAction(StrEnum):
     MONITORING_RESOLVE = "monitoring.resolve", "已整改（复查未再发现）"
     MONITORING_REOPEN = "monitoring.reopen", "预警重新打开"
 
+    CARDS_LIST_IMPORT = "cards.list_import", "导入比对名单"
+    CARDS_REVEAL_ID = "cards.reveal_id", "查看完整证件号码"
+    CARDS_EXPORT_FULL = "cards.export_full", "导出含完整证件号码的核查表"
+    CARDS_SAMPLE_DRAW = "cards.sample_draw", "回访核查抽样"
+    CARDS_VERIFY = "cards.verify", "登记回访核查结果"
+    CARDS_COMPLAINT_CREATE = "cards.complaint_create", "登记投诉举报"
+    CARDS_COMPLAINT_REPLY = "cards.complaint_reply", "答复投诉举报"
+    CARDS_COMPLAINT_LINK = "cards.complaint_link", "投诉举报关联预警"
+    CARDS_DEMO = "cards.demo", "写入演示比对名单"
+
     REPORTS_OPEN = "reports.open", "新建跟踪反馈表"
     REPORTS_EXPLAIN = "reports.explain", "填写未支出原因和整改措施"
     REPORTS_SUBMIT = "reports.submit", "提交跟踪反馈表"

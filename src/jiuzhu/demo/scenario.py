@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jiuzhu.approvals.services import do_load_default_rules
+from jiuzhu.cards.demo import load_card_demo
 from jiuzhu.documents.services import do_load_default_templates
 from jiuzhu.monitoring.demo_faults import load_monitoring_faults
 
@@ -31,4 +32,5 @@ def load_demo() -> None:
         faults.load_faults()
         if getattr(settings, "JIUZHU_DEMO_MONITORING_FAULTS", True):
             load_monitoring_faults()
+        load_card_demo()
     do_load_default_templates()

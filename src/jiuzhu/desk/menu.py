@@ -10,6 +10,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("支付发放", "ledger:payouts", "ledger.view"),
     ("查询", "ledger:search", "ledger.view"),
     ("监控预警", "monitoring:dashboard", "monitoring.view"),
+    ("一卡通监管", "cards:index", "cards.view"),
     ("绩效管理", None, None),
     ("跟踪反馈", "reports:home", "reports.view"),
     ("公文", "documents:home", "documents.view"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .card_rules import CARD_RULES
 from .findings import Severity
 from .identity import mask
 from .money import format_yuan, from_fen
@@ -200,6 +201,7 @@ RULES: tuple[Rule, ...] = (
         "落后超过10个百分点为黄灯，超过20个百分点为红灯（可按资金设置）",
         money=True,
     ),
+    *(Rule(*spec) for spec in CARD_RULES),
 )
 REGISTRY: dict[str, Rule] = {r.code: r for r in RULES}
 

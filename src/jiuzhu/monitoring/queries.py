@@ -16,6 +16,7 @@ as the ledger does; rules on the payout rows see every stored row (a file waitin
 a returned file's rows are deleted), so that the checker sees a file's problems before approving it.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -255,7 +256,7 @@ def execution_behind(d: Dialect) -> str:
     ) t WHERE t.behind_bp > t.yellow_bp"""
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[Dialect], str]] = {
     "late_registration": late_registration,
     "late_pass_down": late_pass_down,
     "payment_above_balance": payment_above_balance,
@@ -272,6 +273,11 @@ BUILDERS = {
     "idle_money": idle_money,
     "execution_behind": execution_behind,
 }
+
+
+def register(builders: Mapping[str, Callable[[Dialect], str]]) -> None:
+    """Another app's rules (their texts are in ``domain.monitoring_rules``): the SQL that finds their rows."""
+    BUILDERS.update(builders)
 
 
 def sql_for(code: str, vendor: str) -> str:
