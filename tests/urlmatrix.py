@@ -282,7 +282,7 @@ def _option_paths(select: str, offered: set[str]) -> dict[str, str] | None:
     if select == "region":
         from jiuzhu.regions.models import Region
 
-        by_code = {code: path for code, path in Region.objects.values_list("code", "path")}
+        by_code = dict(Region.objects.values_list("code", "path"))
         if offered and offered <= set(by_code):
             return by_code
         return {str(pk): path for pk, path in Region.objects.values_list("pk", "path")}
