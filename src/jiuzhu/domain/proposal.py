@@ -85,8 +85,9 @@ def propose(counties: Sequence[County], rules: Rules) -> list[ProposedLine]:
     decreases: dict[str, Decimal] = {}
     for c in counties:
         margin = (c.available * rules.margin).quantize(ZERO)
-        if c.unspent > margin:
-            decreases[c.region_code] = min(_floor(c.unspent, rules.unit), _floor(c.base, rules.unit))
+        amount = min(_floor(c.unspent, rules.unit), _floor(c.base, rules.unit))
+        if c.unspent > margin and amount > 0:
+            decreases[c.region_code] = amount
     freed = sum(decreases.values(), ZERO)
     pool = freed if rules.total is None else rules.total
     increases: dict[str, Decimal] = {}

@@ -26,7 +26,7 @@ from jiuzhu.audit.services import record
 from jiuzhu.domain.execution import project
 from jiuzhu.domain.proposal import County, ProposedLine, Rules, propose
 from jiuzhu.funds.models import Fund
-from jiuzhu.ledger.models import Payment
+from jiuzhu.ledger.models import Movement, Payment
 from jiuzhu.regions.models import Region
 
 from .models import AdjustmentProposal, CarryoverLine, RecoveryLine, ReviewStatus
@@ -53,9 +53,20 @@ def _lineage_sums(queryset: Any, key: str) -> dict[int, Decimal]:
     return dict(queryset.values_list(key).annotate(t=Sum("amount")).order_by().values_list(key, "t"))
 
 
-def counties(*, fund: Fund, issuer: Region, as_of: datetime.date, months: int) -> list[County]:
-    """Every region of the issuer's area holding the fund, with what it has and its projected spending."""
-    amounts = current_amounts(fund=fund)
+def received_by(*, fund: Fund, as_of: datetime.date) -> dict[int, Decimal]:
+    """Per region id, what the fund's approved movements had brought by ``as_of`` (下达 + 调增 − 调减)."""
+    return _lineage_sums(Movement.objects.filter(fund=fund, received_on__lte=as_of), "region")
+
+
+def counties(
+    *, fund: Fund, issuer: Region, as_of: datetime.date, months: int, as_received: bool = False
+) -> list[County]:
+    """Every region of the issuer's area holding the fund, with what it has and its projected spending.
+
+    The base is the region's plan amount now (what an adjustment plan starts from); with ``as_received`` it is
+    what the region had received by ``as_of`` instead — the picture on that day, before any later plan (shown,
+    not saved: a saved plan starts from the amounts now)."""
+    amounts = received_by(fund=fund, as_of=as_of) if as_received else current_amounts(fund=fund)
     regions = list(
         Region.objects.filter(
             pk__in=[k for k, v in amounts.items() if v is not None], path__startswith=issuer.path
@@ -109,12 +120,15 @@ class Proposal:
     as_of: datetime.date
     rules: Rules
     lines: list[ProposedLine]
+    as_received: bool = False
+    """The base is what was received by the date, not the plan amounts now."""
 
     def as_json(self) -> dict[str, Any]:
         return {
             "fund": str(self.fund),
             "issuer": self.issuer.name,
             "as_of": self.as_of.isoformat(),
+            "base": "received_by_as_of" if self.as_received else "current_plan_amounts",
             "rules": {
                 "margin": str(self.rules.margin),
                 "months": self.rules.months,
@@ -144,9 +158,11 @@ def line_json(x: ProposedLine) -> dict[str, Any]:
     }
 
 
-def proposal(*, fund: Fund, issuer: Region, as_of: datetime.date, rules: Rules) -> Proposal:
-    found = counties(fund=fund, issuer=issuer, as_of=as_of, months=rules.months)
-    return Proposal(fund, issuer, as_of, rules, propose(found, rules))
+def proposal(
+    *, fund: Fund, issuer: Region, as_of: datetime.date, rules: Rules, as_received: bool = False
+) -> Proposal:
+    found = counties(fund=fund, issuer=issuer, as_of=as_of, months=rules.months, as_received=as_received)
+    return Proposal(fund, issuer, as_of, rules, propose(found, rules), as_received)
 
 
 @transaction.atomic

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, help="按最近几个月的月均支付测算")
         parser.add_argument("--unit", help="调整金额的取整单位（元），如 10000")
         parser.add_argument("--total", help="调增总额（元；默认为调减腾出的资金）")
+        parser.add_argument(
+            "--as-received",
+            action="store_true",
+            help="以截至日期已收到的额度为原额度测算（只列出，不保存；保存的方案以现有额度为原额度）",
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,7 +54,7 @@ class Command(BaseCommand):
             k: None if options.get(k) is None else Decimal(options[k]) for k in ("margin", "unit", "total")
         }
         rules = rules_from_settings(months=options.get("months"), **money)
-        if options.get("user"):
+        if options.get("user") and not options["as_received"]:
             if not options.get("doc_no"):
                 raise CommandError("保存为调整方案须用 --doc-no 写明文号")
             try:
@@ -61,7 +66,8 @@ class Command(BaseCommand):
             except ActionRefused as exc:
                 raise CommandError(str(exc)) from exc
         else:
-            plan, found = None, proposal(fund=fund, issuer=region, as_of=as_of, rules=rules)
+            found = proposal(fund=fund, issuer=region, as_of=as_of, rules=rules, as_received=options["as_received"])
+            plan = None
         if options["json"]:
             data = found.as_json() | {
                 "plan": None if plan is None else {"id": plan.pk, "doc_no": plan.doc_no}
