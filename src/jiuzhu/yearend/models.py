@@ -140,6 +140,7 @@ class Recovery(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="收回地区"
     )
     doc_no = models.CharField("文号", max_length=64, unique=True)
+    doc_date = models.DateField("成文日期", help_text="the day the money counts for the level above")
     status = models.CharField(
         "状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )

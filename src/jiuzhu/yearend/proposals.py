@@ -80,7 +80,7 @@ def counties(
     recovered = RecoveryLine.objects.filter(
         recovery__fiscal_year=year,
         recovery__status=ReviewStatus.APPROVED,
-        recovery__approved_at__date__lte=as_of,
+        recovery__doc_date__lte=as_of,
         carryover__fund__name=fund.name,
         carryover__fund__source_label=fund.source_label,
     )

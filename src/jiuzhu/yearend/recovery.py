@@ -6,6 +6,7 @@ less this year's payments from the appropriation. Approved (``review.RecoveryRev
 the region and +amount for its parent in this year's execution; nothing is created or lost.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.approvals.services import open_round
@@ -99,7 +101,15 @@ def facts(recovery: Recovery) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_submit_recovery(*, actor: Any, year: int, region: Region, doc_no: str, ip: str = "") -> Recovery:
+def do_submit_recovery(
+    *,
+    actor: Any,
+    year: int,
+    region: Region,
+    doc_no: str,
+    doc_date: datetime.date | None = None,
+    ip: str = "",
+) -> Recovery:
     """Propose the 收回 of every candidate below ``region`` under ``doc_no`` and send it for review."""
     require(actor, "yearend.close")
     require_within(actor, region)
@@ -112,8 +122,11 @@ def do_submit_recovery(*, actor: Any, year: int, region: Region, doc_no: str, ip
     if not found:
         raise ActionRefused(f"{year}年度没有连续结转满规定年限、需要收回的资金")
     user = actor if getattr(actor, "pk", None) is not None else None
+    doc_date = doc_date or min(timezone.localdate(), datetime.date(year, 12, 31))
+    if doc_date.year != year:
+        raise ActionRefused(f"收回的成文日期应在{year}年度内")
     recovery = Recovery.objects.create(
-        fiscal_year=year, region=region, doc_no=doc_no.strip(), created_by=user
+        fiscal_year=year, region=region, doc_no=doc_no.strip(), doc_date=doc_date, created_by=user
     )
     RecoveryLine.objects.bulk_create(
         RecoveryLine(

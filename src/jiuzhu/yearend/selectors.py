@@ -98,7 +98,7 @@ def monthly_figures(
     recovered = RecoveryLine.objects.filter(
         recovery__fiscal_year=year,
         recovery__status=ReviewStatus.APPROVED,
-        recovery__approved_at__date__lte=as_of,
+        recovery__doc_date__lte=as_of,
     )
     for via, sign in (("from_region", -1), ("to_region", 1)):
         mine = scoped(recovered, user, via=via)
@@ -115,7 +115,7 @@ def monthly_figures(
 
 def _recovered(lines: QuerySet[RecoveryLine], via: str) -> Iterable[tuple[Any, ...]]:
     return (
-        lines.annotate(month=ExtractMonth("recovery__approved_at"))
+        lines.annotate(month=ExtractMonth("recovery__doc_date"))
         .values_list(
             via, "carryover__fund__name", "carryover__fund__source_label", "carryover__purpose", "month"
         )

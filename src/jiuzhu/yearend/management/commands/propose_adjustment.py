@@ -66,7 +66,9 @@ class Command(BaseCommand):
             except ActionRefused as exc:
                 raise CommandError(str(exc)) from exc
         else:
-            found = proposal(fund=fund, issuer=region, as_of=as_of, rules=rules, as_received=options["as_received"])
+            found = proposal(
+                fund=fund, issuer=region, as_of=as_of, rules=rules, as_received=options["as_received"]
+            )
             plan = None
         if options["json"]:
             data = found.as_json() | {
