@@ -106,7 +106,7 @@ class Preview:
 
 def _doc_nos(appropriation_ids: list[int]) -> dict[int, tuple[str, str]]:
     """Per appropriation: its 上级指标文号 (every receipt registered into it) and its 本级指标文号."""
-    found: dict[int, tuple[set[str], set[str]]] = {}
+    found: dict[int, tuple[dict[str, None], dict[str, None]]] = {}  # ordered sets: in the order received
     for pk, sup, cor in (
         RegistrationLine.objects.filter(
             appropriation__in=appropriation_ids, registration__status=Registration.APPROVED
@@ -116,10 +116,9 @@ def _doc_nos(appropriation_ids: list[int]) -> dict[int, tuple[str, str]]:
         )
         .order_by("registration__movement__received_on", "registration_id")
     ):
-        sups, cors = found.setdefault(pk, (set(), set()))
-        sups.add(sup)
-        cors.add(cor)
-    return {pk: ("、".join(sorted(s)), "、".join(sorted(c))) for pk, (s, c) in found.items()}
+        sups, cors = found.setdefault(pk, ({}, {}))
+        sups[sup] = cors[cor] = None
+    return {pk: ("、".join(s), "、".join(c)) for pk, (s, c) in found.items()}
 
 
 def close_preview(*, year: int, region: Region) -> Preview:

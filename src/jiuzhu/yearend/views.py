@@ -73,9 +73,11 @@ def _download(data: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _chart(region: Any, total: Any, rows: list[selectors.Row], year: int) -> dict[str, Any]:
-    """累计支付 by month against the available amount × 时序进度, in 万元; the projection at December."""
-    paid = [sum((r.cumulative_paid[m] for r in rows), Decimal(0)) for m in range(12)]
+def _chart(region: Any, total: Any, rows: list[selectors.Row], as_of: datetime.date) -> dict[str, Any]:
+    """累计支付 by month up to the date against the available amount × 时序进度, in 万元; the projection at
+    December."""
+    year = as_of.year
+    paid = [sum((r.cumulative_paid[m] for r in rows), Decimal(0)) for m in range(as_of.month)]
     due = [total.available * time_elapsed_rate(month_end(year, m)) / 100 for m in range(1, 13)]
     projected = sum((r.projection.by_run_rate for r in rows), Decimal(0))
     return {
@@ -105,7 +107,7 @@ def execution(request: AuthedRequest) -> HttpResponse:
             "as_of": as_of,
             "elapsed": time_elapsed_rate(as_of),
             "groups": groups,
-            "charts": [_chart(reg, total, lines, year) for reg, total, lines in groups],
+            "charts": [_chart(reg, total, lines, as_of) for reg, total, lines in groups],
             "regions": regions_for(request.user),
             "region": region,
         },
