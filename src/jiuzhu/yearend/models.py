@@ -43,14 +43,9 @@ DOCUMENT_STATES = Machine(
 LIVE = [ReviewStatus.SUBMITTED, ReviewStatus.APPROVED]
 
 
-class YearClose(models.Model):
-    """年终结转: one fiscal year of one area, carried into the next."""
+class ReviewedDocument(models.Model):
+    """What a year-end document has for the review flow: its status, maker, approval and return."""
 
-    fiscal_year = models.PositiveSmallIntegerField("年度")
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="结转地区"
-    )
-    doc_no = models.CharField("文号", max_length=64)
     status = models.CharField(
         "状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
@@ -67,6 +62,23 @@ class YearClose(models.Model):
     return_reason = models.TextField("退回原因", blank=True)
 
     class Meta:
+        abstract = True
+
+    @property
+    def status_shown(self) -> Shown:
+        return DOCUMENT_STATES.show(self.status)
+
+
+class YearClose(ReviewedDocument):
+    """年终结转: one fiscal year of one area, carried into the next."""
+
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="结转地区"
+    )
+    doc_no = models.CharField("文号", max_length=64)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "region"],
@@ -79,10 +91,6 @@ class YearClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}年终结转 {self.doc_no}"
-
-    @property
-    def status_shown(self) -> Shown:
-        return DOCUMENT_STATES.show(self.status)
 
 
 class CarryoverLine(models.Model):
@@ -132,7 +140,7 @@ class YearReopen(models.Model):
         return self.doc_no
 
 
-class Recovery(models.Model):
+class Recovery(ReviewedDocument):
     """收回: balances carried too long, returned to the level above in ``fiscal_year``."""
 
     fiscal_year = models.PositiveSmallIntegerField("年度")
@@ -141,20 +149,6 @@ class Recovery(models.Model):
     )
     doc_no = models.CharField("文号", max_length=64, unique=True)
     doc_date = models.DateField("成文日期", help_text="the day the money counts for the level above")
-    status = models.CharField(
-        "状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="empty: the command line's operator",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    approved_at = models.DateTimeField("审核通过时间", null=True, blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
 
     class Meta:
         ordering = ["-fiscal_year", "-id"]
@@ -162,10 +156,6 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return self.doc_no
-
-    @property
-    def status_shown(self) -> Shown:
-        return DOCUMENT_STATES.show(self.status)
 
 
 class RecoveryLine(models.Model):

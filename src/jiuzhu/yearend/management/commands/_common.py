@@ -5,20 +5,11 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from jiuzhu.accounts.models import User
-from jiuzhu.ledger.actors import SystemActor
+from jiuzhu.ledger.management.commands._imports import actor_for
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import find_region
 
-
-def actor_for(username: str | None) -> Any:
-    """The named active user, else the command line's system operator."""
-    if not username:
-        return SystemActor()
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(f"用户{username}不存在或已停用")
-    return user
+__all__ = ["actor_for", "date_arg", "region_for"]
 
 
 def region_for(key: str | None, actor: Any) -> Region:
