@@ -158,7 +158,7 @@ def close_refusal(*, year: int, region: Region) -> str:
     existing = (held | above).select_related("region").first()
     if existing is not None:
         state = "已提交待审核" if existing.status == DocStatus.SUBMITTED else "已结转关账"
-        return f"{year}年度{existing.region.short_name}的年终结转（{existing.doc_no}）{state}，不能重复结转"
+        return f"{year}年度{existing.region.name}的年终结转（{existing.doc_no}）{state}，不能重复结转"
     if YearClose.objects.filter(fiscal_year=year - 1, status=DocStatus.SUBMITTED).exists():
         return f"{year - 1}年度的年终结转尚待审核，请先完成上一年度"
     waiting_regs = Registration.objects.filter(

@@ -39,7 +39,7 @@ def refuse_if_closed(*, fiscal_year: int | None, region: Any, what: str) -> None
         [
             Problem(
                 "YEAR_CLOSED",
-                f"{fiscal_year}年度已于{close.region.short_name}年终结转（{close.doc_no}）后关账，"
+                f"{fiscal_year}年度已于{close.region.name}年终结转（{close.doc_no}）后关账，"
                 f"不能再{what}；如确需更正，请先办理重新开启年度",
                 Where(entity=f"{fiscal_year}年度"),
                 numbers={"fiscal_year": fiscal_year},
