@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
+from django.test import Client
+from openpyxl import load_workbook
 
 from jiuzhu.accounts.models import User
 from jiuzhu.allocation.models import Plan
@@ -249,3 +251,18 @@ def test_close_year_carries_each_unspent_balance_and_locks_the_year(u, tmp_path)
     call_command("execution", "--year", "2023", "--as-of", "2023-01-31", "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert sum(Decimal(x["carried_in"]) for x in data["lines"]) == sum((x.amount for x in lines), Decimal(0))
+
+    # both tables as XLSX, read back: the county's checker gets the county's lines only
+    client = Client()
+    client.force_login(u["ymx_cz_sh"])
+    book = load_workbook(io.BytesIO(client.get(f"/yearend/closes/{close.pk}/?format=xlsx").content))
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert {r[0] for r in rows} == {"654225000"} and {r[7] for r in rows} == {"01"}
+    assert sum(Decimal(str(r[13])) for r in rows) == sum(
+        (x.amount for x in lines if x.region == yumin), Decimal(0)
+    )
+    book = load_workbook(io.BytesIO(client.get("/yearend/?year=2023&as_of=2023-01-31&format=xlsx").content))
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert sum(Decimal(str(r[5])) for r in rows) == sum(
+        (x.amount for x in lines if x.region == yumin), Decimal(0)
+    )
