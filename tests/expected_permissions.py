@@ -67,6 +67,18 @@ EXPECTED_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     "monitoring.review": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     "monitoring.check": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
     "monitoring.export": ANY_STAFF,
+    # 支出进度 and 年终结转/收回: the finance bureau closes (经办) and approves (审核); everyone reads.
+    "yearend.view": ANY_STAFF,
+    "yearend.close": frozenset({FINANCE_MAKER}),
+    "yearend.approve": frozenset({FINANCE_CHECKER}),
+    # 一卡通监管: both bureaus' 经办 load the reference lists, record 回访 and complaints; the full 证件号码 is for
+    # civil affairs (who visit the households) and the audit bureau.
+    "cards.view": ANY_STAFF,
+    "cards.lists": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "cards.reveal_id": frozenset({CIVIL_MAKER, CIVIL_CHECKER, AUDIT_VIEWER}),
+    "cards.verify": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "cards.complaints": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "cards.export": ANY_STAFF,
     "documents.view": ANY_STAFF,
     # QUESTION: a civil-affairs 经办 generates the joint notice but a civil-affairs 审核 may not.
     "documents.generate": frozenset({FINANCE_MAKER, FINANCE_CHECKER, CIVIL_MAKER}),

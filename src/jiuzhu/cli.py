@@ -1,7 +1,7 @@
 """The `jiuzhu` command: Django's management commands, with two-word names.
 
 `jiuzhu export allocation …` runs the management command `export_allocation`, `jiuzhu check notice …` runs
-`check_notice`, `jiuzhu export usage-report …` runs `export_usage_report`, and so on; a single word runs the command of that name (`jiuzhu demo`, `jiuzhu migrate`).
+`check_notice`, `jiuzhu export usage-report …` runs `export_usage_report`, and so on; a single word runs the command of that name (`jiuzhu demo`, `jiuzhu migrate`; `close-year` is `close_year`).
 """
 
 import os
@@ -13,6 +13,8 @@ def resolve_argv(argv: list[str], known: set[str]) -> list[str]:
     ``usage_report``)."""
     if len(argv) >= 3 and (name := f"{argv[1]}_{argv[2]}".replace("-", "_")) in known:
         return [argv[0], name, *argv[3:]]
+    if len(argv) >= 2 and "-" in argv[1] and (name := argv[1].replace("-", "_")) in known:
+        return [argv[0], name, *argv[2:]]  # one hyphenated word: `jiuzhu close-year 2022`
     return argv
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jiuzhu.trace",
     "jiuzhu.reports",
     "jiuzhu.cards",
+    "jiuzhu.yearend",
 ]
 
 MIDDLEWARE = [

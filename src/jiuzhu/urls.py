@@ -18,4 +18,5 @@ urlpatterns = [
     path("trace/", include("jiuzhu.trace.urls")),
     path("reports/", include("jiuzhu.reports.urls")),
     path("cards/", include("jiuzhu.cards.urls")),
+    path("yearend/", include("jiuzhu.yearend.urls")),
 ]

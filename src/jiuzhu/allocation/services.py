@@ -21,6 +21,7 @@ from jiuzhu.domain.holding import holding_problems, not_received, paid_problems
 from jiuzhu.domain.problems import Problem, Severity, Where, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
+from jiuzhu.yearend.locks import refuse_if_closed
 
 from . import holdings
 from .models import PLAN_STATES, Plan, PlanRow
@@ -48,6 +49,7 @@ def do_create_plan(
     """A draft plan; an adjustment starts from every region's current approved amount as its base."""
     require(actor, "allocation.edit")
     require_within(actor, issuer)
+    refuse_if_closed(fiscal_year=fund.fiscal_year, region=issuer, what="新建该年度的分配或调整方案")
     try:
         doc_no = normalise_docno(doc_no)
     except DocNoError as exc:
@@ -86,6 +88,7 @@ def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: st
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.editable:
         raise ActionRefused("方案已提交或已审核，不能修改；如需更正，请新建调整方案")
+    refuse_if_closed(fiscal_year=plan.fund.fiscal_year, region=plan.issuer, what="修改该年度的分配或调整方案")
     problems = validate_plan_lines(plan, lines)
     if has_errors(problems):
         raise InvalidInput(problems)
@@ -166,6 +169,7 @@ def do_submit_plan(*, actor: User, plan: Plan, ip: str = "") -> int:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.editable:
         raise ActionRefused("只有草稿或退回的方案可以提交")
+    refuse_if_closed(fiscal_year=plan.fund.fiscal_year, region=plan.issuer, what="提交该年度的分配或调整方案")
     if not plan.rows.exists():
         raise ActionRefused("方案没有任何地区的分配数，不能提交")
     problems = validate_plan_lines(plan, [r.line() for r in plan.rows.select_related("region")], final=True)

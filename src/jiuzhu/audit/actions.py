@@ -92,6 +92,16 @@ class AuditAction(StrEnum):
     ACTION_REFUSED = "action.refused", "操作被拒绝"
     EXPORT_PAYOUTS = "export.payouts", "导出到人到户发放明细（含个人信息）"
     EXPORT_AUDIT = "export.audit", "导出审计日志"
+    YEAREND_CLOSE_SUBMIT = "yearend.close_submit", "提交年终结转"
+    YEAREND_CLOSE_APPROVE = "yearend.close_approve", "年终结转审核通过"
+    YEAREND_CLOSE_APPROVE_PARTIAL = "yearend.close_approve_partial", "年终结转审核（尚需他人审核）"
+    YEAREND_CLOSE_RETURN = "yearend.close_return", "退回年终结转"
+    YEAREND_REOPEN = "yearend.reopen", "重新开启年度"
+    YEAREND_RECOVERY_SUBMIT = "yearend.recovery_submit", "提交收回"
+    YEAREND_RECOVERY_APPROVE = "yearend.recovery_approve", "收回审核通过"
+    YEAREND_RECOVERY_APPROVE_PARTIAL = "yearend.recovery_approve_partial", "收回审核（尚需他人审核）"
+    YEAREND_RECOVERY_RETURN = "yearend.recovery_return", "退回收回"
+    YEAREND_PROPOSE_ADJUSTMENT = "yearend.propose_adjustment", "生成调整方案建议"
 
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}

@@ -13,6 +13,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("一卡通监管", "cards:index", "cards.view"),
     ("绩效管理", None, None),
     ("跟踪反馈", "reports:home", "reports.view"),
+    ("支出进度", "yearend:execution", "yearend.view"),
     ("公文", "documents:home", "documents.view"),
     ("审计日志", "audit:list", "audit.view"),
     ("系统管理", "accounts:admin_home", "accounts.admin"),

@@ -14,6 +14,7 @@ from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.ledger import (
     movements_for_row,
 )
+from jiuzhu.yearend.locks import refuse_if_closed
 
 from ..models import Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
@@ -24,6 +25,7 @@ def book_plan_movements(*, plan: Plan, actor: User) -> list[Movement]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("plan movements are booked inside the approval's transaction")
     fund = plan.fund
+    refuse_if_closed(fiscal_year=fund.fiscal_year, region=plan.issuer, what="下达或调整该年度的资金")
     booked = []
     for row in plan.rows.select_related("region"):
         for item in movements_for_row(

@@ -22,6 +22,7 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.problems import Problem
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region
+from jiuzhu.yearend.locks import refuse_if_closed
 
 from ..models import (
     IMPORT_STATES,
@@ -190,6 +191,7 @@ def mark_done(
     """Inside the import's transaction: the batch is done, with its audit record.
 
     ``money`` is the batch's total and funds when the importer knows them already (see ``batch_money``)."""
+    refuse_if_closed(fiscal_year=fiscal_year, region=batch.region, what="导入该年度的支付或发放数据")
     try:
         with transaction.atomic():
             IMPORT_STATES.move_rows(

@@ -31,6 +31,7 @@ from jiuzhu.domain.problems import Problem, Where, has_errors
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
+from jiuzhu.yearend.locks import refuse_if_closed
 
 from ..models import REGISTRATION_STATES, Appropriation, Movement, Payment, Registration
 from ..models import RegistrationLine as LineModel
@@ -87,6 +88,7 @@ def do_register_receipt(
     movement = Movement.objects.select_for_update().select_related("region", "fund").get(pk=movement.pk)
     if actor.region_id != movement.region_id:
         raise ActionRefused("只有接收地区本级可以登记该指标")
+    refuse_if_closed(fiscal_year=movement.fiscal_year, region=movement.region, what="登记该年度的指标")
     previous = Registration.objects.select_for_update().filter(movement=movement).first()
     if previous is not None and previous.status == Registration.SUBMITTED:
         raise ActionRefused("该笔指标的登记正在等待审核")

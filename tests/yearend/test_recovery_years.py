@@ -1,0 +1,134 @@
+"""收回 after two carried years, on the seed (no demo year): 2022 registered and never spent, closed into 2023,
+closed again into 2024, then taken back to the prefecture; both levels balanced to the fen. Also the reopening
+of a closed year."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from jiuzhu.approvals import review
+from jiuzhu.core.errors import ActionRefused
+from jiuzhu.demo.ledger_year import code_for
+from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.purposes import Purpose
+from jiuzhu.funds.models import Fund
+from jiuzhu.ledger.models import Movement
+from jiuzhu.ledger.services import do_register_receipt
+from jiuzhu.regions.models import Region
+from jiuzhu.yearend.closing import close_preview, do_reopen_year, do_submit_close
+from jiuzhu.yearend.locks import closing_of
+from jiuzhu.yearend.models import CarryoverLine, Recovery, RecoveryLine, YearClose
+from jiuzhu.yearend.recovery import candidates, do_submit_recovery
+from jiuzhu.yearend.selectors import execution
+
+END = {y: datetime.date(y, 12, 31) for y in (2022, 2023, 2024)}
+
+
+def _approve(obj, *checkers):
+    for checker in checkers:
+        if review.approve(obj, checker).complete:
+            return
+    raise AssertionError("not enough checkers")
+
+
+@pytest.fixture
+def registered(users):
+    """裕民县 and 托里县 register their 8号 receipts of the seed fund (低保 and 临时救助) and spend nothing."""
+    fund = Fund.objects.get(fiscal_year=2022, source_label="自治区")
+    for code, maker in (("654225", "ymx_cz_jb"), ("654224", "tlx_cz_jb")):
+        movement = Movement.objects.get(region__code=code, fund=fund, kind="issue")
+        low = (movement.amount * Decimal("0.7")).quantize(Decimal("0.01"))
+        registration, _ = do_register_receipt(
+            actor=users[maker],
+            movement=movement,
+            cor_bgt_doc_no=f"测财社〔2022〕{code[-1]}号",
+            lines=[
+                RegistrationLine(code_for(code, Purpose.SUBSISTENCE), Purpose.SUBSISTENCE, low),
+                RegistrationLine(code_for(code, Purpose.TEMPORARY), Purpose.TEMPORARY, movement.amount - low),
+            ],
+            registered_on=movement.received_on,
+        )
+        _approve(registration, users[maker[:-3] + "_sh"], users[maker[:-3] + "_sh2"])
+    return fund
+
+
+def _available(user, year, code):
+    rows = execution(user, year=year, as_of=END[year], region=Region.objects.get(code=code))
+    return sum((r.figures.available for r in rows if r.region.code == code), Decimal(0))
+
+
+def _close(users, year):
+    prefecture = Region.objects.get(code="654200")
+    close = do_submit_close(
+        actor=users["dq_cz_jb"], year=year, region=prefecture, doc_no=f"塔地财社〔{year + 1}〕1号"
+    )
+    _approve(close, users["dq_cz_sh"], users["dq_cz_sh2"])
+    return close
+
+
+def test_a_balance_carried_two_years_goes_back_to_the_prefecture_balanced_to_the_fen(users, registered):
+    counties = {"654225": Decimal("390000.00"), "654224": Decimal("720000.00")}
+    first = _close(users, 2022)
+    assert {x.region.code: x.amount for x in first.lines.all() if x.region.code in counties} != {}
+    for code, amount in counties.items():
+        assert sum(x.amount for x in first.lines.filter(region__code=code)) == amount
+        assert _available(users["dq_cz_sh"], 2023, code) == amount
+    # not yet due in 2023: carried one year only
+    assert candidates(year=2023, region=Region.objects.get(code="654200")) == []
+    second = _close(users, 2023)
+    assert {x.carried_years for x in second.lines.all()} == {2}
+    assert sum(x.amount for x in second.lines.all()) == sum(x.amount for x in first.lines.all())
+    prefecture = Region.objects.get(code="654200")
+    before = {code: _available(users["dq_cz_sh"], 2024, code) for code in (*counties, "654200")}
+    assert before == {**counties, "654200": Decimal(0)}
+    recovery = do_submit_recovery(
+        actor=users["dq_cz_jb"],
+        year=2024,
+        region=prefecture,
+        doc_no="塔地财社〔2024〕7号",
+        doc_date=datetime.date(2024, 3, 1),
+    )
+    # waiting: nothing moves yet
+    assert {code: _available(users["dq_cz_sh"], 2024, code) for code in before} == before
+    _approve(recovery, users["dq_cz_sh"], users["dq_cz_sh2"])
+    recovery.refresh_from_db()
+    assert recovery.status == "approved"
+    after = {code: _available(users["dq_cz_sh"], 2024, code) for code in before}
+    assert after == {"654225": Decimal(0), "654224": Decimal(0), "654200": sum(counties.values())}
+    assert sum(after.values()) == sum(before.values())  # not a fen created or lost between the two levels
+    for line in RecoveryLine.objects.filter(recovery=recovery):
+        assert line.to_region == line.from_region.parent == prefecture
+    # the counties' appropriations are spent down to zero: the close of 2024 carries nothing of them
+    assert [x for x in close_preview(year=2024, region=prefecture).lines if x.region.code in counties] == []
+    # the same balance is not taken back twice
+    with pytest.raises(ActionRefused, match="没有"):
+        do_submit_recovery(
+            actor=users["dq_cz_jb"], year=2024, region=prefecture, doc_no="塔地财社〔2024〕8号"
+        )
+    assert Recovery.objects.count() == 1
+
+
+def test_a_checker_returns_a_close_and_a_closed_year_is_reopened_by_a_new_document(users, registered):
+    prefecture = Region.objects.get(code="654200")
+    close = do_submit_close(actor=users["dq_cz_jb"], year=2022, region=prefecture)
+    with pytest.raises(ActionRefused):  # the maker may not approve
+        review.approve(close, users["dq_cz_jb"])
+    review.return_(close, users["dq_cz_sh"], reason="结转数需核对")
+    close.refresh_from_db()
+    assert close.status == "returned" and closing_of(fiscal_year=2022, region=prefecture) is None
+    assert _available(users["dq_cz_sh"], 2023, "654225") == 0
+    close = _close(users, 2022)
+    assert closing_of(fiscal_year=2022, region=Region.objects.get(code="654225")) == close
+    with pytest.raises(ActionRefused, match="文号和原因"):
+        do_reopen_year(actor=users["dq_cz_sh"], close=close, doc_no="", reason="")
+    close.refresh_from_db()
+    assert close.status == "approved"
+    do_reopen_year(
+        actor=users["dq_cz_sh"], close=close, doc_no="塔地财社〔2023〕3号", reason="补登记12月支付"
+    )
+    close.refresh_from_db()
+    assert close.status == "reopened" and closing_of(fiscal_year=2022, region=prefecture) is None
+    assert _available(users["dq_cz_sh"], 2023, "654225") == 0  # its lines no longer count
+    assert CarryoverLine.objects.filter(close=close).exists()  # kept, as the document was
+    assert YearClose.objects.filter(fiscal_year=2022).count() == 2
