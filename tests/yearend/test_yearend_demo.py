@@ -81,6 +81,11 @@ def _hand_computed(fund: Fund, region: Region, base: Decimal) -> dict[str, Decim
     unspent = base - projected
     margin = (base * Decimal("0.02")).quantize(Decimal("0.01"))
     give_back = (unspent / WAN).to_integral_value(ROUND_FLOOR) * WAN if unspent > margin else Decimal(0)
+    # never below what the county has paid by now (the demo year runs to December)
+    paid_now = Payment.objects.filter(
+        region=region, appropriation__fund=fund, batch__approved_at__isnull=False
+    ).aggregate(t=Sum("xpay_amt"))["t"] or Decimal(0)
+    give_back = min(give_back, ((base - paid_now) / WAN).to_integral_value(ROUND_FLOOR) * WAN)
     return {"paid": paid, "run_rate": rate, "projected": projected, "decrease": max(give_back, Decimal(0))}
 
 

@@ -2,7 +2,7 @@
 
 - A county whose projected unspent amount (available − projected spending) exceeds the margin (a share of what
   is available) gives back (调减) down to its projected need: the unspent amount, rounded down to the unit, and
-  never more than its plan amount.
+  never more than its plan amount less what it has paid to this day.
 - A county whose projected spending exceeds what it has receives (调增), largest shortfall first, its shortfall
   rounded up to the unit, up to what the decreases freed (or up to a total the prefecture sets).
 
@@ -47,6 +47,9 @@ class County:
     run_rate: Decimal
     projected: Decimal
     """Projected spending by the end of the year."""
+    paid_now: Decimal | None = None
+    """Everything paid to this day (more than ``paid`` when the proposal looks back at an earlier date): a
+    decrease never takes back money already paid, so it stays within base − paid_now."""
 
     @property
     def unspent(self) -> Decimal:
@@ -85,7 +88,8 @@ def propose(counties: Sequence[County], rules: Rules) -> list[ProposedLine]:
     decreases: dict[str, Decimal] = {}
     for c in counties:
         margin = (c.available * rules.margin).quantize(ZERO)
-        amount = min(_floor(c.unspent, rules.unit), _floor(c.base, rules.unit))
+        paid_now = c.paid if c.paid_now is None else max(c.paid, c.paid_now)
+        amount = min(_floor(c.unspent, rules.unit), _floor(c.base - paid_now, rules.unit))
         if c.unspent > margin and amount > 0:
             decreases[c.region_code] = amount
     freed = sum(decreases.values(), ZERO)

@@ -85,15 +85,16 @@ def counties(
         carryover__fund__source_label=fund.source_label,
     )
     given, taken = _lineage_sums(recovered, "from_region"), _lineage_sums(recovered, "to_region")
+    payments = Payment.objects.filter(
+        appropriation__fund__name=fund.name,
+        appropriation__fund__source_label=fund.source_label,
+        fiscal_year=year,
+        batch__approved_at__isnull=False,
+    )
+    paid_now = dict(payments.values_list("region").annotate(t=Sum("xpay_amt")).order_by())
     monthly: dict[int, dict[int, Decimal]] = {}
     for region, month, total in (
-        Payment.objects.filter(
-            appropriation__fund__name=fund.name,
-            appropriation__fund__source_label=fund.source_label,
-            fiscal_year=year,
-            batch__approved_at__isnull=False,
-            xpay_date__lte=as_of,
-        )
+        payments.filter(xpay_date__lte=as_of)
         .annotate(month=ExtractMonth("xpay_date"))
         .values_list("region", "month")
         .annotate(t=Sum("xpay_amt"))
@@ -108,7 +109,16 @@ def counties(
         )
         p = project(monthly.get(region.pk, {}), as_of, months=months)
         out.append(
-            County(region.code, region.short_name, base, base + extra, p.paid, p.run_rate, p.by_run_rate)
+            County(
+                region.code,
+                region.short_name,
+                base,
+                base + extra,
+                p.paid,
+                p.run_rate,
+                p.by_run_rate,
+                paid_now=paid_now.get(region.pk, ZERO),
+            )
         )
     return out
 
