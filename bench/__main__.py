@@ -128,9 +128,7 @@ def worker(
     if prior is not None:  # stored once and kept: every timed import checks its duplicates against it
         _reset()
         data = Path(prior).read_bytes()
-        keep = do_import_file(
-            actor=actor, kind="disbursements", region=region, data=data, filename=prior
-        ).batch.pk
+        keep = do_import_file(actor=actor, kind="payouts", region=region, data=data, filename=prior).batch.pk
     results: dict[str, object] = {}
     for path in paths:
         data = Path(path).read_bytes()
@@ -145,7 +143,7 @@ def worker(
 
             started = time.perf_counter()
             outcome = do_import_file(
-                actor=actor, kind="disbursements", region=region, data=data, filename=path, progress=progress
+                actor=actor, kind="payouts", region=region, data=data, filename=path, progress=progress
             )
             ended = time.perf_counter()
             assert outcome.batch.rows_stored == rows, outcome.batch.rows_stored
@@ -176,7 +174,7 @@ def _refused(data: bytes, actor: object, region: object, repeat: int) -> dict[st
         _reset()
         started = time.perf_counter()
         try:
-            do_import_file(actor=actor, kind="disbursements", region=region, data=bad, filename="bad.csv")
+            do_import_file(actor=actor, kind="payouts", region=region, data=bad, filename="bad.csv")
         except InvalidInput as exc:
             listed = len(exc.problems)
         times.append(time.perf_counter() - started)
@@ -192,17 +190,17 @@ def _reset(keep: int | None = None) -> None:
 
     with connection.cursor() as cursor:
         if keep is not None:
-            cursor.execute("DELETE FROM ledger_disbursement WHERE batch_id <> %s", [keep])
+            cursor.execute("DELETE FROM ledger_payout WHERE batch_id <> %s", [keep])
             if connection.vendor == "postgresql":
-                cursor.execute("VACUUM ANALYZE ledger_disbursement")
+                cursor.execute("VACUUM ANALYZE ledger_payout")
                 cursor.execute("CHECKPOINT")
         elif connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE ledger_disbursement")
-            cursor.execute("VACUUM ANALYZE ledger_disbursement")
+            cursor.execute("TRUNCATE ledger_payout")
+            cursor.execute("VACUUM ANALYZE ledger_payout")
             cursor.execute("CHECKPOINT")
         else:
-            cursor.execute("DELETE FROM ledger_disbursement")
-    ImportBatch.objects.filter(kind="disbursements").exclude(pk=keep).delete()
+            cursor.execute("DELETE FROM ledger_payout")
+    ImportBatch.objects.filter(kind="payouts").exclude(pk=keep).delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")  # no free pages left from the last run
@@ -211,7 +209,7 @@ def _reset(keep: int | None = None) -> None:
 def _migrated() -> bool:
     from django.db import connection
 
-    return "ledger_disbursement" in connection.introspection.table_names()
+    return "ledger_payout" in connection.introspection.table_names()
 
 
 def _vouchers(rows: int, *, twice: bool = False) -> None:

@@ -92,7 +92,7 @@ def _build(payouts: int, vouchers: int) -> None:
                 fiscal_year=2022,
             )
             ImportBatch.objects.create(
-                kind="disbursements",
+                kind="payouts",
                 region=region,
                 filename=f"bench-d-{code}",
                 sha256=f"bench-d-{code}",
@@ -145,7 +145,7 @@ def _build(payouts: int, vouchers: int) -> None:
                 "id, region_id, payment_id, batch_id, fiscal_year, purpose, row_no, pay_cert_no, per_name,"
                 " iden_type, iden_no, to_peop_family, pay_amt, xpay_amt, pay_month"
             )
-            insert = f"INSERT INTO ledger_disbursement ({columns}) VALUES ({', '.join(['%s'] * 15)})"
+            insert = f"INSERT INTO ledger_payout ({columns}) VALUES ({', '.join(['%s'] * 15)})"
             n = 0
             for v in range(vouchers):
                 code, purpose, month = COUNTIES[v % 7], PURPOSES[(v // 7) % 4], (v // 28) % 12 + 1
@@ -159,7 +159,7 @@ def _build(payouts: int, vouchers: int) -> None:
                             n,
                             region_id,
                             v + 1,
-                            batches[(code, "disbursements")],
+                            batches[(code, "payouts")],
                             2022,
                             purpose,
                             n,
@@ -213,7 +213,7 @@ def worker(url: str, payouts: int, vouchers: int, repeat: int) -> dict[str, Any]
     def floor() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT region_id, pay_month, purpose, SUM(xpay_amt) FROM ledger_disbursement"
+                "SELECT region_id, pay_month, purpose, SUM(xpay_amt) FROM ledger_payout"
                 " GROUP BY region_id, pay_month, purpose"
             )
             cursor.fetchall()
@@ -226,7 +226,7 @@ def worker(url: str, payouts: int, vouchers: int, repeat: int) -> dict[str, Any]
     do_run(actor=SystemActor(), fiscal_year=2022, region=county)  # the findings exist once
     scoped = _median(lambda: do_run(actor=SystemActor(), fiscal_year=2022, region=county), repeat)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM ledger_disbursement")
+        cursor.execute("SELECT COUNT(*) FROM ledger_payout")
         (count,) = cursor.fetchone()
     return {
         "vendor": connection.vendor,

@@ -29,12 +29,12 @@ def main() -> None:
 
     from jiuzhu.accounts.models import User
     from jiuzhu.allocation.models import Plan
-    from jiuzhu.ledger.models import Disbursement
+    from jiuzhu.ledger.models import Payout
 
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(User.objects.get(username=args.user))
-    print(f"{connection.vendor}: {Disbursement.objects.count():,} payouts, as {args.user}")
+    print(f"{connection.vendor}: {Payout.objects.count():,} payouts, as {args.user}")
     for doc_no in ("塔地财社〔2022〕5号", "塔地财社〔2022〕8号"):
         url = f"/trace/plans/{Plan.objects.get(doc_no=doc_no).pk}/"
         client.get(url, secure=True)  # warm

@@ -29,7 +29,7 @@ perl -pi -e '
   s/\bdisbursement\b/payout/g;
 ' $files
 if [ -e src/jiuzhu/domain/payouts.py ]; then
-  perl -pi -e 's/\bFinding\b/CellProblem/g; s/\bFindings\b/CellProblems/g; s/\bfinding\b/problem/g; s/\bfindings\b/problems/g' src/jiuzhu/domain/payouts.py
+  perl -pi -e 's/\bFinding\b/CellProblem/g; s/\bFindings\b/CellProblems/g; s/\bfinding\b/cell_problem/g; s/\bfindings\b/cell_problems/g' src/jiuzhu/domain/payouts.py
 fi
 ledger=$(git ls-files src/jiuzhu/ledger | grep -E '(staging|frames|/io/).*\.py$' || true)
 [ -z "$ledger" ] || perl -pi -e 's/\bfindings\b/cell_problems/g; s/\bfinding\b/cell_problem/g' $ledger

@@ -82,7 +82,7 @@ def yumin_waits_for_its_checker():
         rows = "".join(f"{n},身份证号,{i},到人,{a},{a},{month},D012022-V02CTD-08061\n" for n, i, a in people)
         done = services.do_import_file(
             actor=clerk,
-            kind="disbursements",
+            kind="payouts",
             region=issue.region,
             data=(head + rows).encode(),
             filename=f"{month}月发放.csv",

@@ -72,7 +72,7 @@ def yumin_pays_two_people():
         rows = "".join(f"{n},身份证号,{i},到人,40,40,{month},D012022-V02CTD-08061\n" for n, i in people)
         done = services.do_import_file(
             actor=clerk,
-            kind="disbursements",
+            kind="payouts",
             region=movement.region,
             data=(head + rows).encode(),
             filename=f"{month}月发放.csv",
@@ -143,7 +143,7 @@ def test_notices_audit_and_search_read_as_a_clerk_reads(browser, live_server, de
     listing = auditor.locator("table.grid")
     expect(listing).to_contain_text("导出到人到户发放明细（含个人信息）")
     expect(listing).to_contain_text("到人到户发放明细文件“05月发放.csv”（2人次，合计80.00元）")
-    expect(listing).not_to_contain_text("disbursements:")
+    expect(listing).not_to_contain_text("payouts:")
     auditor.locator("tr", has_text="审核通过导入").first.locator("a").first.click()
     expect(auditor.locator("#audit-action")).to_have_text("审核通过导入")
     expect(auditor.get_by_text("ledger.import_approve")).to_be_hidden()  # the code only behind 技术信息

@@ -48,7 +48,7 @@ def page(live_server, settings):
 def findings(people):  # noqa: F811
     """裕民县 pays and pays out (one person twice); 额敏县 has registered nothing (late registrations)."""
     from jiuzhu.ledger.actors import SystemActor
-    from jiuzhu.ledger.models import Disbursement
+    from jiuzhu.ledger.models import Payout
     from jiuzhu.ledger.services import do_import_file
     from jiuzhu.monitoring.services import do_run
     from jiuzhu.regions.models import Region
@@ -69,12 +69,12 @@ def findings(people):  # noqa: F811
     ]
     batch = do_import_file(
         actor=people["ymx_cz_jb"],
-        kind="disbursements",
+        kind="payouts",
         region=region,
         data=csv_bytes(header, rows),
         filename="a.csv",
     ).batch
-    twice = Disbursement.objects.get(batch=batch)
+    twice = Payout.objects.get(batch=batch)
     twice.pk, twice.row_no = None, 2
     twice.save()
     do_run(actor=SystemActor(), fiscal_year=2022)

@@ -22,7 +22,7 @@ def chain(demo):
     from jiuzhu.approvals import review
     from jiuzhu.domain.ledger import RegistrationLine
     from jiuzhu.domain.purposes import Purpose
-    from jiuzhu.ledger.models import Disbursement, ImportBatch, Movement, Payment
+    from jiuzhu.ledger.models import ImportBatch, Movement, Payment, Payout
     from jiuzhu.ledger.services import do_register_receipt
 
     out = {}
@@ -59,7 +59,7 @@ def chain(demo):
                 approved_at=timezone.now(),
                 created_by=maker,
             )
-            for kind in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS)
+            for kind in (ImportBatch.PAYMENTS, ImportBatch.PAYOUTS)
         ]
         payment = Payment.objects.create(
             region=movement.region,
@@ -76,7 +76,7 @@ def chain(demo):
             row_no=2,
         )
         for i, (name, amount) in enumerate((("艾力", 500), ("古丽", 300)), start=2):
-            Disbursement.objects.create(
+            Payout.objects.create(
                 region=movement.region,
                 payment=payment,
                 batch=batches[1],

@@ -31,10 +31,10 @@ def pay(
     name: str = "演示人员",
     year: int = 2022,
 ):
-    from jiuzhu.ledger.models import Disbursement
+    from jiuzhu.ledger.models import Payout
     from jiuzhu.regions.models import Region
 
-    return Disbursement.objects.create(
+    return Payout.objects.create(
         region=Region.objects.get(code=region_code),
         payment_id=1,
         fiscal_year=year,

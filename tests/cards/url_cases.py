@@ -47,7 +47,7 @@ def build_world(w: World) -> None:
         )
         item = SampleItem.objects.create(
             sample=sample,
-            disbursement_id=1,
+            payout_id=1,
             region=region,
             fiscal_year=2022,
             pay_month="05",

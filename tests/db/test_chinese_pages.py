@@ -69,7 +69,7 @@ def test_the_import_page_keeps_technical_details_behind_a_toggle(users, seed_adj
     from jiuzhu.regions.models import Region
 
     batch = ImportBatch.objects.create(
-        kind=ImportBatch.DISBURSEMENTS,
+        kind=ImportBatch.PAYOUTS,
         region=Region.objects.get(code="654225"),
         filename="五月发放.xlsx",
         sha256="ab" * 32,

@@ -1,11 +1,11 @@
-"""The payout file's cell rules (jiuzhu.domain.disbursements) on their own."""
+"""The payout file's cell rules (jiuzhu.domain.payouts) on their own."""
 
 import string
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 from jiuzhu.domain.identity import ric_problem, with_check_digit
 from jiuzhu.domain.problems import Problem, Where
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import csv_bytes, valid_id
 
-from jiuzhu.ledger.models import Disbursement, ImportBatch
+from jiuzhu.ledger.models import ImportBatch, Payout
 from jiuzhu.ledger.selectors import is_stalled
 from jiuzhu.ledger.services import do_queue_import, do_retry_import
 
@@ -40,23 +40,23 @@ def test_a_queued_import_runs_in_the_db_worker_with_progress(
     actor = people["ymx_cz_jb"]
     with django_capture_on_commit_callbacks(execute=True):
         outcome = do_queue_import(
-            actor=actor, kind="disbursements", region=actor.region, data=data(), filename="q.csv"
+            actor=actor, kind="payouts", region=actor.region, data=data(), filename="q.csv"
         )
     batch = ImportBatch.objects.get(pk=outcome.batch.pk)
     assert batch.status == ImportBatch.QUEUED and batch.task_id
-    assert not Disbursement.objects.exists()
+    assert not Payout.objects.exists()
     run_queued_tasks()
     batch.refresh_from_db()
     assert (batch.status, batch.rows_stored, batch.attempts) == (ImportBatch.DONE, 3, 1)
     assert batch.rows_total == 3 and batch.heartbeat_at is not None
-    assert Disbursement.objects.count() == 3
+    assert Payout.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_task_is_visible_and_can_be_retried(people, voucher):
     actor = people["ymx_cz_jb"]
     outcome = do_queue_import(
-        actor=actor, kind="disbursements", region=actor.region, data=data(2), filename="d.csv"
+        actor=actor, kind="payouts", region=actor.region, data=data(2), filename="d.csv"
     )
     # The worker took the batch and died: running, no heartbeat for 11 minutes.
     ImportBatch.objects.filter(pk=outcome.batch.pk).update(
@@ -67,7 +67,7 @@ def test_a_dead_task_is_visible_and_can_be_retried(people, voucher):
     do_retry_import(actor=actor, batch=batch)
     run_queued_tasks()
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.DONE and Disbursement.objects.count() == 2
+    assert batch.status == ImportBatch.DONE and Payout.objects.count() == 2
 
 
 def test_a_running_import_with_a_heartbeat_cannot_be_retried(people, voucher):
@@ -75,7 +75,7 @@ def test_a_running_import_with_a_heartbeat_cannot_be_retried(people, voucher):
 
     actor = people["ymx_cz_jb"]
     outcome = do_queue_import(
-        actor=actor, kind="disbursements", region=actor.region, data=data(1), filename="r.csv"
+        actor=actor, kind="payouts", region=actor.region, data=data(1), filename="r.csv"
     )
     ImportBatch.objects.filter(pk=outcome.batch.pk).update(
         status=ImportBatch.RUNNING, heartbeat_at=timezone.now()

@@ -23,7 +23,7 @@ def june(yumin, people, voucher):
     wang, li, zhang, zhao = (valid_id(serial=s) for s in (11, 12, 13, 14))
     may = do_import_file(
         actor=clerk,
-        kind="disbursements",
+        kind="payouts",
         region=yumin,
         filename="五月.csv",
         data=csv_bytes(
@@ -33,7 +33,7 @@ def june(yumin, people, voucher):
     approve_batch(may.batch)
     outcome = do_import_file(
         actor=clerk,
-        kind="disbursements",
+        kind="payouts",
         region=yumin,
         filename="六月.csv",
         data=csv_bytes(

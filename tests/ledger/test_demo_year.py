@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.db.models import Count, Max, Sum
 
-from jiuzhu.ledger.models import Disbursement, ImportBatch, Registration
+from jiuzhu.ledger.models import ImportBatch, Payout, Registration
 from jiuzhu.monitoring.demo_faults import PROVINCE_DOC
 
 #: monitoring's deliberate faults (jiuzhu.monitoring.demo_faults) that bend the invariants below on purpose
@@ -58,17 +58,16 @@ def test_demo_year_ledger_invariants(db, settings):
     ]
     assert late == [("654225000", "塔地财社〔2022〕82号")]
     # the faults monitoring must find are stored
-    faults = Disbursement.objects.filter(batch__isnull=True)
+    faults = Payout.objects.filter(batch__isnull=True)
     assert faults.count() == 2
     assert any(d.xpay_amt > d.pay_amt for d in faults)
     dup = faults.get(add_word="演示：重复发放")
     assert (
-        Disbursement.objects.filter(iden_no=dup.iden_no, pay_month=dup.pay_month, purpose=dup.purpose).count()
-        == 2
+        Payout.objects.filter(iden_no=dup.iden_no, pay_month=dup.pay_month, purpose=dup.purpose).count() == 2
     )
-    people = Disbursement.objects.values("iden_no").distinct().count()
+    people = Payout.objects.values("iden_no").distinct().count()
     assert people >= 25_000
-    dibao = Disbursement.objects.filter(purpose="dibao", batch__isnull=False).aggregate(
+    dibao = Payout.objects.filter(purpose="dibao", batch__isnull=False).aggregate(
         high=Max("xpay_amt"), total=Sum("xpay_amt"), rows=Count("id")
     )
     assert dibao["high"] <= 700 and 500 <= dibao["total"] / dibao["rows"] <= 700  # 元/人·月

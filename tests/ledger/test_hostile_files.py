@@ -15,7 +15,7 @@ from hostile_files import corpus, nasty, nasty_names
 from ledger_helpers import SHORT_HEADER, csv_bytes, valid_id
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.ledger.models import Disbursement, ImportBatch
+from jiuzhu.ledger.models import ImportBatch, Payout
 from jiuzhu.ledger.services import do_import_file
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -24,7 +24,7 @@ GB = 1024**3
 
 
 def run(actor, data):
-    return do_import_file(actor=actor, kind="disbursements", region=actor.region, data=data, filename="p.csv")
+    return do_import_file(actor=actor, kind="payouts", region=actor.region, data=data, filename="p.csv")
 
 
 def test_the_corpus_has_at_least_sixty_files():
@@ -44,8 +44,8 @@ def test_every_malformed_file_is_refused_in_chinese_and_nothing_stored(
     assert all(CJK.search(p.message) for p in problems)
     if has_row:
         assert any(p.where.row for p in problems if p.code == code)
-    assert not Disbursement.objects.exists()
-    assert not ImportBatch.objects.filter(kind="disbursements", status=ImportBatch.DONE).exists()
+    assert not Payout.objects.exists()
+    assert not ImportBatch.objects.filter(kind="payouts", status=ImportBatch.DONE).exists()
     assert time.monotonic() - started < 60
 
 
@@ -94,7 +94,7 @@ def test_full_width_and_half_width_ids_are_one_person(people, voucher):
     full = valid_id(serial=7).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     row = ["张三", "身份证号", full, "到人", "100", "100", "6", "D012022-V02CTD-08061"]
     run(people["ymx_cz_jb"], csv_bytes(SHORT_HEADER, [row]))
-    assert list(Disbursement.objects.values_list("iden_no", flat=True)) == [valid_id(serial=7)]
+    assert list(Payout.objects.values_list("iden_no", flat=True)) == [valid_id(serial=7)]
     with pytest.raises(InvalidInput) as exc:
         run(people["ymx_cz_jb"], csv_bytes(SHORT_HEADER, [[*row[:2], valid_id(serial=7), *row[3:]]]))
     assert [p.code for p in exc.value.problems] == ["DUPLICATE_STORED"]
@@ -104,7 +104,7 @@ def test_a_utf16_file_excel_unicode_text_is_imported(people, voucher):
     row = ["李四", "身份证号", valid_id(serial=8), "到人", "100", "100", "6", "D012022-V02CTD-08061"]
     text = "\r\n".join("\t".join(r) for r in (SHORT_HEADER, row)) + "\r\n"
     run(people["ymx_cz_jb"], b"\xff\xfe" + text.encode("utf-16-le"))
-    assert list(Disbursement.objects.values_list("per_name", flat=True)) == ["李四"]
+    assert list(Payout.objects.values_list("per_name", flat=True)) == ["李四"]
 
 
 def test_the_visible_sheet_with_the_header_is_read_not_a_hidden_first(people, voucher):
@@ -117,7 +117,7 @@ def test_the_visible_sheet_with_the_header_is_read_not_a_hidden_first(people, vo
         ]
     )
     run(people["ymx_cz_jb"], data)
-    assert list(Disbursement.objects.values_list("per_name", flat=True)) == ["新"]
+    assert list(Payout.objects.values_list("per_name", flat=True)) == ["新"]
 
 
 assert Path(__file__).parent.joinpath("hostile_files.py").exists()

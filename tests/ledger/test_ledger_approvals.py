@@ -28,7 +28,7 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.models import Disbursement, Payment, Registration
+from jiuzhu.ledger.models import Payment, Payout, Registration
 from jiuzhu.ledger.selectors import ledger_report
 from jiuzhu.ledger.services import (
     do_import_file,
@@ -257,7 +257,7 @@ def test_nothing_is_approved_before_what_it_depends_on(people):
         approve_batch(vouchers)
     payouts = do_import_file(
         actor=people["ymx_cz_jb"],
-        kind="disbursements",
+        kind="payouts",
         region=yumin,
         data=csv_bytes(
             PAYOUT_HEADER, [["甲", "身份证号", valid_id(serial=1), "到人", "600", "600", "5", "V1"]]
@@ -274,7 +274,7 @@ def test_nothing_is_approved_before_what_it_depends_on(people):
     approve_batch(payouts)
     dibao = next(x for x in yumin_line()["appropriations"] if x["purpose"] == "dibao")
     assert (dibao["paid"], dibao["paid_out"]) == ("5000.00", "600.00")
-    assert Disbursement.objects.count() == 1
+    assert Payout.objects.count() == 1
 
 
 def test_a_civil_affairs_import_is_approved_by_a_civil_affairs_checker(yumin, people, voucher):
@@ -287,7 +287,7 @@ def test_a_civil_affairs_import_is_approved_by_a_civil_affairs_checker(yumin, pe
     )
     batch = do_import_file(
         actor=maker,
-        kind="disbursements",
+        kind="payouts",
         region=region,
         data=csv_bytes(
             PAYOUT_HEADER,

@@ -18,10 +18,10 @@ from ledger_helpers import import_payments, register_yumin, valid_id
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.demo.faults import demo_only_insert_fault_payouts
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.io.readers import read_payouts, read_table
-from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
+from jiuzhu.ledger.models import ImportBatch, Payment, Payout
 from jiuzhu.ledger.services import do_import_file
 from jiuzhu.ledger.services.batches import batch_money
 from jiuzhu.ledger.services.payout_import import region_vouchers
@@ -207,14 +207,10 @@ class PayoutAgreementTests(TestCase):
         stored = as_csv(
             [["", "", "", "", "甲", "身份证号", IDS[0], "到人", "600", "600", "", "5", DIBAO]], "utf-8", 0
         )
-        do_import_file(
-            actor=cls.actor, kind="disbursements", region=cls.region, data=stored, filename="s.csv"
-        )
-        original = Disbursement.objects.get()
+        do_import_file(actor=cls.actor, kind="payouts", region=cls.region, data=stored, filename="s.csv")
+        original = Payout.objects.get()
         fault = {
-            f.name: getattr(original, f.name)
-            for f in Disbursement._meta.fields
-            if f.name not in ("id", "batch")
+            f.name: getattr(original, f.name) for f in Payout._meta.fields if f.name not in ("id", "batch")
         }
         demo_only_insert_fault_payouts(
             actor=SystemActor(username="system:demo", is_demo_loader=True),
@@ -224,19 +220,19 @@ class PayoutAgreementTests(TestCase):
 
     def reference(self, data):
         vouchers = {number: v.info for number, v in region_vouchers(self.region).items()}
-        stored = set(Disbursement.objects.values_list("iden_no", "pay_month", "purpose", "fiscal_year"))
+        stored = set(Payout.objects.values_list("iden_no", "pay_month", "purpose", "fiscal_year"))
         return rules.validate_payouts(read_table(data), vouchers, stored=stored)
 
     def imported(self, data):
-        before = set(Disbursement.objects.values_list("pk", flat=True))
+        before = set(Payout.objects.values_list("pk", flat=True))
         try:
             outcome = do_import_file(
-                actor=self.actor, kind="disbursements", region=self.region, data=data, filename="f"
+                actor=self.actor, kind="payouts", region=self.region, data=data, filename="f"
             )
         except InvalidInput as exc:
-            assert set(Disbursement.objects.values_list("pk", flat=True)) == before  # all or nothing
+            assert set(Payout.objects.values_list("pk", flat=True)) == before  # all or nothing
             return exc.problems, []
-        rows = Disbursement.objects.filter(batch=outcome.batch).order_by("row_no")
+        rows = Payout.objects.filter(batch=outcome.batch).order_by("row_no")
         batch = ImportBatch.objects.get(pk=outcome.batch.pk)
         assert batch.amount == batch_money(batch)[0]  # the importer's own sum, handed to maker-checker
         return [], list(rows)

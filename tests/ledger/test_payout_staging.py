@@ -7,9 +7,9 @@ from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import VOUCHER, csv_bytes, valid_id
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 from jiuzhu.ledger.io.readers import PayoutRows, is_clean_csv, read_payouts
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.models import Payout
 from jiuzhu.ledger.services import do_import_file
 
 
@@ -22,7 +22,7 @@ def rows(n, month="6", start=1):
 
 def run(actor, data, progress=lambda *a: None):
     return do_import_file(
-        actor=actor, kind="disbursements", region=actor.region, data=data, filename="p.csv", progress=progress
+        actor=actor, kind="payouts", region=actor.region, data=data, filename="p.csv", progress=progress
     )
 
 
@@ -42,7 +42,7 @@ def test_a_clean_csv_is_loaded_as_it_is(people, voucher, monkeypatch):
 
     monkeypatch.setattr(PayoutRows, "columns", no_cleaning)
     run(people["ymx_cz_jb"], data)
-    assert list(Disbursement.objects.order_by("row_no").values_list("row_no", "per_name")) == [
+    assert list(Payout.objects.order_by("row_no").values_list("row_no", "per_name")) == [
         (n + 1, f"人{n}") for n in range(1, 6)
     ]
 
@@ -62,7 +62,7 @@ def test_irregular_rows_are_cleaned_and_numbered_like_any_other(people, voucher)
     }
     fixed = data.replace(b",100\r\n", b",100,100,6," + VOUCHER.encode() + b"\r\n")
     run(people["ymx_cz_jb"], fixed)
-    assert list(Disbursement.objects.order_by("row_no").values_list("row_no", flat=True)) == [2, 3, 5, 6]
+    assert list(Payout.objects.order_by("row_no").values_list("row_no", flat=True)) == [2, 3, 5, 6]
 
 
 def test_at_most_cap_problems_per_rule_then_how_many_more(people, voucher, monkeypatch):
@@ -90,8 +90,8 @@ def test_numbers_are_stored_upper_cased_as_the_domain_does(people, voucher):
     assert pl.Series([odd]).str.to_uppercase()[0] != odd.upper()
     data = csv_bytes(HEADER, [*rows(2), ["人9", "护照号", odd, "到人", "100", "100", "6", VOUCHER]])
     run(people["ymx_cz_jb"], data)
-    assert list(Disbursement.objects.order_by("row_no").values_list("iden_no", flat=True))[-1] == odd.upper()
-    assert Disbursement.objects.count() == 3
+    assert list(Payout.objects.order_by("row_no").values_list("iden_no", flat=True))[-1] == odd.upper()
+    assert Payout.objects.count() == 3
 
 
 def test_a_wrong_number_found_while_loading_leaves_nothing(people, voucher):
@@ -101,7 +101,7 @@ def test_a_wrong_number_found_while_loading_leaves_nothing(people, voucher):
     with pytest.raises(InvalidInput) as exc:
         run(people["ymx_cz_jb"], csv_bytes(HEADER, bad))
     assert [(p.code, p.where.row) for p in exc.value.problems] == [("BAD_ID", 3)]
-    assert not Disbursement.objects.exists()
+    assert not Payout.objects.exists()
 
 
 def _half_and_half(header_title: bool) -> bytes:
@@ -122,9 +122,9 @@ def test_a_file_utf8_at_its_head_and_gb18030_further_on(people, voucher):
     with pytest.raises(InvalidInput) as exc:  # a Chinese UTF-8 header over GB18030 rows: no one encoding
         run(people["ymx_cz_jb"], _half_and_half(header_title=True))
     assert [p.code for p in exc.value.problems] == ["MIXED_ENCODING"]
-    assert not Disbursement.objects.exists()
+    assert not Payout.objects.exists()
     run(people["ymx_cz_jb"], _half_and_half(header_title=False))  # ASCII head: the file is GB18030 throughout
-    assert Disbursement.objects.get(row_no=32).per_name == "阿依古丽"
+    assert Payout.objects.get(row_no=32).per_name == "阿依古丽"
 
 
 def test_rows_go_into_sqlite_a_hundred_to_a_statement_none_lost():
@@ -147,7 +147,7 @@ def test_names_with_backslashes_tabs_quotes_and_commas_are_stored_as_written(peo
         [[n, "身份证号", valid_id(serial=i), "到人", "1", "1", "6", VOUCHER] for i, n in enumerate(names, 1)],
     )
     run(people["ymx_cz_jb"], data)
-    assert list(Disbursement.objects.order_by("row_no").values_list("per_name", flat=True)) == names
+    assert list(Payout.objects.order_by("row_no").values_list("per_name", flat=True)) == names
 
 
 def test_a_file_refused_while_read_still_leaves_a_rejected_batch(people, voucher):
@@ -157,6 +157,6 @@ def test_a_file_refused_while_read_still_leaves_a_rejected_batch(people, voucher
     with pytest.raises(InvalidInput) as exc:
         run(people["ymx_cz_jb"], b"\x81\x30\xff\xfe,\xff\n")  # neither UTF-8 nor GB18030
     assert [p.code for p in exc.value.problems] == ["BAD_ENCODING"]
-    batch = ImportBatch.objects.get(kind="disbursements")
+    batch = ImportBatch.objects.get(kind="payouts")
     assert batch.status == ImportBatch.REJECTED
     assert "编码" in str(batch.problems)

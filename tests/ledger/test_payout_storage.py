@@ -22,7 +22,7 @@ from ledger_helpers import (
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.purposes import Purpose
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.models import Payout
 from jiuzhu.ledger.services import do_import_file, do_register_receipt
 
 TACHENG_VOUCHER = "TC2022-0001"
@@ -31,12 +31,10 @@ TACHENG_VOUCHER = "TC2022-0001"
 def _indexes() -> dict[str, str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_disbursement'"
-            )
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_payout'")
         else:
             cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_disbursement'"
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_payout'"
             )
         return {name: sql or "" for name, sql in cursor.fetchall()}
 
@@ -51,7 +49,7 @@ def test_each_database_has_the_payout_indexes_it_needs():
         assert set(indexes) == {"disb_batch", "disb_not_imported", "disb_iden_no", "disb_per_name"}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ledger_disbursement'::regclass "
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'ledger_payout'::regclass "
                 "AND contype IN ('f', 'p', 'u')"
             )
             assert cursor.fetchone()[0] == 0
@@ -66,10 +64,10 @@ def test_each_database_has_the_payout_indexes_it_needs():
 def test_optional_texts_a_file_lacks_are_null_and_read_as_empty(people, voucher):
     _import(people["ymx_cz_jb"], _file([1]), "a.csv")  # no 备注, 村 or 项目代码 columns
     with connection.cursor() as cursor:
-        cursor.execute("SELECT add_word, village_name, pro_code FROM ledger_disbursement")
+        cursor.execute("SELECT add_word, village_name, pro_code FROM ledger_payout")
         assert cursor.fetchall() == [(None, None, None)]
-    assert Disbursement.objects.values_list("add_word", flat=True).get() == ""
-    assert Disbursement.objects.get().add_word == ""
+    assert Payout.objects.values_list("add_word", flat=True).get() == ""
+    assert Payout.objects.get().add_word == ""
 
 
 @pytest.fixture
@@ -110,7 +108,7 @@ def _file(serials, month="6", voucher=VOUCHER):
 
 
 def _import(actor, data, name):
-    return do_import_file(actor=actor, kind="disbursements", region=actor.region, data=data, filename=name)
+    return do_import_file(actor=actor, kind="payouts", region=actor.region, data=data, filename=name)
 
 
 def test_a_repeat_in_another_year_or_of_a_returned_batch_is_no_duplicate(people, voucher):
@@ -127,7 +125,7 @@ def test_a_repeat_in_another_year_or_of_a_returned_batch_is_no_duplicate(people,
     with pytest.raises(InvalidInput) as exc:
         _import(actor, _file([3, 1]), "c.csv")
     assert [(p.where.row, p.code) for p in exc.value.problems] == [(3, "DUPLICATE_STORED")]
-    assert Disbursement.objects.count() == 2
+    assert Payout.objects.count() == 2
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has one writer at a time")
@@ -157,7 +155,7 @@ def test_two_imports_at_once_cannot_both_store_a_person_month(committed_voucher)
     refused = [o for o in outcomes if isinstance(o, InvalidInput)]
     assert len(refused) == 1
     assert [p.code for p in refused[0].problems] == ["DUPLICATE_STORED"]
-    assert Disbursement.objects.filter(iden_no=valid_id(serial=2)).count() == 1
+    assert Payout.objects.filter(iden_no=valid_id(serial=2)).count() == 1
 
 
 def test_prefetched_keeps_order_passes_errors_on_and_stops_with_its_consumer():
@@ -218,14 +216,14 @@ def test_imports_at_once_take_distinct_blocks_of_ids(committed_voucher):
     for t in threads:
         t.join()
     assert failures == []
-    original = Disbursement.objects.filter(iden_no=valid_id(serial=1)).values().get()
+    original = Payout.objects.filter(iden_no=valid_id(serial=1)).values().get()
     fault = {k: v for k, v in original.items() if k not in ("id", "batch_id", "row_no")}
     demo_only_insert_fault_payouts(
         actor=SystemActor(username="system:demo", is_demo_loader=True),
         payouts=[{**fault, "row_no": 0}],
         reason="测试",
     )  # an ORM insert after the imports: its id comes from the same sequence, past their blocks
-    rows = list(Disbursement.objects.values_list("id", "batch_id", "row_no"))
+    rows = list(Payout.objects.values_list("id", "batch_id", "row_no"))
     ids = [r[0] for r in rows]
     assert len(ids) == len(set(ids)) == 39 + 40 + 1
     for batch in {r[1] for r in rows if r[1] is not None}:

@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.io.exports import write_payouts_xlsx
-from jiuzhu.ledger.models import Disbursement, ImportBatch
+from jiuzhu.ledger.models import ImportBatch, Payout
 from jiuzhu.ledger.selectors import ledger_report, payouts_for_export
 from jiuzhu.ledger.services import do_import_file
 
@@ -18,7 +18,7 @@ PROVINCIAL = (FIXTURES / "benifitPersonTemp.xls").read_bytes()
 
 
 def payouts(actor, region, data, name="payouts.xlsx"):
-    return do_import_file(actor=actor, kind="disbursements", region=region, data=data, filename=name)
+    return do_import_file(actor=actor, kind="payouts", region=region, data=data, filename=name)
 
 
 def edited(template: bytes, cells: dict[str, object]) -> bytes:
@@ -57,14 +57,14 @@ def test_sample_template_is_refused_naming_the_id_column_and_each_row(yumin, peo
         "工作表“到人到户资金发放明细表模板”，第3行，“证件号码”列：身份证号码应为18位，实为17位",
         "工作表“到人到户资金发放明细表模板”，第4行，“证件号码”列：身份证号码应为18位，实为17位",
     ]
-    assert not Disbursement.objects.exists()
-    assert ImportBatch.objects.get(kind="disbursements").status == ImportBatch.REJECTED
+    assert not Payout.objects.exists()
+    assert ImportBatch.objects.get(kind="payouts").status == ImportBatch.REJECTED
 
 
 def test_the_same_rows_with_valid_ids_import(yumin, people, voucher):
     data = edited(PERSON, {"G3": valid_id(serial=11), "G4": valid_id(serial=12)})
     outcome = payouts(people["ymx_cz_jb"], yumin, data, name="benefitPeopleByPerson.xls")
-    stored = list(Disbursement.objects.order_by("row_no"))
+    stored = list(Payout.objects.order_by("row_no"))
     assert [
         (d.row_no, d.per_name, d.iden_type, d.pay_month, d.pay_cert_no, d.pay_amt, d.xpay_amt, d.purpose)
         for d in stored
@@ -82,8 +82,8 @@ def test_importing_twice_changes_nothing_and_says_so(yumin, people, voucher):
     again = payouts(people["ymx_cz_jb"], yumin, data, name="renamed.xls")
     assert again.already_imported and "本次未作任何改动" in again.message
     assert ledger_report(SystemActor()) == before
-    assert Disbursement.objects.count() == 2
-    assert ImportBatch.objects.filter(status="done", kind="disbursements").count() == 1
+    assert Payout.objects.count() == 2
+    assert ImportBatch.objects.filter(status="done", kind="payouts").count() == 1
 
 
 def test_the_provincial_14_column_template_with_coded_values(yumin, people, voucher):
@@ -102,7 +102,7 @@ def test_the_provincial_14_column_template_with_coded_values(yumin, people, vouc
         },
     )
     payouts(people["ymx_cz_jb"], yumin, data)
-    (stored,) = Disbursement.objects.all()
+    (stored,) = Payout.objects.all()
     assert (stored.pro_code, stored.iden_type, stored.to_peop_family, stored.pay_month, stored.xpay_amt) == (
         "65422522331T000000239",
         "01",
@@ -121,7 +121,7 @@ def test_csv_in_any_encoding_with_month_spellings(yumin, people, voucher, encodi
         row("赵六", valid_id(serial=4), " 12 \n"),
     ]
     payouts(people["ymx_cz_jb"], yumin, csv_bytes(HEADER_13, rows, encoding), name="x.txt")
-    assert sorted(Disbursement.objects.values_list("pay_month", flat=True)) == ["05", "05", "12", "全年"]
+    assert sorted(Payout.objects.values_list("pay_month", flat=True)) == ["05", "05", "12", "全年"]
 
 
 def wrong_check_digit(number: str) -> str:
@@ -153,7 +153,7 @@ def test_every_problem_of_the_file_at_once(yumin, people, voucher):
         (8, "DUPLICATE_IN_FILE"),
         (9, "BAD_ID"),
     }
-    assert not Disbursement.objects.exists()
+    assert not Payout.objects.exists()
 
 
 def test_sum_per_voucher_may_not_exceed_its_payment(yumin, people, voucher):
@@ -180,7 +180,7 @@ def test_a_person_month_purpose_already_stored_is_refused(yumin, people, voucher
             csv_bytes(HEADER_13, [row("乙", valid_id(serial=2), "6"), row("甲", valid_id(serial=1), "06")]),
         )
     assert [(p.where.row, p.code) for p in exc.value.problems] == [(3, "DUPLICATE_STORED")]  # 2nd data row
-    assert Disbursement.objects.count() == 1
+    assert Payout.objects.count() == 1
 
 
 def test_a_voucher_of_another_region_is_unknown(yumin, people, voucher):
@@ -194,7 +194,7 @@ def test_a_voucher_of_another_region_is_unknown(yumin, people, voucher):
         ("FOREIGN_CODE", 2, "村编码"),
         ("FOREIGN_CODE", 2, "街道(乡镇)编码"),
     ]
-    assert not Disbursement.objects.exists()
+    assert not Payout.objects.exists()
     with pytest.raises(InvalidInput) as exc:
         own = ["6542010001", "和平街道", "654201000101", "一社区", *row("甲", valid_id("654201"), "6")[4:]]
         payouts(people["tcs_cz_jb"], tacheng, csv_bytes(HEADER_13, [own]))
@@ -216,7 +216,7 @@ def test_export_writes_the_template_back_and_it_reimports_the_same(yumin, people
     assert sheet[1] == HEADER_13
     assert sheet[2][4:10] == ["张三", "身份证号", valid_id(serial=1), "到人", 620.5, 600.0]
     assert sheet[3][4] == "'=HYPERLINK()"  # formula escaped
-    from jiuzhu.domain.disbursements import parse_payouts
+    from jiuzhu.domain.payouts import parse_payouts
     from jiuzhu.ledger.io.readers import read_table
 
     records, problems = parse_payouts(read_table(data))

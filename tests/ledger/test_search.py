@@ -37,7 +37,7 @@ def paid(yumin, people, voucher):
     wang, li = valid_id(serial=11), valid_id(serial=12)
     may = do_import_file(
         actor=clerk,
-        kind="disbursements",
+        kind="payouts",
         region=yumin,
         filename="五月.csv",
         data=csv_bytes(HEADER_13, [_row("王老师", wang, "05"), _row("李大姐", li, "05")]),
@@ -45,7 +45,7 @@ def paid(yumin, people, voucher):
     approve_batch(may.batch)
     june = do_import_file(
         actor=clerk,
-        kind="disbursements",
+        kind="payouts",
         region=yumin,
         filename="六月.csv",
         data=csv_bytes(HEADER_13, [_row("王老师", wang, "06")]),

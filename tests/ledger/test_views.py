@@ -6,7 +6,7 @@ from ledger_helpers import FIXTURES, YUMIN, csv_bytes, movements, valid_id
 from ledger_helpers import SHORT_HEADER as HEADER
 
 from jiuzhu.domain.identity import mask
-from jiuzhu.ledger.models import Disbursement, ImportBatch, Registration
+from jiuzhu.ledger.models import ImportBatch, Payout, Registration
 
 
 @pytest.fixture
@@ -59,13 +59,13 @@ def test_upload_shows_problems_and_masked_ids(county, voucher, people):
     response = county.post(
         reverse("ledger:payouts"),
         {
-            "kind": "disbursements",
+            "kind": "payouts",
             "file": SimpleUploadedFile(
                 "benefitPeopleByPerson.xls", (FIXTURES / "benefitPeopleByPerson.xls").read_bytes()
             ),
         },
     )
-    batch = ImportBatch.objects.get(kind="disbursements")
+    batch = ImportBatch.objects.get(kind="payouts")
     assert response.url == reverse("ledger:batch", args=[batch.pk])
     page = county.get(response.url).content.decode()
     assert "身份证号码应为18位，实为17位" in page and "证件号码" in page
@@ -73,10 +73,10 @@ def test_upload_shows_problems_and_masked_ids(county, voucher, people):
         HEADER, [["甲", "身份证号", valid_id(serial=5), "到人", "600", "600", "5", "D012022-V02CTD-08061"]]
     )
     response = county.post(
-        reverse("ledger:payouts"), {"kind": "disbursements", "file": SimpleUploadedFile("a.csv", good)}
+        reverse("ledger:payouts"), {"kind": "payouts", "file": SimpleUploadedFile("a.csv", good)}
     )
-    assert Disbursement.objects.count() == 1
-    batch = ImportBatch.objects.get(kind="disbursements", status="done")
+    assert Payout.objects.count() == 1
+    batch = ImportBatch.objects.get(kind="payouts", status="done")
     page = county.get(reverse("ledger:payouts")).content.decode()
     assert "待审核的导入（1）" in page and valid_id(serial=5)[-4:] not in page  # listed, not yet shown
     assert (
@@ -104,7 +104,7 @@ def test_batches_of_other_regions_are_not_visible(client, people, voucher):
         HEADER, [["甲", "身份证号", valid_id(serial=5), "到人", "600", "600", "5", "D012022-V02CTD-08061"]]
     )
     batch = do_import_file(
-        actor=county, kind="disbursements", region=county.region, data=good, filename="a.csv"
+        actor=county, kind="payouts", region=county.region, data=good, filename="a.csv"
     ).batch
     client.force_login(people["tcs_cz_jb"])
     assert client.get(reverse("ledger:batch", args=[batch.pk])).status_code == 404
@@ -137,7 +137,7 @@ def test_the_payouts_page_lists_one_approved_batch_at_a_time(county, voucher, pe
             ],
         )
         batch = do_import_file(
-            actor=actor, kind="disbursements", region=actor.region, data=data, filename=f"{month}月.csv"
+            actor=actor, kind="payouts", region=actor.region, data=data, filename=f"{month}月.csv"
         ).batch
         approve_batch(batch)
         batches.append(batch)

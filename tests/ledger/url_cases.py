@@ -34,7 +34,7 @@ def build_world(w: World) -> None:
     for name, (code, filename, maker, status) in BATCHES.items():
         region = Region.objects.get(code=code)
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.PAYMENTS if status == "done" else ImportBatch.DISBURSEMENTS,
+            kind=ImportBatch.PAYMENTS if status == "done" else ImportBatch.PAYOUTS,
             region=region,
             filename=filename,
             sha256=f"{hash(name) & 0xFFFF:064x}",

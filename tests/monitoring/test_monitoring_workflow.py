@@ -9,7 +9,7 @@ from ledger_helpers import YUMIN, approve_batch, csv_bytes, register_yumin, vali
 from jiuzhu.approvals import review
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.models import Disbursement, ImportBatch
+from jiuzhu.ledger.models import ImportBatch, Payout
 from jiuzhu.ledger.services import do_import_file
 from jiuzhu.monitoring import services
 from jiuzhu.monitoring.models import Finding, FindingEvent, Run
@@ -47,9 +47,9 @@ def world(people, settings):
     region = Region.objects.get(code=YUMIN)
     import_voucher(region, people)
     batch = do_import_file(
-        actor=people["ymx_cz_jb"], kind="disbursements", region=region, data=payout_file(), filename="5月.csv"
+        actor=people["ymx_cz_jb"], kind="payouts", region=region, data=payout_file(), filename="5月.csv"
     ).batch
-    first = Disbursement.objects.filter(batch=batch).order_by("row_no").first()
+    first = Payout.objects.filter(batch=batch).order_by("row_no").first()
     first.pk, first.row_no, first.add_word = None, 3, "重复"
     first.save()
     return region, batch
@@ -72,7 +72,7 @@ def test_return_and_corrected_file_rectify_the_duplicate_and_only_it(
     with django_capture_on_commit_callbacks(execute=True):
         again = do_import_file(
             actor=people["ymx_cz_jb"],
-            kind="disbursements",
+            kind="payouts",
             region=region,
             data=payout_file(),
             filename="5月.csv",

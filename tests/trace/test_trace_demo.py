@@ -18,7 +18,7 @@ from jiuzhu.demo.faults import FAULT_VOUCHER, demo_only_insert_fault_payouts
 from jiuzhu.domain.identity import mask
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.models import Disbursement, Payment
+from jiuzhu.ledger.models import Payment, Payout
 from jiuzhu.regions.models import Region
 from jiuzhu.trace.attest import attestation
 
@@ -73,16 +73,16 @@ def test_every_county_and_fund_balances_to_the_fen_with_tag_01(funds):
 
 def test_a_payout_above_its_voucher_is_named_with_its_rows(funds):
     voucher = Payment.objects.get(pay_cert_no=FAULT_VOUCHER)
-    paid_out = sum(d.xpay_amt for d in Disbursement.objects.filter(payment=voucher))
+    paid_out = sum(d.xpay_amt for d in Payout.objects.filter(payment=voucher))
     over = voucher.xpay_amt - paid_out + Decimal("0.01")  # one fen beyond the voucher
-    template = Disbursement.objects.filter(payment=voucher, batch__isnull=False).first()
+    template = Payout.objects.filter(payment=voucher, batch__isnull=False).first()
     demo_only_insert_fault_payouts(
         actor=SystemActor(username="system:demo", is_demo_loader=True),
         payouts=[
             {
                 **{
                     f.name: getattr(template, f.name)
-                    for f in Disbursement._meta.fields
+                    for f in Payout._meta.fields
                     if f.name not in ("id", "batch")
                 },
                 "per_name": "演示超凭证",
@@ -118,9 +118,7 @@ def test_a_payout_above_its_voucher_is_named_with_its_rows(funds):
 
 def test_a_persons_payout_leads_up_to_the_notices(funds, client):
     client.force_login(User.objects.get(username="ymx_cz_jb"))
-    seed = Disbursement.objects.filter(
-        region__code="654225", pay_cert_no__startswith="ZF", batch__isnull=False
-    )
+    seed = Payout.objects.filter(region__code="654225", pay_cert_no__startswith="ZF", batch__isnull=False)
     payout = seed.order_by("pay_cert_no", "row_no").first()
     page = client.get(reverse("trace:payout", args=[payout.pk]), secure=True).content.decode()
     assert mask(payout.iden_no) in page and payout.iden_no not in page
@@ -130,10 +128,10 @@ def test_a_persons_payout_leads_up_to_the_notices(funds, client):
         assert doc_no in page and plan.doc_date.isoformat() in page and date in page
     assert "塔地财社〔2022〕5号" not in page  # the central fund's notice did not pay this person
     assert "超期 15 天" in page  # 裕民县 registered the 82号 increase 45 days after receipt
-    central = Disbursement.objects.filter(region__code="654225", pay_cert_no__startswith="ZC").first()
+    central = Payout.objects.filter(region__code="654225", pay_cert_no__startswith="ZC").first()
     page = client.get(reverse("trace:payout", args=[central.pk]), secure=True).content.decode()
     assert "塔地财社〔2022〕5号" in page and "塔地财社〔2022〕8号" not in page
-    other = Disbursement.objects.filter(region__code="654221").first()
+    other = Payout.objects.filter(region__code="654221").first()
     assert client.get(reverse("trace:payout", args=[other.pk]), secure=True).status_code == 404
 
 

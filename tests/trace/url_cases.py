@@ -18,7 +18,7 @@ def build_world(w: World) -> None:
     from django.utils import timezone
 
     from jiuzhu.funds.models import Fund
-    from jiuzhu.ledger.models import Appropriation, Disbursement, ImportBatch, Payment
+    from jiuzhu.ledger.models import Appropriation, ImportBatch, Payment, Payout
     from jiuzhu.regions.models import Region
 
     fund = Fund.objects.get(fiscal_year=2022)
@@ -50,7 +50,7 @@ def build_world(w: World) -> None:
                 approved_at=timezone.now(),
                 created_by="matrix",
             )
-            for kind in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS)
+            for kind in (ImportBatch.PAYMENTS, ImportBatch.PAYOUTS)
         }
         payment = Payment.objects.create(
             region=region,
@@ -66,10 +66,10 @@ def build_world(w: World) -> None:
             direct_fund_tag="01",
             row_no=2,
         )
-        payout = Disbursement.objects.create(
+        payout = Payout.objects.create(
             region=region,
             payment=payment,
-            batch=batches[ImportBatch.DISBURSEMENTS],
+            batch=batches[ImportBatch.PAYOUTS],
             fiscal_year=2022,
             purpose="linshi",
             row_no=2,

@@ -57,7 +57,7 @@ VALUE_LABELS: dict[str, str] = {
     "allocation": "分配下达",
     "adjustment": "调整",
     "payments": "支付凭证",
-    "disbursements": "到人到户发放明细",
+    "payouts": "到人到户发放明细",
     "finance": "财政",
     "civil_affairs": "民政",
     "audit": "审计",

@@ -46,7 +46,7 @@ class Names:
 
 def _batch(entity: str) -> Any:
     kind, _, sha = entity.partition(":")
-    if kind not in ("payments", "disbursements") or len(sha) < 8:
+    if kind not in ("payments", "payouts") or len(sha) < 8:
         return None
     batch_model = apps.get_model("ledger", "ImportBatch")
     return batch_model.objects.filter(kind=kind, sha256__startswith=sha).order_by("-id").first()
@@ -64,7 +64,7 @@ def entity_text(rec: AuditRecord) -> str:
     batch = _batch(rec.entity)
     if batch is not None:
         kind = value_label(batch.kind)
-        unit = "人次" if batch.kind == "disbursements" else "张凭证"
+        unit = "人次" if batch.kind == "payouts" else "张凭证"
         count = f"{batch.rows_stored}{unit}" if batch.rows_stored else ""
         total = f"，合计{_yuan(batch.amount)}元" if batch.amount is not None else ""
         figures = f"（{count}{total}）".replace("（，", "（") if count or total else ""

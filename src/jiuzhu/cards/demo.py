@@ -11,7 +11,7 @@ import io
 from django.conf import settings
 
 from jiuzhu.domain.reference_lists import ListKind
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.models import Payout
 from jiuzhu.regions.models import Region
 
 from . import services
@@ -32,12 +32,10 @@ TACHENG, EMIN, WUSU = "654201", "654221", "654202"
 def _dibao_only(code: str, month: str) -> tuple[str, str]:
     """(name, 证件号码) of the first person paid 低保 in ``month`` who has no other purpose in the county."""
     others = set(
-        Disbursement.objects.filter(region__code=code)
-        .exclude(purpose="dibao")
-        .values_list("iden_no", flat=True)
+        Payout.objects.filter(region__code=code).exclude(purpose="dibao").values_list("iden_no", flat=True)
     )
     for name, iden_no in (
-        Disbursement.objects.filter(region__code=code, purpose="dibao", pay_month=month)
+        Payout.objects.filter(region__code=code, purpose="dibao", pay_month=month)
         .order_by("iden_no")
         .values_list("per_name", "iden_no")
     ):
@@ -56,7 +54,7 @@ def load_card_demo() -> None:
     """Idempotent; only with the ledger's demo year."""
     if not getattr(settings, "JIUZHU_DEMO_LEDGER_YEAR", True) or ReferenceList.objects.exists():
         return
-    if not Disbursement.objects.filter(region__code=TACHENG, pay_month="12").exists():
+    if not Payout.objects.filter(region__code=TACHENG, pay_month="12").exists():
         return
     from jiuzhu.ledger.actors import SystemActor
 

@@ -91,7 +91,7 @@ class SampleItem(models.Model):
     """One drawn payout (a person of the sample) and the outcome of asking them."""
 
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="items")
-    disbursement_id = models.BigIntegerField("发放记录")
+    payout_id = models.BigIntegerField("发放记录")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField("年度")
     pay_month = models.CharField("发放月份", max_length=4)
@@ -112,7 +112,7 @@ class SampleItem(models.Model):
         ordering = ["sample", "purpose", "iden_no", "id"]
 
     def __str__(self) -> str:
-        return f"{self.sample_id}:{self.disbursement_id}"
+        return f"{self.sample_id}:{self.payout_id}"
 
 
 class Complaint(models.Model):

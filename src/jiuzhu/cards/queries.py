@@ -31,7 +31,7 @@ def _against_list(kind: str, *, per_purpose: bool, extra: str = "", columns: tup
         e.per_name, e.iden_no, lr.name AS list_region, l.version AS list_version, e.row_no AS list_row,
         e.start_date AS event_date, {shown}COUNT(*) AS count, MIN(o.pay_month) AS first_month,
         MAX(o.pay_month) AS last_month, MIN(o.pay_cert_no) AS pay_cert_no, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       JOIN cards_referenceentry e ON e.iden_no = o.iden_no
       JOIN cards_referencelist l ON l.id = e.list_id AND l.kind = '{kind}' AND l.superseded_at IS NULL
       JOIN regions_region lr ON lr.id = l.region_id AND r.path LIKE lr.path || '%%'
@@ -66,9 +66,9 @@ def payout_after_stop(d: Dialect) -> str:
 def payout_two_counties(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.iden_no, x.counties, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       JOIN (SELECT k.iden_no, k.pay_month, COUNT(DISTINCT k.region_id) AS counties
-            FROM ledger_disbursement k WHERE k.fiscal_year = %(year)s
+            FROM ledger_payout k WHERE k.fiscal_year = %(year)s
             GROUP BY k.iden_no, k.pay_month
             HAVING MIN(k.region_id) <> MAX(k.region_id) AND MIN(k.purpose) <> MAX(k.purpose)) x
         ON x.iden_no = o.iden_no AND x.pay_month = o.pay_month

@@ -26,7 +26,7 @@ from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.domain.reference_lists import ListKind, parse_list
 from jiuzhu.domain.sampling import Outcome, draw, sample_size
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.models import Payout
 from jiuzhu.monitoring.hooks import queue_run
 from jiuzhu.monitoring.models import Finding
 from jiuzhu.regions.models import Region
@@ -153,7 +153,7 @@ def record_full_export(*, actor: Any, sample: Sample, rows: int, ip: str = "") -
 
 def population(region: Region, fiscal_year: int, pay_month: str, purpose: str) -> dict[str, dict[str, int]]:
     """purpose → person (证件号码) → the payout to ask about (the first of the person's in that month)."""
-    payouts = Disbursement.objects.filter(region=region, fiscal_year=fiscal_year, pay_month=pay_month)
+    payouts = Payout.objects.filter(region=region, fiscal_year=fiscal_year, pay_month=pay_month)
     if purpose:
         payouts = payouts.filter(purpose=purpose)
     strata: dict[str, dict[str, int]] = {}
@@ -208,7 +208,7 @@ def do_draw_sample(
     SampleItem.objects.bulk_create(
         SampleItem(
             sample=sample,
-            disbursement_id=d.pk,
+            payout_id=d.pk,
             region=region,
             fiscal_year=fiscal_year,
             pay_month=pay_month,
@@ -219,7 +219,7 @@ def do_draw_sample(
             village_name=d.village_name or "",
             xpay_amt=d.xpay_amt,
         )
-        for d in Disbursement.objects.filter(pk__in=ids).order_by("purpose", "iden_no")
+        for d in Payout.objects.filter(pk__in=ids).order_by("purpose", "iden_no")
     )
     record(
         actor=actor,

@@ -19,7 +19,7 @@ from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.money import format_yuan
 from jiuzhu.ledger.actors import SystemActor
-from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
+from jiuzhu.ledger.models import ImportBatch, Payment, Payout
 from jiuzhu.ledger.staging import lock_payout_writers
 
 from .ledger_year import FAULT_REGION, FAULT_VOUCHER
@@ -27,10 +27,10 @@ from .ledger_year import FAULT_REGION, FAULT_VOUCHER
 
 def load_faults() -> None:
     """Idempotent; nothing happens before the demo year has imported 塔城市's payouts."""
-    if Disbursement.objects.filter(batch__isnull=True).exists():
+    if Payout.objects.filter(batch__isnull=True).exists():
         return
     voucher = Payment.objects.filter(pay_cert_no=FAULT_VOUCHER, region__code=FAULT_REGION).first()
-    original = Disbursement.objects.filter(payment=voucher).order_by("row_no").first() if voucher else None
+    original = Payout.objects.filter(payment=voucher).order_by("row_no").first() if voucher else None
     if (
         voucher is None
         or original is None
@@ -39,7 +39,7 @@ def load_faults() -> None:
         return
     fields = {
         f.name: getattr(original, f.name)
-        for f in Disbursement._meta.fields
+        for f in Payout._meta.fields
         if f.name not in ("id", "batch", "region", "payment")
     }
     duplicate = {**fields, "region": original.region, "payment": voucher, "add_word": "演示：重复发放"}
@@ -70,9 +70,9 @@ def demo_only_insert_fault_payouts(*, actor: Actor, payouts: Sequence[dict[str, 
     """
     if not settings.DEBUG and not getattr(actor, "is_demo_loader", False):
         raise ActionRefused("演示故障数据只能由演示场景写入")
-    rows = [Disbursement(batch=None, **p) for p in payouts]
+    rows = [Payout(batch=None, **p) for p in payouts]
     lock_payout_writers()
-    Disbursement.objects.bulk_create(rows)
+    Payout.objects.bulk_create(rows)
     record(
         actor=actor,
         action=AuditAction.LEDGER_DEMO_FAULT_PAYOUTS,

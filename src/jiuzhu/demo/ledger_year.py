@@ -27,10 +27,10 @@ from fractions import Fraction
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import review
-from jiuzhu.domain.disbursements import TEMPLATE_13
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
+from jiuzhu.domain.payouts import TEMPLATE_13
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import ImportBatch, Movement, Registration
@@ -158,7 +158,7 @@ def _fund_year(
     payouts = _payouts(code, payments, rng, used)
     if payouts:
         data = _csv(PAYOUT_HEADER, payouts)
-        _import(maker, checkers, "disbursements", data, f"{code}-2022-{label}-到人到户发放.csv")
+        _import(maker, checkers, "payouts", data, f"{code}-2022-{label}-到人到户发放.csv")
 
 
 def _approve_registration(registration: Registration, checkers: list[User]) -> None:

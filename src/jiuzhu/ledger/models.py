@@ -205,8 +205,8 @@ class ImportBatch(models.Model):
     file may be imported again as a new submission.
     """
 
-    PAYMENTS, DISBURSEMENTS = "payments", "disbursements"
-    KINDS = [(PAYMENTS, "支付凭证"), (DISBURSEMENTS, "到人到户发放明细")]
+    PAYMENTS, PAYOUTS = "payments", "payouts"
+    KINDS = [(PAYMENTS, "支付凭证"), (PAYOUTS, "到人到户发放明细")]
     QUEUED, RUNNING, DONE = ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE
     REJECTED, FAILED = ImportStatus.REJECTED, ImportStatus.FAILED
 
@@ -306,7 +306,7 @@ class Payment(models.Model):
         return self.pay_cert_no
 
 
-class Disbursement(models.Model):
+class Payout(models.Model):
     """到人到户发放 (PAY_DETAIL): one person's or household's payout against a payment voucher.
 
     A million rows arrive in one import, so the table carries only what such a load can afford (each index,
@@ -325,13 +325,13 @@ class Disbursement(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, related_name="disbursements", db_index=False, db_constraint=False
+        Payment, on_delete=models.PROTECT, related_name="payouts", db_index=False, db_constraint=False
     )
     batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,
         null=True,
-        related_name="disbursements",
+        related_name="payouts",
         db_index=False,
         db_constraint=False,
     )

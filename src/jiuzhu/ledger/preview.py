@@ -16,7 +16,7 @@ from jiuzhu.domain.identity import mask
 from jiuzhu.domain.money import format_yuan
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 
-from .models import Disbursement, ImportBatch, Payment
+from .models import ImportBatch, Payment, Payout
 
 FIRST_ROWS = 10
 EXAMPLES = 5
@@ -60,16 +60,16 @@ def _person(d: Any) -> dict[str, Any]:
     }
 
 
-def _payouts(batch: ImportBatch) -> QuerySet[Disbursement]:
-    return Disbursement.objects.filter(batch=batch)
+def _payouts(batch: ImportBatch) -> QuerySet[Payout]:
+    return Payout.objects.filter(batch=batch)
 
 
-def _previous(batch: ImportBatch, year: int, month: str) -> QuerySet[Disbursement]:
+def _previous(batch: ImportBatch, year: int, month: str) -> QuerySet[Payout]:
     """The region's approved payouts of the month before (through its approved batches: the batch index)."""
     approved = ImportBatch.objects.filter(
-        kind=ImportBatch.DISBURSEMENTS, region=batch.region, approved_at__isnull=False
+        kind=ImportBatch.PAYOUTS, region=batch.region, approved_at__isnull=False
     ).exclude(pk=batch.pk)
-    return Disbursement.objects.filter(batch__in=approved, fiscal_year=year, pay_month=month)
+    return Payout.objects.filter(batch__in=approved, fiscal_year=year, pay_month=month)
 
 
 def payout_preview(batch: ImportBatch) -> Preview:
@@ -161,7 +161,7 @@ def payment_preview(batch: ImportBatch) -> Preview:
 
 
 def preview(batch: ImportBatch) -> Preview:
-    p = payout_preview(batch) if batch.kind == ImportBatch.DISBURSEMENTS else payment_preview(batch)
+    p = payout_preview(batch) if batch.kind == ImportBatch.PAYOUTS else payment_preview(batch)
     p.warnings = [
         str(x.get("message", "")) for x in batch.problems or [] if x.get("severity") == "warning"
     ] + p.warnings

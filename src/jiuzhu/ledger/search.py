@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from jiuzhu.accounts.scoping import scoped
 
-from .models import Disbursement, ImportBatch, Movement, Payment, Registration
+from .models import ImportBatch, Movement, Payment, Payout, Registration
 
 PAGE = 50
 ID_NUMBER = re.compile(r"^(\d{15}|\d{17}[\dXx])$")
@@ -42,13 +42,13 @@ class Query:
         return cls(text, "name")
 
 
-def _counted(user: Any) -> QuerySet[Disbursement]:
+def _counted(user: Any) -> QuerySet[Payout]:
     """Payouts of the user's area that count: their import approved (or not imported: the demo's faults)."""
-    approved = ImportBatch.objects.filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False)
-    return scoped(Disbursement.objects.all(), user).filter(Q(batch__in=approved) | Q(batch__isnull=True))
+    approved = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False)
+    return scoped(Payout.objects.all(), user).filter(Q(batch__in=approved) | Q(batch__isnull=True))
 
 
-def payouts(user: Any, query: Query, *, after: int | None = None) -> list[Disbursement]:
+def payouts(user: Any, query: Query, *, after: int | None = None) -> list[Payout]:
     """One page of matching payouts, newest first; the next page starts after the last id of this one."""
     qs = _counted(user)
     if query.kind == "id":
@@ -58,7 +58,7 @@ def payouts(user: Any, query: Query, *, after: int | None = None) -> list[Disbur
     elif query.kind == "voucher":
         # through the voucher's regions' batches (the batch index), not a scan of every payout
         regions = vouchers(user, query).values("region")
-        batches = ImportBatch.objects.filter(kind=ImportBatch.DISBURSEMENTS, region__in=regions)
+        batches = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, region__in=regions)
         qs = qs.filter(batch__in=batches, pay_cert_no=query.text)
     else:
         return []

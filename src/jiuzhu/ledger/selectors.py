@@ -20,10 +20,10 @@ from jiuzhu.regions.models import Region
 
 from .models import (
     Appropriation,
-    Disbursement,
     ImportBatch,
     Movement,
     Payment,
+    Payout,
     Registration,
     RegistrationLine,
     ReviewStatus,
@@ -65,7 +65,7 @@ def approved_payout_batches(user: Any) -> QuerySet[ImportBatch]:
     """The payout batches that count, that the user may see, newest first."""
     return (
         visible_batches(user)
-        .filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False)
+        .filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False)
         .order_by("-approved_at", "-id")
     )
 
@@ -77,13 +77,13 @@ def chosen_batch(batches: QuerySet[ImportBatch], wanted: str | None) -> ImportBa
     return batches.first()
 
 
-def batch_payouts(batch: ImportBatch | None) -> QuerySet[Disbursement]:
+def batch_payouts(batch: ImportBatch | None) -> QuerySet[Payout]:
     """One batch's payouts in file order (none without a batch): found through the batch index (BRIN on
     PostgreSQL), never by sorting the whole table (PostgreSQL's payouts have no primary-key btree to page
     through)."""
     if batch is None:
-        return Disbursement.objects.none()
-    return Disbursement.objects.filter(batch=batch).select_related("region").order_by("row_no")
+        return Payout.objects.none()
+    return Payout.objects.filter(batch=batch).select_related("region").order_by("row_no")
 
 
 def visible_registrations(user: Any) -> QuerySet[Registration]:
@@ -156,7 +156,7 @@ def ledger_report(
     )
     paid = _sums(appropriations, "pk", "payments__xpay_amt", Q(payments__batch__approved_at__isnull=False))
     paid_out = _sums(
-        Disbursement.objects.filter(APPROVED_PAYOUT, payment__appropriation__in=appropriations),
+        Payout.objects.filter(APPROVED_PAYOUT, payment__appropriation__in=appropriations),
         "payment__appropriation",
         "xpay_amt",
     )
@@ -252,13 +252,13 @@ def unregistered_movements(user: Any) -> QuerySet[Movement]:
     return visible_movements(user).exclude(registration__status=Registration.APPROVED)
 
 
-def payouts_for_export(user: Any, *, region: Region, fiscal_year: int, month: str) -> QuerySet[Disbursement]:
+def payouts_for_export(user: Any, *, region: Region, fiscal_year: int, month: str) -> QuerySet[Payout]:
     # through the region's batches of the year: payouts are found by their batch (see the model)
     batches = ImportBatch.objects.filter(
-        kind=ImportBatch.DISBURSEMENTS, region=region, fiscal_year=fiscal_year, approved_at__isnull=False
+        kind=ImportBatch.PAYOUTS, region=region, fiscal_year=fiscal_year, approved_at__isnull=False
     )
     return (
-        scoped(Disbursement.objects.all(), user)
+        scoped(Payout.objects.all(), user)
         .filter(Q(batch__in=batches) | Q(batch__isnull=True), region=region, fiscal_year=fiscal_year)
         .filter(Q(pay_month=month))
         .order_by("pay_cert_no", "row_no", "id")

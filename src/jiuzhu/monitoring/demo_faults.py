@@ -25,10 +25,10 @@ from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import (
     Appropriation,
-    Disbursement,
     ImportBatch,
     Movement,
     Payment,
+    Payout,
     Registration,
     RegistrationLine,
     ReviewStatus,
@@ -210,7 +210,7 @@ def _person(serial: int) -> str:
 def _payouts(fund: Fund) -> None:
     """额敏县's two vouchers of May (特困, 临时救助), each exactly the sum of its payouts."""
     copied = (
-        Disbursement.objects.filter(region__code=TACHENG, purpose="tekun", pay_month="05")
+        Payout.objects.filter(region__code=TACHENG, purpose="tekun", pay_month="05")
         .order_by("iden_no")
         .first()
     )
@@ -231,9 +231,9 @@ def _payouts(fund: Fund) -> None:
         voucher = _voucher(
             _appropriation(EMIN, fund, purpose), number, total, "2022-05-25", payee=f"{EMIN}一卡通代发户"
         )
-        batch = _batch(ImportBatch.DISBURSEMENTS, emin, total, number)
-        Disbursement.objects.bulk_create(
-            Disbursement(
+        batch = _batch(ImportBatch.PAYOUTS, emin, total, number)
+        Payout.objects.bulk_create(
+            Payout(
                 region=emin,
                 payment=voucher,
                 batch=batch,

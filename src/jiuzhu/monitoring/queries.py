@@ -133,7 +133,7 @@ def voucher_mismatch(d: Dialect) -> str:
         s.t - p.xpay_amt AS diff_fen
       FROM ledger_payment p {IN_SCOPE.format(table="p")}
       JOIN ledger_appropriation a ON a.id = p.appropriation_id
-      JOIN (SELECT o.payment_id, SUM(o.xpay_amt) AS t FROM ledger_disbursement o
+      JOIN (SELECT o.payment_id, SUM(o.xpay_amt) AS t FROM ledger_payout o
             WHERE o.fiscal_year = %(year)s GROUP BY o.payment_id) s ON s.payment_id = p.id
       WHERE p.fiscal_year = %(year)s AND s.t <> p.xpay_amt"""
 
@@ -144,7 +144,7 @@ def voucher_no_payouts(d: Dialect) -> str:
         {d.days(d.date_param("as_of"), "p.xpay_date")} AS days
       FROM {APPROVED_PAYMENTS} p {IN_SCOPE.format(table="p")}
       JOIN ledger_appropriation a ON a.id = p.appropriation_id
-      LEFT JOIN (SELECT DISTINCT o.payment_id FROM ledger_disbursement o WHERE o.fiscal_year = %(year)s) s
+      LEFT JOIN (SELECT DISTINCT o.payment_id FROM ledger_payout o WHERE o.fiscal_year = %(year)s) s
         ON s.payment_id = p.id
       LEFT JOIN regions_budgetunit u ON u.name = p.payee_acct_name
       WHERE p.xpay_date < {d.date_param("voucher_cutoff")} AND a.purpose <> 'liulang'
@@ -155,7 +155,7 @@ def payout_duplicate(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.purpose AS key3, o.iden_no, COUNT(*) AS count,
         SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       WHERE o.fiscal_year = %(year)s
       GROUP BY o.region_id, o.fiscal_year, o.purpose, o.pay_month, o.iden_no HAVING COUNT(*) > 1"""
 
@@ -163,8 +163,8 @@ def payout_duplicate(d: Dialect) -> str:
 def payout_duplicate_cross(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.purpose AS key3, o.iden_no, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
-      JOIN (SELECT k.iden_no, k.pay_month, k.purpose FROM ledger_disbursement k WHERE k.fiscal_year = %(year)s
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
+      JOIN (SELECT k.iden_no, k.pay_month, k.purpose FROM ledger_payout k WHERE k.fiscal_year = %(year)s
             GROUP BY k.iden_no, k.pay_month, k.purpose HAVING MIN(k.region_id) <> MAX(k.region_id)) x
         ON x.iden_no = o.iden_no AND x.pay_month = o.pay_month AND x.purpose = o.purpose
       WHERE o.fiscal_year = %(year)s
@@ -174,7 +174,7 @@ def payout_duplicate_cross(d: Dialect) -> str:
 def payout_above_due(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.id AS key, o.iden_no, o.pay_amt AS due_fen, o.xpay_amt AS paid_fen, o.xpay_amt - o.pay_amt AS over_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       WHERE o.fiscal_year = %(year)s AND o.xpay_amt > o.pay_amt"""
 
 
@@ -188,7 +188,7 @@ def invalid_id(d: Dialect) -> str:
     return f"""SELECT x.region_id, x.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
         x.iden_no AS key, x.iden_no, x.count
       FROM (SELECT o.region_id, o.fiscal_year, o.iden_no, COUNT(*) AS count
-            FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+            FROM ledger_payout o {IN_SCOPE.format(table="o")}
             WHERE o.fiscal_year = %(year)s AND o.iden_type = '01'
             GROUP BY o.region_id, o.fiscal_year, o.iden_no) x
       WHERE {valid} = 0"""
@@ -197,7 +197,7 @@ def invalid_id(d: Dialect) -> str:
 def account_shared(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
         o.acct_no AS key, o.acct_no, COUNT(DISTINCT o.iden_no) AS people, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       WHERE o.fiscal_year = %(year)s AND o.acct_no IS NOT NULL AND o.acct_no <> '' AND o.to_peop_family = '01'
       GROUP BY o.region_id, o.fiscal_year, o.acct_no HAVING MIN(o.iden_no) <> MAX(o.iden_no)"""
 
@@ -206,7 +206,7 @@ def person_multi_account(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.iden_no, COUNT(DISTINCT o.acct_no) AS accounts,
         SUM(o.xpay_amt) AS total_fen
-      FROM ledger_disbursement o {IN_SCOPE.format(table="o")}
+      FROM ledger_payout o {IN_SCOPE.format(table="o")}
       WHERE o.fiscal_year = %(year)s AND o.acct_no IS NOT NULL AND o.acct_no <> ''
       GROUP BY o.region_id, o.fiscal_year, o.pay_month, o.iden_no HAVING MIN(o.acct_no) <> MAX(o.acct_no)"""
 

@@ -14,7 +14,7 @@ from jiuzhu.domain.identity import mask
 from jiuzhu.domain.money import format_yuan
 from jiuzhu.domain.monitoring_rules import REGISTRY
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
-from jiuzhu.ledger.models import Disbursement, Payment
+from jiuzhu.ledger.models import Payment, Payout
 from jiuzhu.ledger.selectors import APPROVED_PAYMENT, ledger_report
 
 from .engine import as_of_for, elapsed_bp
@@ -87,9 +87,7 @@ def history(finding: Finding) -> QuerySet[FindingEvent]:
 def drill_down(user: Any, finding: Finding) -> tuple[list[str], list[list[str]]]:
     """The stored rows behind a finding that the user may see (证件号码 masked): header and rows."""
     data, rule = finding.data, finding.rule
-    payouts = scoped(Disbursement.objects.select_related("region"), user).filter(
-        fiscal_year=finding.fiscal_year
-    )
+    payouts = scoped(Payout.objects.select_related("region"), user).filter(fiscal_year=finding.fiscal_year)
     vouchers = scoped(Payment.objects.select_related("region", "appropriation"), user).filter(
         fiscal_year=finding.fiscal_year, region=finding.region
     )
@@ -143,7 +141,7 @@ PAYOUT_HEADER = [
 ]
 
 
-def _payout_rows(qs: QuerySet[Disbursement]) -> tuple[list[str], list[list[str]]]:
+def _payout_rows(qs: QuerySet[Payout]) -> tuple[list[str], list[list[str]]]:
     rows = [
         [
             d.region.short_name,

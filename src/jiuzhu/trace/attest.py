@@ -18,7 +18,7 @@ from jiuzhu.accounts.scoping import scoped
 from jiuzhu.audit.models import AuditRecord
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.trace import CHECKS, Break, passed
-from jiuzhu.ledger.models import Disbursement
+from jiuzhu.ledger.models import Payout
 from jiuzhu.ledger.selectors import APPROVED_PAYOUT
 
 from .selectors import ZERO, Chain, region_chain
@@ -85,7 +85,7 @@ def _break_rows(user: Any, found: Chain, breaks: list[Break]) -> dict[str, list[
         return {}
     rows: dict[str, list[str]] = defaultdict(list)
     payouts = (
-        scoped(Disbursement.objects.filter(APPROVED_PAYOUT), user)
+        scoped(Payout.objects.filter(APPROVED_PAYOUT), user)
         .filter(payment_id__in=ids)
         .order_by("payment_id", F("batch_id").asc(nulls_first=True), "-xpay_amt", "row_no")
         .values_list(

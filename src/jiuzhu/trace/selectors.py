@@ -20,10 +20,10 @@ from jiuzhu.allocation.models import Plan
 from jiuzhu.domain import trace as chain
 from jiuzhu.ledger.models import (
     Appropriation,
-    Disbursement,
     ImportBatch,
     Movement,
     Payment,
+    Payout,
     Registration,
     RegistrationLine,
 )
@@ -212,16 +212,12 @@ def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySe
     return Chain(moves, dict(registered), dict(lines), accounts)
 
 
-def counted_payouts(user: Any) -> QuerySet[Disbursement]:
+def counted_payouts(user: Any) -> QuerySet[Payout]:
     """The payouts that count, in the user's area, filtered without joining each row to its region or batch
     (ids from the small tables, so a grouped read of the whole year stays one scan of the payouts)."""
     regions = scoped(Region.objects.all(), user, via="").values("pk")
-    approved = ImportBatch.objects.filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False).values(
-        "pk"
-    )
-    return Disbursement.objects.filter(
-        Q(batch_id__isnull=True) | Q(batch_id__in=approved), region_id__in=regions
-    )
+    approved = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False).values("pk")
+    return Payout.objects.filter(Q(batch_id__isnull=True) | Q(batch_id__in=approved), region_id__in=regions)
 
 
 def _payouts_into(user: Any, vouchers: dict[int, VoucherNode]) -> None:
@@ -280,18 +276,18 @@ def voucher(user: Any, pk: int) -> Payment:
     )
 
 
-def voucher_payouts(user: Any, payment: Payment) -> QuerySet[Disbursement]:
+def voucher_payouts(user: Any, payment: Payment) -> QuerySet[Payout]:
     return (
-        scoped(Disbursement.objects.filter(APPROVED_PAYOUT), user)
+        scoped(Payout.objects.filter(APPROVED_PAYOUT), user)
         .filter(payment_id=payment.pk)
         .select_related("batch")
         .order_by("batch_id", "row_no", "id")
     )
 
 
-def payout(user: Any, pk: int) -> Disbursement:
+def payout(user: Any, pk: int) -> Payout:
     return get_scoped_or_404(
-        Disbursement.objects.filter(APPROVED_PAYOUT).select_related(
+        Payout.objects.filter(APPROVED_PAYOUT).select_related(
             "region", "batch", "payment__appropriation", "payment__batch"
         ),
         user,

@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractMonth
 from jiuzhu.accounts.scoping import scoped
 from jiuzhu.domain.execution import ExecutionLine, Projection, add_lines, cumulative, month_end, project
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
-from jiuzhu.ledger.models import Disbursement, Payment, Registration, RegistrationLine
+from jiuzhu.ledger.models import Payment, Payout, Registration, RegistrationLine
 from jiuzhu.regions.models import Region
 
 from .models import CarryoverLine, RecoveryLine, ReviewStatus
@@ -133,7 +133,7 @@ def _recovered(lines: QuerySet[RecoveryLine], via: str) -> Iterable[tuple[Any, .
 
 
 def _paid_out(user: Any, year: int, as_of: datetime.date, region: Region | None) -> Iterable[tuple[Any, ...]]:
-    payouts = scoped(Disbursement.objects.all(), user).filter(
+    payouts = scoped(Payout.objects.all(), user).filter(
         Q(batch__isnull=True) | Q(batch__approved_at__isnull=False),
         fiscal_year=year,
         payment__xpay_date__lte=as_of,

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             name='SampleItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('disbursement_id', models.BigIntegerField(verbose_name='发放记录')),
+                ('payout_id', models.BigIntegerField(verbose_name='发放记录')),
                 ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='年度')),
                 ('pay_month', models.CharField(max_length=4, verbose_name='发放月份')),
                 ('purpose', models.CharField(max_length=16, verbose_name='支出方向')),

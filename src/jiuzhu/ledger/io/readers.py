@@ -19,7 +19,7 @@ from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are th
     refuse,
     sniff_delimiter,
 )
-from jiuzhu.domain import disbursements as payout_rules
+from jiuzhu.domain import payouts as payout_rules
 from jiuzhu.domain.payments import find_payment_header
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.tabular import Header, Table, repeated_columns_problems

@@ -12,7 +12,7 @@ from jiuzhu.approvals.review import Subject
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
 
-from ..models import REVIEW_STATES, Disbursement, ImportBatch, Payment, ReviewStatus
+from ..models import REVIEW_STATES, ImportBatch, Payment, Payout, ReviewStatus
 from .appropriations import approved_paid, approved_registered
 from .batches import IMPORT, batch_entity, batch_rows, maker_of
 from .reviewers import review_refusal
@@ -27,10 +27,10 @@ def batch_department(batch: ImportBatch) -> str:
 def _batch_fits(batch: ImportBatch) -> None:
     """Nothing is approved before what it depends on: a voucher's appropriation must have approved registrations
     covering every approved payment and this batch's; a payout's voucher must be approved."""
-    if batch.kind == ImportBatch.DISBURSEMENTS:
+    if batch.kind == ImportBatch.PAYOUTS:
         waiting = (
             Payment.objects.filter(region_id=batch.region_id, batch__approved_at__isnull=True)
-            .filter(disbursements__batch=batch)
+            .filter(payouts__batch=batch)
             .values_list("pay_cert_no", flat=True)
             .distinct()
         )
@@ -87,7 +87,7 @@ class BatchReview(Subject[ImportBatch]):
         batch.save(update_fields=["review_status", "approved_at"])
 
     def on_return(self, batch: ImportBatch, actor: Any, reason: str) -> dict[str, Any]:
-        if batch.kind == ImportBatch.PAYMENTS and Disbursement.objects.filter(payment__batch=batch).exists():
+        if batch.kind == ImportBatch.PAYMENTS and Payout.objects.filter(payment__batch=batch).exists():
             raise ActionRefused("已有发放明细引用本批支付凭证：请先退回引用它们的发放批次")
         removed, _ = batch_rows(batch).delete()
         REVIEW_STATES.move(batch, ReviewStatus.RETURNED)

@@ -27,10 +27,10 @@ from jiuzhu.yearend.locks import refuse_if_closed
 from ..models import (
     IMPORT_STATES,
     REVIEW_STATES,
-    Disbursement,
     ImportBatch,
     ImportStatus,
     Payment,
+    Payout,
     ReviewStatus,
 )
 
@@ -230,10 +230,10 @@ def maker_of(batch: ImportBatch, actor: Actor | None = None) -> User | None:
     return User.objects.filter(username=batch.created_by).first()
 
 
-def batch_rows(batch: ImportBatch) -> QuerySet[Payment] | QuerySet[Disbursement]:
+def batch_rows(batch: ImportBatch) -> QuerySet[Payment] | QuerySet[Payout]:
     if batch.kind == ImportBatch.PAYMENTS:
         return Payment.objects.filter(batch=batch)
-    return Disbursement.objects.filter(batch=batch)
+    return Payout.objects.filter(batch=batch)
 
 
 def batch_money(batch: ImportBatch) -> tuple[Decimal, list[int]]:

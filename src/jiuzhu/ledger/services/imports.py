@@ -31,7 +31,7 @@ def do_import_file(
     """Import a payment or payout file now. Raises InvalidInput with every problem when the file is refused."""
     require(actor, "ledger.import")
     require_within(actor, region)
-    if kind not in (ImportBatch.PAYMENTS, ImportBatch.DISBURSEMENTS):
+    if kind not in (ImportBatch.PAYMENTS, ImportBatch.PAYOUTS):
         raise ActionRefused(f"未知的导入类型：{kind}")
     sha, early = hash_while_reading(kind, data)
     started = batch_for(actor=actor, kind=kind, region=region, data=data, sha=sha, filename=filename)

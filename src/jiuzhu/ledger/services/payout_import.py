@@ -11,12 +11,12 @@ from django.db.models import Q, Sum
 
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import disbursements as payout_rules
+from jiuzhu.domain import payouts as payout_rules
 from jiuzhu.domain.money import from_fen
 from jiuzhu.regions.models import Region
 
 from ..io.readers import PayoutRows, read_payouts
-from ..models import Disbursement, ImportBatch, Payment, ReviewStatus
+from ..models import ImportBatch, Payment, Payout, ReviewStatus
 from ..staging import PayoutImport, Voucher
 from .batches import Progress, mark_done, sha256_of
 
@@ -38,7 +38,7 @@ class EarlyRead:
 
 def hash_while_reading(kind: str, data: bytes) -> tuple[str, EarlyRead | None]:
     """The file's sha256 from a helper thread (hashlib lets go of the GIL) while a payout file is read."""
-    if kind != ImportBatch.DISBURSEMENTS:
+    if kind != ImportBatch.PAYOUTS:
         return sha256_of(data), None
     early = EarlyRead()
     with ThreadPoolExecutor(max_workers=1) as hasher:
@@ -81,12 +81,12 @@ def _paid_out(region: Region) -> dict[int, int]:
     the batch index, so that a county's import does not read the other counties' payouts) and those without a
     batch."""
     batches = (
-        ImportBatch.objects.filter(region=region, kind=ImportBatch.DISBURSEMENTS, status=ImportBatch.DONE)
+        ImportBatch.objects.filter(region=region, kind=ImportBatch.PAYOUTS, status=ImportBatch.DONE)
         .exclude(review_status=ReviewStatus.RETURNED)
         .values_list("pk", flat=True)
     )
     sums = (
-        Disbursement.objects.filter(Q(batch_id__in=list(batches)) | Q(batch__isnull=True, region=region))
+        Payout.objects.filter(Q(batch_id__in=list(batches)) | Q(batch__isnull=True, region=region))
         .values("payment_id")
         .annotate(total=Sum("xpay_amt"))
         .values_list("payment_id", "total")

@@ -21,7 +21,7 @@ ROWS = "ledger_payout_rows"
 KINDS = "ledger_payout_kinds"
 TEMPORARY = (STAGING, COMBOS, UPPER, BAD_COMBOS, BAD_IDS, FLOATS, VALID, ROWS, KINDS)
 CHUNK = 50_000
-#: A valid row (``VALID v``) and a stored payout (``ledger_disbursement d``) with the same natural key and year.
+#: A valid row (``VALID v``) and a stored payout (``ledger_payout d``) with the same natural key and year.
 SAME_KEY = "d.iden_no = v.iden_no AND d.pay_month = v.month AND d.purpose = v.purpose AND d.fiscal_year = v.fiscal_year"
 
 Progress = Callable[[str, int, int], None]
@@ -54,7 +54,7 @@ class Scope:
 @dataclass(frozen=True)
 class Stored:
     """The stored payouts that could repeat the batch's rows (``duplicates.stored_scope``): a WHERE clause over
-    ``ledger_disbursement o`` with its parameters."""
+    ``ledger_payout o`` with its parameters."""
 
     where: str
     params: list[object]
@@ -81,7 +81,7 @@ class Backend(Protocol):
         """The vouchers locked against deletion until the import commits (and the writers serialised)."""
 
     def load(self, cursor: Any, load: Load, progress: Progress) -> None:
-        """The rows into ``ledger_disbursement`` in one bulk load, in file order."""
+        """The rows into ``ledger_payout`` in one bulk load, in file order."""
 
     def any_stored_repeat(self, cursor: Any, scope: Scope, stored: Stored) -> bool:
         """Does a stored payout of ``stored`` repeat the natural key of a row just loaded?"""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.tabular import column_name
 
@@ -32,7 +32,7 @@ class Combo:
     """One distinct combination of ``KEYS`` values and what the rules make of it."""
 
     count: int
-    findings: rules.Findings
+    cell_problems: rules.CellProblems
     type_code: str | None
     family: str | None
     month: str | None
@@ -42,7 +42,7 @@ class Combo:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.cell_problems
 
 
 Combos = dict[tuple[str, ...], Combo]
@@ -51,8 +51,8 @@ Combos = dict[tuple[str, ...], Combo]
 @dataclass
 class Checked:
     combos: Combos
-    ids: dict[tuple[str, str], tuple[int, str, rules.Findings]]
-    """(证件号码, 证件类型) as staged → (rows, upper-case number, findings)."""
+    ids: dict[tuple[str, str], tuple[int, str, rules.CellProblems]]
+    """(证件号码, 证件类型) as staged → (rows, upper-case number, cell_problems)."""
     empty_names: int
     float_rows: list[int]
     upper_agrees: bool = True
@@ -76,24 +76,24 @@ class Values:
     """The domain's cell rules, each distinct value once."""
 
     def __init__(self) -> None:
-        self.codes: dict[tuple[str, str], tuple[str | None, rules.Findings]] = {}
-        self.months: dict[str, tuple[str | None, rules.Findings]] = {}
-        self.amounts: dict[tuple[str, str], tuple[int | None, rules.Findings]] = {}
+        self.codes: dict[tuple[str, str], tuple[str | None, rules.CellProblems]] = {}
+        self.months: dict[str, tuple[str | None, rules.CellProblems]] = {}
+        self.amounts: dict[tuple[str, str], tuple[int | None, rules.CellProblems]] = {}
 
-    def code(self, element: str, text: str) -> tuple[str | None, rules.Findings]:
+    def code(self, element: str, text: str) -> tuple[str | None, rules.CellProblems]:
         found = self.codes.get((element, text))
         if found is None:
             table = rules.IDEN_TYPES if element == "iden_type" else rules.FAMILY
             found = self.codes[(element, text)] = rules.check_code(element, text, table)
         return found
 
-    def month(self, text: str) -> tuple[str | None, rules.Findings]:
+    def month(self, text: str) -> tuple[str | None, rules.CellProblems]:
         found = self.months.get(text)
         if found is None:
             found = self.months[text] = rules.check_month(text)
         return found
 
-    def amount(self, element: str, text: str) -> tuple[int | None, rules.Findings]:
+    def amount(self, element: str, text: str) -> tuple[int | None, rules.CellProblems]:
         found = self.amounts.get((element, text))
         if found is None:
             found = self.amounts[(element, text)] = rules.check_amount(element, text)
@@ -116,7 +116,7 @@ def check_combos(
         f7 = () if voucher else rules.required("pay_cert_no")
         combos[key] = Combo(
             count=count,
-            findings=(*f1, *f2, *f3, *f4, *f5, *f6, *f7),
+            cell_problems=(*f1, *f2, *f3, *f4, *f5, *f6, *f7),
             type_code=type_code,
             family=family_code,
             month=month_norm,
@@ -130,11 +130,11 @@ def check_combos(
 def check_people(values: Values, frame: pl.DataFrame, combos: Combos, float_rows: Iterable[int]) -> Checked:
     """The cells of each person: every distinct (证件号码, 证件类型) through the ID rule, and 姓名. Runs in a
     helper thread while the rows load (no database here)."""
-    ids: dict[tuple[str, str], tuple[int, str, rules.Findings]] = {}
+    ids: dict[tuple[str, str], tuple[int, str, rules.CellProblems]] = {}
     pairs = frames.distinct_counts(frame, ("iden_no", "iden_type"))
     for (number, kind), count in pairs.items():
-        upper, findings = rules.check_id(number, values.code("iden_type", kind)[0])
-        ids[(number, kind)] = (count, upper, findings)
+        upper, cell_problems = rules.check_id(number, values.code("iden_type", kind)[0])
+        ids[(number, kind)] = (count, upper, cell_problems)
     return Checked(
         combos,
         ids,
@@ -216,13 +216,13 @@ def repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str
 
 
 def by_rule(
-    found: Iterable[tuple[tuple[str, ...], rules.Findings]],
-) -> dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]]:
-    """(code, element) → the distinct values that break that rule, with the finding of each."""
-    grouped: dict[tuple[str, str], dict[tuple[str, ...], rules.Finding]] = {}
-    for key, findings in found:
-        for finding in findings:
-            grouped.setdefault((finding.code, finding.element), {})[key] = finding
+    found: Iterable[tuple[tuple[str, ...], rules.CellProblems]],
+) -> dict[tuple[str, str], dict[tuple[str, ...], rules.CellProblem]]:
+    """(code, element) → the distinct values that break that rule, with the cell_problem of each."""
+    grouped: dict[tuple[str, str], dict[tuple[str, ...], rules.CellProblem]] = {}
+    for key, cell_problems in found:
+        for cell_problem in cell_problems:
+            grouped.setdefault((cell_problem.code, cell_problem.element), {})[key] = cell_problem
     return grouped
 
 
@@ -239,7 +239,7 @@ def frame_problems(
     cannot store them, SQLite would), texts longer than their column, 乡镇/村 codes of another region. Each
     with its row (the first ``cap`` per rule and column). ``nul=False`` for a CSV, whose reader refused NUL."""
     texts = [c for c in frame.columns if c != frames.ROW_NO and frame.schema[c] == pl.String]
-    tests: list[tuple[rules.Finding, pl.Expr]] = []
+    tests: list[tuple[rules.CellProblem, pl.Expr]] = []
     for column in texts if nul else ():
         tests.append((rules.nul_character(column), pl.col(column).str.contains("\x00", literal=True)))
     for column, limit in rules.MAX_LENGTHS.items():
@@ -257,24 +257,28 @@ def frame_problems(
     if not flags.select(pl.any_horizontal(pl.all().exclude(frames.ROW_NO).any())).item():
         return []
     problems: list[Problem] = []
-    for i, (finding, _) in enumerate(tests):
+    for i, (cell_problem, _) in enumerate(tests):
         hits = flags.filter(pl.col(f"t{i}"))
         if not hits.height:
             continue
         title = (
-            titles.get(finding.element) or rules.TITLES.get(finding.element) or _column_title(finding.element)
+            titles.get(cell_problem.element)
+            or rules.TITLES.get(cell_problem.element)
+            or _column_title(cell_problem.element)
         )
         listed = frame.join(hits.select(frames.ROW_NO), on=frames.ROW_NO).sort(frames.ROW_NO).head(cap)
-        for row_no, value in listed.select(frames.ROW_NO, finding.element).iter_rows():
+        for row_no, value in listed.select(frames.ROW_NO, cell_problem.element).iter_rows():
             found = (
-                rules.foreign_code(finding.element, value, prefix)
-                if finding.code == "FOREIGN_CODE"
-                else finding
+                rules.foreign_code(cell_problem.element, value, prefix)
+                if cell_problem.code == "FOREIGN_CODE"
+                else cell_problem
             )
             where = Where(sheet=sheet, row=row_no, column=title)
             problems.append(Problem(found.code, found.message, where, numbers=dict(found.numbers)))
         if hits.height > cap:
-            problems.append(rules.more_problems(finding.code, title, hits.height - cap, sheet=sheet, cap=cap))
+            problems.append(
+                rules.more_problems(cell_problem.code, title, hits.height - cap, sheet=sheet, cap=cap)
+            )
     return sorted(problems, key=rules.problem_order)
 
 

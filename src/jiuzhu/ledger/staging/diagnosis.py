@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 from jiuzhu.domain.problems import Problem
 
 from .. import frames
@@ -121,7 +121,7 @@ class Diagnosis:
         # 姓名
         if checked.empty_names:
             rows, count = self._listed(cursor, f"SELECT row_no FROM {STAGING} WHERE per_name = ''")
-            required = rules.Finding("REQUIRED", "per_name", "必填项为空")
+            required = rules.CellProblem("REQUIRED", "per_name", "必填项为空")
             problems += [required.at(sheet=self.sheet, row=r, titles=self.titles) for (r,) in rows]
             self._more(problems, "REQUIRED", self._title("per_name"), count)
         # 证件号码 stored as a spreadsheet number
@@ -137,7 +137,7 @@ class Diagnosis:
 
     def _combo_problems(self, cursor: Any, checked: Checked, problems: list[Problem]) -> None:
         """证件类型, 补助方式, 发放月份, 支付凭证号, 应发, 实发: the rows of each distinct combination a rule refuses."""
-        found = by_rule((key, combo.findings) for key, combo in checked.combos.items())
+        found = by_rule((key, combo.cell_problems) for key, combo in checked.combos.items())
         cursor.execute(f"DROP TABLE IF EXISTS {self.db.temp(BAD_COMBOS)}")
         keys = ", ".join(f"k{i} text" for i in range(len(KEYS)))
         cursor.execute(f"CREATE TEMP TABLE {BAD_COMBOS} (rule integer, {keys})")
@@ -163,7 +163,7 @@ class Diagnosis:
 
     def _id_problems(self, cursor: Any, checked: Checked, problems: list[Problem]) -> None:
         """证件号码: the rows of each distinct (number, type) the ID rule refuses."""
-        found = by_rule((pair, findings) for pair, (_, _, findings) in checked.ids.items())
+        found = by_rule((pair, cell_problems) for pair, (_, _, cell_problems) in checked.ids.items())
         cursor.execute(f"DROP TABLE IF EXISTS {self.db.temp(BAD_IDS)}")
         cursor.execute(f"CREATE TEMP TABLE {BAD_IDS} (rule integer, iden_no text, iden_type text)")
         cursor.execute(f"CREATE INDEX {BAD_IDS}_pair ON {BAD_IDS} (iden_no, iden_type)")

@@ -16,13 +16,13 @@ def stored_scope(cursor: Any, scope: Scope) -> Stored | None:
     the same expression."""
     batch_id, year = scope.batch_id, scope.year
     cursor.execute(
-        """SELECT id FROM ledger_importbatch WHERE kind = 'disbursements' AND status = 'done'
+        """SELECT id FROM ledger_importbatch WHERE kind = 'payouts' AND status = 'done'
             AND fiscal_year = %s AND id <> %s""",
         [year, batch_id],
     )
     others = [r[0] for r in cursor.fetchall()]
     cursor.execute(
-        "SELECT 1 FROM ledger_disbursement WHERE batch_id IS NULL AND fiscal_year = %s LIMIT 1",
+        "SELECT 1 FROM ledger_payout WHERE batch_id IS NULL AND fiscal_year = %s LIMIT 1",
         [year],
     )
     strays = cursor.fetchone() is not None

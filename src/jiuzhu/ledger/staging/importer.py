@@ -10,7 +10,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 
 from .. import frames
 from ..io.readers import PayoutRows
@@ -43,7 +43,7 @@ class _Again(Exception):
 
 
 class PayoutImport:
-    """One file's import into ``ledger_disbursement``; ``run`` stores it or raises InvalidInput with every problem."""
+    """One file's import into ``ledger_payout``; ``run`` stores it or raises InvalidInput with every problem."""
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 
 from .. import frames
 from .base import CHUNK, SAME_KEY, STAGING, VALID, Load, Progress, Scope, Stored
@@ -72,7 +72,7 @@ class PostgreSQL:
         columns = build(frame.head(0), 0).columns
         not_null = ", ".join(c for c in columns if c in ("iden_no", *load.texts))
         copy_sql = (
-            f"COPY ledger_disbursement ({', '.join(columns)}) FROM STDIN "
+            f"COPY ledger_payout ({', '.join(columns)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
         )
         with cursor.cursor.copy(copy_sql) as copy:
@@ -85,7 +85,7 @@ class PostgreSQL:
     def _reserve_ids(cursor: Any, count: int) -> int:
         """The first of ``count`` consecutive ids taken from the payout table's sequence at once. Safe because
         every writer of payouts holds ``PAYOUT_IMPORT_LOCK`` (``lock_writers``)."""
-        cursor.execute("SELECT pg_get_serial_sequence('ledger_disbursement', 'id')")
+        cursor.execute("SELECT pg_get_serial_sequence('ledger_payout', 'id')")
         (sequence,) = cursor.fetchone()
         cursor.execute("SELECT nextval(%s)", [sequence])
         (first,) = cursor.fetchone()
@@ -100,9 +100,9 @@ class PostgreSQL:
         yet, and a join would be planned as if they were one."""
         cursor.execute(
             f"""SELECT 1 FROM (
-                    SELECT iden_no, pay_month, purpose FROM ledger_disbursement WHERE batch_id = %s
+                    SELECT iden_no, pay_month, purpose FROM ledger_payout WHERE batch_id = %s
                     INTERSECT
-                    SELECT iden_no, pay_month, purpose FROM ledger_disbursement o
+                    SELECT iden_no, pay_month, purpose FROM ledger_payout o
                     WHERE {stored.where} AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
                 LIMIT 1""",
             [scope.batch_id, *stored.params, stored.months, stored.purposes],
@@ -124,4 +124,4 @@ class PostgreSQL:
     def stored_repeats_sql(self, cursor: Any) -> str:
         """The valid rows that repeat a stored payout; PostgreSQL hashes one side."""
         return f"""SELECT v.row_no FROM {VALID} v WHERE v.payment_id IS NOT NULL
-            AND EXISTS (SELECT 1 FROM ledger_disbursement d WHERE {SAME_KEY})"""
+            AND EXISTS (SELECT 1 FROM ledger_payout d WHERE {SAME_KEY})"""

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from jiuzhu.domain import disbursements as rules
+from jiuzhu.domain import payouts as rules
 
 from .. import frames
 from .base import CHUNK, KINDS, ROWS, SAME_KEY, STAGING, VALID, Load, Progress, Scope, Stored, chunks
@@ -73,7 +73,7 @@ class SQLite:
             progress("写入", done // 2, total)
         names = [*varying, *kind_values, *constants]
         cursor.execute(
-            f"""INSERT INTO ledger_disbursement (row_no, {", ".join(names)})
+            f"""INSERT INTO ledger_payout (row_no, {", ".join(names)})
                 SELECT r.row_no, {", ".join(f"r.{t}" for t in varying)}, {", ".join(f"k.{c}" for c in kind_values)},
                     {", ".join(["%s"] * len(constants))}
                 FROM {ROWS} r JOIN {KINDS} k ON k.kind = r.kind ORDER BY r.row_no""",
@@ -88,7 +88,7 @@ class SQLite:
         new rows, built now by one sort."""
         cursor.execute(f"CREATE INDEX IF NOT EXISTS temp.{ROWS}_iden ON {ROWS} (iden_no)")
         cursor.execute(
-            f"""SELECT 1 FROM ledger_disbursement o CROSS JOIN {ROWS} r CROSS JOIN {KINDS} k
+            f"""SELECT 1 FROM ledger_payout o CROSS JOIN {ROWS} r CROSS JOIN {KINDS} k
                 WHERE {stored.where} AND r.iden_no = o.iden_no AND k.kind = r.kind
                   AND k.pay_month = o.pay_month AND k.purpose = o.purpose
                   AND o.pay_month IN ({", ".join(["%s"] * len(stored.months))})
@@ -113,7 +113,7 @@ class SQLite:
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS temp.{VALID}_key ON {VALID} (iden_no, month, purpose, fiscal_year)"
         )
-        return f"""SELECT DISTINCT v.row_no FROM ledger_disbursement d CROSS JOIN {VALID} v
+        return f"""SELECT DISTINCT v.row_no FROM ledger_payout d CROSS JOIN {VALID} v
             WHERE {SAME_KEY} AND v.payment_id IS NOT NULL"""
 
 

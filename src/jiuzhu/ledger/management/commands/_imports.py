@@ -1,4 +1,4 @@
-"""The shared body of `jiuzhu import payments` and `jiuzhu import disbursements`."""
+"""The shared body of `jiuzhu import payments` and `jiuzhu import payouts`."""
 
 from pathlib import Path
 from typing import Any

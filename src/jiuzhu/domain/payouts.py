@@ -1,4 +1,4 @@
-"""到人到户发放 (disbursement) files: the 直达资金监控系统 person templates and the same columns as CSV.
+"""到人到户发放 (payout) files: the 直达资金监控系统 person templates and the same columns as CSV.
 
 Two layouts are in use: ``benefitPeopleByPerson.xls`` (13 columns, national) and ``benifitPersonTemp.xls``
 (14 columns with 项目代码 first and coded values such as ``01-身份证号``, ``1-到人``). Columns are found by title or
@@ -166,7 +166,7 @@ class PayoutRecord:
 # --- one cell value ---------------------------------------------------------------------------------------------
 
 
-class Finding(NamedTuple):
+class CellProblem(NamedTuple):
     """A problem of one cell value, before it is placed at a sheet, row and column."""
 
     code: str
@@ -179,12 +179,12 @@ class Finding(NamedTuple):
         return Problem(self.code, self.message, where, numbers=dict(self.numbers))
 
 
-Findings = tuple[Finding, ...]
+CellProblems = tuple[CellProblem, ...]
 
 
-def required(element: str) -> Findings:
+def required(element: str) -> CellProblems:
     """必填项为空, for a required element (nothing for an optional one)."""
-    return (Finding("REQUIRED", element, "必填项为空"),) if element in REQUIRED else ()
+    return (CellProblem("REQUIRED", element, "必填项为空"),) if element in REQUIRED else ()
 
 
 def clean_cell(element: str, value: object) -> str:
@@ -223,46 +223,50 @@ def amount_fen(text: str) -> int:
     return to_fen(parse_amount(text))
 
 
-def check_code(element: str, text: str, table: Mapping[str, str]) -> tuple[str | None, Findings]:
+def check_code(element: str, text: str, table: Mapping[str, str]) -> tuple[str | None, CellProblems]:
     """A coded cell (证件类型, 按户或按人补助), already compact → its two-digit code, or None and why."""
     if not text:
         return None, required(element)
     code = parse_code(text, table)
     if code is None:
         allowed = "、".join(f"{k}-{v}" for k, v in table.items())
-        return None, (Finding("BAD_CODE", element, f"“{text}”不是有效的值（可填：{allowed}）"),)
+        return None, (CellProblem("BAD_CODE", element, f"“{text}”不是有效的值（可填：{allowed}）"),)
     return code, ()
 
 
-def check_month(text: str) -> tuple[str | None, Findings]:
+def check_month(text: str) -> tuple[str | None, CellProblems]:
     """发放月份, already compact → ``01`` … ``12`` or ``全年``, or None and why."""
     if not text:
         return None, required("pay_month")
     month = parse_month(text)
     if month is None:
-        return None, (Finding("BAD_MONTH", "pay_month", f"“{text}”不是有效的发放月份（应为1—12月或“全年”）"),)
+        return None, (
+            CellProblem("BAD_MONTH", "pay_month", f"“{text}”不是有效的发放月份（应为1—12月或“全年”）"),
+        )
     return month, ()
 
 
-def check_amount(element: str, text: str) -> tuple[int | None, Findings]:
+def check_amount(element: str, text: str) -> tuple[int | None, CellProblems]:
     """应发 / 实发, already compact → fen (≥ 0, whole fen), or None and why."""
     if not text:
         return None, required(element)
     try:
         fen = amount_fen(text)
     except MoneyError as exc:
-        return None, (Finding("BAD_AMOUNT", element, str(exc), (("value", text),)),)
+        return None, (CellProblem("BAD_AMOUNT", element, str(exc), (("value", text),)),)
     if fen < 0:
-        return None, (Finding("NEGATIVE_AMOUNT", element, f"金额不能为负数（{text}）", (("value", text),)),)
+        return None, (
+            CellProblem("NEGATIVE_AMOUNT", element, f"金额不能为负数（{text}）", (("value", text),)),
+        )
     return fen, ()
 
 
-def check_above_due(pay_amt: int | None, xpay_amt: int | None) -> Findings:
+def check_above_due(pay_amt: int | None, xpay_amt: int | None) -> CellProblems:
     if pay_amt is None or xpay_amt is None or xpay_amt <= pay_amt:
         return ()
     due, paid = from_fen(pay_amt), from_fen(xpay_amt)
     return (
-        Finding(
+        CellProblem(
             "PAID_ABOVE_DUE",
             "xpay_amt",
             f"实发金额{paid}元大于应发金额{due}元",
@@ -314,7 +318,9 @@ def normal_id(text: str) -> str:
     return text.upper() if text.isascii() else unicodedata.normalize("NFKC", text).upper()
 
 
-def check_id(text: str, iden_type: str | None, *, today: datetime.date | None = None) -> tuple[str, Findings]:
+def check_id(
+    text: str, iden_type: str | None, *, today: datetime.date | None = None
+) -> tuple[str, CellProblems]:
     """证件号码, already compact → its one form (``normal_id``), and why it is wrong (the GB 11643 check and a
     birth date not after today, for 身份证号 only)."""
     number = normal_id(text)
@@ -325,20 +331,22 @@ def check_id(text: str, iden_type: str | None, *, today: datetime.date | None = 
         if reason is None and number[6:14] > (today or datetime.date.today()).strftime("%Y%m%d"):
             reason = "身份证号码中的出生日期晚于今天"
         if reason:
-            return number, (Finding("BAD_ID", "iden_no", reason, (("value", mask(number)),)),)
+            return number, (CellProblem("BAD_ID", "iden_no", reason, (("value", mask(number)),)),)
     return number, ()
 
 
-def too_long(element: str, limit: int) -> Finding:
-    return Finding("TOO_LONG", element, f"内容超过{limit}个字符的上限", (("limit", str(limit)),))
+def too_long(element: str, limit: int) -> CellProblem:
+    return CellProblem("TOO_LONG", element, f"内容超过{limit}个字符的上限", (("limit", str(limit)),))
 
 
-def nul_character(element: str) -> Finding:
-    return Finding("NUL_CHARACTER", element, "单元格含有空字符（NUL），请删除后重新导入")
+def nul_character(element: str) -> CellProblem:
+    return CellProblem("NUL_CHARACTER", element, "单元格含有空字符（NUL），请删除后重新导入")
 
 
-def foreign_code(element: str, text: str, area: str) -> Finding:
-    return Finding("FOREIGN_CODE", element, f"编码“{text}”不属于本地区（应以{area}开头）", (("value", text),))
+def foreign_code(element: str, text: str, area: str) -> CellProblem:
+    return CellProblem(
+        "FOREIGN_CODE", element, f"编码“{text}”不属于本地区（应以{area}开头）", (("value", text),)
+    )
 
 
 def area_prefix(region_code: str) -> str:
@@ -349,7 +357,7 @@ def area_prefix(region_code: str) -> str:
     return code
 
 
-ID_AS_NUMBER = Finding("ID_AS_NUMBER", "iden_no", "证件号码被存成了数字，请把该列设为文本后重新填写")
+ID_AS_NUMBER = CellProblem("ID_AS_NUMBER", "iden_no", "证件号码被存成了数字，请把该列设为文本后重新填写")
 
 
 # --- one row (the reference reader) ------------------------------------------------------------------------------
@@ -424,28 +432,28 @@ def _parse_row(
     def text(element: str) -> str:
         return clean_cell(element, raw(element))
 
-    findings: list[Finding] = []
+    cell_problems: list[CellProblem] = []
     if isinstance(raw("iden_no"), float):
-        findings.append(ID_AS_NUMBER)
+        cell_problems.append(ID_AS_NUMBER)
     iden_type, found = check_code("iden_type", text("iden_type"), IDEN_TYPES)
-    findings += found
+    cell_problems += found
     iden_no, found = check_id(text("iden_no"), iden_type)
-    findings += found
+    cell_problems += found
     family, found = check_code("to_peop_family", text("to_peop_family"), FAMILY)
-    findings += found
+    cell_problems += found
     month, found = check_month(text("pay_month"))
-    findings += found
+    cell_problems += found
     pay_amt, found = check_amount("pay_amt", text("pay_amt"))
-    findings += found
+    cell_problems += found
     xpay_amt, found = check_amount("xpay_amt", text("xpay_amt"))
-    findings += found
-    findings += check_above_due(pay_amt, xpay_amt)
+    cell_problems += found
+    cell_problems += check_above_due(pay_amt, xpay_amt)
     values = {element: text(element) for element in ("pay_cert_no", "per_name")}
     for element, value in values.items():
         if not value:
-            findings += required(element)
+            cell_problems += required(element)
 
-    problems = [f.at(sheet=table.sheet, row=number, titles=header.titles) for f in findings]
+    problems = [f.at(sheet=table.sheet, row=number, titles=header.titles) for f in cell_problems]
     if problems:
         return None, problems
     assert iden_type and family and month and pay_amt is not None and xpay_amt is not None
