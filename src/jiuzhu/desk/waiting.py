@@ -5,7 +5,6 @@ did not make), my returned work to correct, receipts to register with their 30-d
 usage report due at the month's end. The same counts label the menu.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +20,7 @@ class Waiting:
     to_check: list[dict[str, Any]] = field(default_factory=list)
     to_correct: list[dict[str, Any]] = field(default_factory=list)
     to_register: list[dict[str, Any]] = field(default_factory=list)
-    reports: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[Any] = field(default_factory=list)
 
     def count(self, area: str) -> int:
         return sum(1 for x in (*self.to_check, *self.to_correct, *self.to_register) if x["area"] == area)
@@ -135,17 +134,10 @@ def _ledger(user: Any, w: Waiting, today: datetime.date) -> None:
 
 
 def _reports(user: Any, w: Waiting, today: datetime.date) -> None:
-    """The monthly usage report (跟踪反馈表) is due at each month's end from the regions that receive money."""
-    if user.region is None or user.region.level != "county" or not user.can("ledger.register"):
-        return
-    last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    w.reports.append(
-        {
-            "title": f"{today.year}年{today.month}月资金使用情况跟踪反馈表",
-            "due": last,
-            "days": (last - today).days,
-        }
-    )
+    """The monthly usage reports (跟踪反馈表) the county has to file: last month's, this month's, any overdue."""
+    from jiuzhu.reports.due import due_reports
+
+    w.reports.extend(due_reports(user, today))
 
 
 def _url(name: str, *args: Any) -> str:
