@@ -78,32 +78,23 @@ def _build(payouts: int, vouchers: int) -> None:
                 )
                 RegistrationLine.objects.create(registration=registration, appropriation=a, amount=10**12)
                 appropriations[(code, purpose)] = a
-            ImportBatch.objects.create(
-                kind="payments",
-                region=region,
-                filename=f"bench-{code}",
-                sha256=f"bench-pay-{code}",
-                size=0,
-                stored_path="",
-                status="done",
-                review_status="approved",
-                approved_at=now,
-                created_by="bench",
-                fiscal_year=2022,
-            )
-            ImportBatch.objects.create(
-                kind="payouts",
-                region=region,
-                filename=f"bench-d-{code}",
-                sha256=f"bench-d-{code}",
-                size=0,
-                stored_path="",
-                status="done",
-                review_status="approved",
-                approved_at=now,
-                created_by="bench",
-                fiscal_year=2022,
-            )
+            for kind, filename, sha256 in (
+                ("payments", f"bench-{code}", f"bench-pay-{code}"),
+                ("payouts", f"bench-d-{code}", f"bench-d-{code}"),
+            ):
+                ImportBatch.objects.create(
+                    kind=kind,
+                    region=region,
+                    filename=filename,
+                    sha256=sha256,
+                    size=0,
+                    stored_path="",
+                    status="done",
+                    review_status="approved",
+                    approved_at=now,
+                    created_by="bench",
+                    fiscal_year=2022,
+                )
         batches = {
             (b.region.code, b.kind): b.pk for b in ImportBatch.objects.filter(sha256__startswith="bench-")
         }

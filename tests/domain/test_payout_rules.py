@@ -1,17 +1,17 @@
-"""The payout file's cell rules (jiuzhu.domain.payouts) on their own."""
+"""The payout file's cell rules (jiuzhu.domain.payout_cells, payout_columns, payout_problems) on their own."""
 
 import string
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_cells, payout_columns, payout_problems
 from jiuzhu.domain.identity import ric_problem, with_check_digit
 from jiuzhu.domain.problems import Problem, Where
 
 
 def test_whitespace_is_what_strip_and_split_remove():
-    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == rules.WHITESPACE
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == payout_columns.WHITESPACE
 
 
 ids = st.one_of(
@@ -29,13 +29,13 @@ ids = st.one_of(
 
 @given(ids)
 def test_fast_id_check_is_the_stdnum_check(number):
-    assert rules.id_problem(number) == ric_problem(number)
+    assert payout_cells.id_problem(number) == ric_problem(number)
 
 
 def test_the_cap_keeps_the_first_rows_of_each_rule_and_counts_the_rest():
     problems = [Problem("BAD_ID", "x", Where(row=r, column="证件号码")) for r in range(10, 0, -1)]
     problems.append(Problem("MIXED_YEARS", "y"))
-    capped = rules.cap_problems(problems, cap=3)
+    capped = payout_problems.cap_problems(problems, cap=3)
     assert [(p.code, p.where.row) for p in capped] == [
         ("MIXED_YEARS", None),
         ("BAD_ID", 1),

@@ -18,7 +18,7 @@ from ledger_helpers import import_payments, register_yumin, valid_id
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.demo.faults import demo_only_insert_fault_payouts
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_problems, payouts
 from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.io.readers import read_payouts, read_table
 from jiuzhu.ledger.models import ImportBatch, Payment, Payout
@@ -221,7 +221,7 @@ class PayoutAgreementTests(TestCase):
     def reference(self, data):
         vouchers = {number: v.info for number, v in region_vouchers(self.region).items()}
         stored = set(Payout.objects.values_list("iden_no", "pay_month", "purpose", "fiscal_year"))
-        return rules.validate_payouts(read_table(data), vouchers, stored=stored)
+        return payouts.validate_payouts(read_table(data), vouchers, stored=stored)
 
     def imported(self, data):
         before = set(Payout.objects.values_list("pk", flat=True))
@@ -295,12 +295,12 @@ class PayoutAgreementTests(TestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(payout_row(rate=2), min_size=8, max_size=20).map(lambda r: as_csv(r, "utf-8", False)))
     def test_same_caps(self, data):
-        cap = rules.PROBLEM_CAP
-        rules.PROBLEM_CAP = 2
+        cap = payout_problems.PROBLEM_CAP
+        payout_problems.PROBLEM_CAP = 2
         try:
             event(self.check(data))
         finally:
-            rules.PROBLEM_CAP = cap
+            payout_problems.PROBLEM_CAP = cap
 
     def test_a_clean_file_with_every_rule_broken_once(self):
         rows = [

@@ -7,7 +7,7 @@ from ledger_helpers import SHORT_HEADER as HEADER
 from ledger_helpers import VOUCHER, csv_bytes, valid_id
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_problems
 from jiuzhu.ledger.io.readers import PayoutRows, is_clean_csv, read_payouts
 from jiuzhu.ledger.models import Payout
 from jiuzhu.ledger.services import do_import_file
@@ -66,7 +66,7 @@ def test_irregular_rows_are_cleaned_and_numbered_like_any_other(people, voucher)
 
 
 def test_at_most_cap_problems_per_rule_then_how_many_more(people, voucher, monkeypatch):
-    monkeypatch.setattr(rules, "PROBLEM_CAP", 2)
+    monkeypatch.setattr(payout_problems, "PROBLEM_CAP", 2)
     with pytest.raises(InvalidInput) as exc:
         run(people["ymx_cz_jb"], csv_bytes(HEADER, rows(5, month="13")))
     assert [(p.code, p.where.row) for p in exc.value.problems] == [

@@ -15,7 +15,8 @@ from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import Movement, Payment
 from jiuzhu.regions.models import Region
 
-from .models import Plan, PlanRow
+from .models import Plan
+from .selectors import amounts_after
 
 ZERO = Decimal("0.00")
 
@@ -32,12 +33,7 @@ def fund_enters_here(issuer: Region, fund: Fund) -> bool:
 def issued_amounts(*, fund: Fund, issuer: Region, excluding: Plan | None = None) -> dict[int, Decimal]:
     """Per region id, the amount after the issuer's latest approved plan of the fund that has a row for it."""
     plans = Plan.objects.filter(fund=fund, issuer=issuer, status=Plan.APPROVED)
-    if excluding is not None:
-        plans = plans.exclude(pk=excluding.pk)
-    amounts: dict[int, Decimal] = {}
-    for row in PlanRow.objects.filter(plan__in=plans).order_by("plan__approved_at", "plan_id"):
-        amounts[row.region_id] = row.base + row.increase - row.decrease
-    return amounts
+    return amounts_after(plans, excluding=excluding)
 
 
 def received_from_above(*, fund: Fund, region: Region) -> Decimal:

@@ -35,7 +35,11 @@ def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
 
 def current_amounts(*, fund: Fund, excluding: Plan | None = None) -> dict[int, Decimal]:
     """Per region id, the amount after the latest approved plan of the fund (each plan carries full rows)."""
-    plans = Plan.objects.filter(fund=fund, status=Plan.APPROVED).order_by("approved_at", "id")
+    return amounts_after(Plan.objects.filter(fund=fund, status=Plan.APPROVED), excluding=excluding)
+
+
+def amounts_after(plans: "QuerySet[Plan]", *, excluding: Plan | None = None) -> dict[int, Decimal]:
+    """Per region id, the amount after the latest of ``plans`` (but ``excluding``) that has a row for it."""
     if excluding is not None:
         plans = plans.exclude(pk=excluding.pk)
     amounts: dict[int, Decimal] = {}

@@ -17,7 +17,7 @@ from jiuzhu.approvals import review
 from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.core.views import client_ip
+from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
 from jiuzhu.domain.money import format_wan, format_yuan
 from jiuzhu.domain.problems import Problem, Severity, has_errors
@@ -271,8 +271,7 @@ def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         record_refusal(request, AuditAction.ACTION_REFUSED, f"{plan.doc_no}：{exc}")
     except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
+        problem_messages(request, exc)
     return redirect("allocation:detail", pk=plan.pk)
 
 

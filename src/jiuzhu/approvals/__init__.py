@@ -39,8 +39,9 @@ Subjects so far: allocation plans (``allocation/review.py``), ledger registratio
 
 The defaults (``review.Subject``) fit an object with a ``status`` that is ``"submitted"`` while it waits and a
 ``region`` (else set ``region_via``): it is visible within the user's area, its checker holds ``permission``
-there, its makers are everyone who submitted it, nothing more is checked on approval (else ``fits``). Its
-submit service calls ``services.open_round(subject="reports.monthly", object_id=…, actor=…, region=…, fund=…,
-amount=…)`` inside its transaction, its page passes ``review.panel(report, request.user)`` as ``review``, and its
-url cases go to ``tests/approvals/url_cases.py``.
+there, its makers are everyone who submitted it, nothing more is checked on approval (else ``fits``);
+``on_approve``, ``on_return`` and ``page`` have no default (abstract: a subject without them is refused when
+it is declared). Its submit service calls ``services.open_round(subject="reports.monthly", object_id=…,
+actor=…, region=…, fund=…, amount=…)`` inside its transaction, its page passes ``review.panel(report,
+request.user)`` as ``review``, and its url cases go to ``tests/approvals/url_cases.py``.
 """

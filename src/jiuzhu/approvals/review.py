@@ -6,6 +6,7 @@ the reviewer check, the round's step (``services.add_approval`` / ``add_return``
 the one audit record. ``panel(obj, user)`` is what the buttons' include ``approvals/_review.html`` shows.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -27,7 +28,8 @@ M = TypeVar("M", bound=models.Model)
 
 
 class Reviewable(Protocol[M]):
-    """What the review flow asks of a subject. ``Subject`` gives every answer a default."""
+    """What the review flow asks of a subject. ``Subject`` gives every answer a default but three: what happens
+    on approval, on return, and the object's page."""
 
     key: str
     label: str
@@ -54,8 +56,9 @@ class Reviewable(Protocol[M]):
 REGISTRY: dict[str, "Subject[Any]"] = {}
 
 
-class Subject(Generic[M]):
-    """A subject of review. Subclassing it with a ``key`` declares and registers the subject.
+class Subject(ABC, Generic[M]):
+    """A subject of review. Subclassing it with a ``key`` declares and registers the subject; the subclass (or a
+    base of it) must implement ``on_approve``, ``on_return`` and ``page``.
 
     Defaults: the object waits while its ``states`` allow it to become ``approved`` (without ``states``: while
     its ``status`` is ``"submitted"``), it has a region reached through
@@ -83,6 +86,11 @@ class Subject(Generic[M]):
             return
         if cls.key in REGISTRY and type(REGISTRY[cls.key]).__qualname__ != cls.__qualname__:
             raise RuntimeError(f"review subject {cls.key!r} is declared twice")
+        # ABCMeta marks the class abstract only after __init_subclass__, so cls() here would not refuse it.
+        hooks = {name for base in cls.__mro__[1:] for name in getattr(base, "__abstractmethods__", ())}
+        missing = sorted(n for n in hooks if getattr(getattr(cls, n), "__isabstractmethod__", False))
+        if missing:
+            raise TypeError(f"review subject {cls.key!r} does not implement {', '.join(missing)}")
         REGISTRY[cls.key] = cls()
         SUBJECTS.setdefault(cls.key, cls.label)
 
@@ -117,14 +125,16 @@ class Subject(Generic[M]):
     def fits(self, obj: M) -> None:
         return None
 
+    @abstractmethod
     def on_approve(self, obj: M, actor: Any) -> None:
-        raise NotImplementedError
+        """Move the object on once the round is complete (after ``fits``)."""
 
     def after_approve(self, obj: M, actor: Any) -> None:
         return None
 
+    @abstractmethod
     def on_return(self, obj: M, actor: Any, reason: str) -> dict[str, Any]:
-        raise NotImplementedError
+        """Send the object back with ``reason``; what it did besides goes into the audit record."""
 
     def entity(self, obj: M) -> str:
         return f"{self.key}#{obj.pk}"
@@ -132,8 +142,9 @@ class Subject(Generic[M]):
     def facts(self, obj: M) -> dict[str, Any]:
         return {"status": getattr(obj, self.states.field if self.states else self.status_field)}
 
+    @abstractmethod
     def page(self, obj: M) -> str:
-        raise NotImplementedError
+        """The URL of the object's page."""
 
 
 def subject_named(key: str) -> Subject[Any] | None:

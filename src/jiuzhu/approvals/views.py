@@ -1,6 +1,8 @@
 """The checker's two actions on any subject of review, and the administrator's page for approval thresholds
 (per area, matter and fund)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +16,7 @@ from jiuzhu.accounts.scoping import get_scoped_or_404, regions_for, scoped
 from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.core.views import client_ip
+from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.money import MoneyError, format_yuan, parse_amount
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region
@@ -41,8 +43,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "已添加审批规则")
             return redirect("approvals:rules")
         except InvalidInput as exc:
-            for problem in exc.problems:
-                messages.error(request, str(problem))
+            problem_messages(request, exc)
         except (MoneyError, ValueError) as exc:
             messages.error(request, f"输入有误：{exc}")
         except ActionRefused as exc:
@@ -90,10 +91,22 @@ def _reviewed(request: AuthedRequest, subject: str, pk: int) -> tuple[review.Sub
     return declared, obj
 
 
+@contextmanager
+def _refusal_shown(request: AuthedRequest, declared: review.Subject[Any], obj: Any) -> Iterator[None]:
+    """A refused review becomes error messages on the subject's page; a refused action is also audited."""
+    try:
+        yield
+    except InvalidInput as exc:
+        problem_messages(request, exc)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        record_refusal(request, AuditAction.ACTION_REFUSED, f"{declared.entity(obj)}：{exc}")
+
+
 @require_POST
 def approve(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
     declared, obj = _reviewed(request, subject, pk)
-    try:
+    with _refusal_shown(request, declared, obj):
         state = review.approve(obj, request.user, ip=client_ip(request), key=declared.key)
         if state.complete:
             messages.success(request, declared.approved_message)
@@ -102,27 +115,15 @@ def approve(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
                 request,
                 f"已审核（{state.count}/{state.required}），还需另外 {state.remaining} 位审核人员审核",
             )
-    except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        record_refusal(request, AuditAction.ACTION_REFUSED, f"{declared.entity(obj)}：{exc}")
     return redirect(declared.page(obj))
 
 
 @require_POST
 def return_(request: AuthedRequest, subject: str, pk: int) -> HttpResponse:
     declared, obj = _reviewed(request, subject, pk)
-    try:
+    with _refusal_shown(request, declared, obj):
         returned = review.return_(
             obj, request.user, reason=request.POST.get("reason", ""), ip=client_ip(request), key=declared.key
         )
         messages.success(request, declared.returned_message.format(**returned.facts))
-    except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        record_refusal(request, AuditAction.ACTION_REFUSED, f"{declared.entity(obj)}：{exc}")
     return redirect(declared.page(obj))

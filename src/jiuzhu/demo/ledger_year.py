@@ -30,7 +30,7 @@ from jiuzhu.approvals import review
 from jiuzhu.domain.factor import largest_remainder
 from jiuzhu.domain.identity import with_check_digit
 from jiuzhu.domain.ledger import RegistrationLine
-from jiuzhu.domain.payouts import TEMPLATE_13
+from jiuzhu.domain.payout_columns import TEMPLATE_13
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import ImportBatch, Movement, Registration

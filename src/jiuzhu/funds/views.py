@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import AuthedRequest, deny_unless
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.core.views import client_ip
+from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.purposes import PURPOSE_LABELS
 
 from . import services
@@ -54,6 +54,5 @@ def code_save(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, f"已保存科目 {obj}")
     except InvalidInput as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
+        problem_messages(request, exc)
     return redirect(f"/reference/?year={year or ''}")

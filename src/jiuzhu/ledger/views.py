@@ -19,7 +19,7 @@ from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record_outside
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.tables import MAX_BYTES
-from jiuzhu.core.views import client_ip
+from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.identity import mask
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.money import MoneyError, format_yuan, parse_amount
@@ -270,8 +270,7 @@ def _upload(request: AuthedRequest) -> HttpResponse:
         messages.error(request, f"文件有{len(exc.problems)}个问题，未导入任何数据")
         return redirect("ledger:batch", pk=exc.batch.pk)
     except InvalidInput as exc:  # unreadable before a batch existed
-        for problem in exc.problems:
-            messages.error(request, str(problem))
+        problem_messages(request, exc)
         return redirect("ledger:payouts")
     except ActionRefused as exc:
         messages.error(request, str(exc))

@@ -8,7 +8,7 @@ from typing import Any
 import xlsxwriter
 
 from jiuzhu.core.spreadsheet import safe_text
-from jiuzhu.domain.payouts import FAMILY, IDEN_TYPES, REQUIRED, TEMPLATE_13, TITLES
+from jiuzhu.domain.payout_columns import FAMILY, IDEN_TYPES, REQUIRED, TEMPLATE_13, TITLES
 
 #: The template marks its required columns with *.
 REQUIRED_MARK = frozenset(REQUIRED)

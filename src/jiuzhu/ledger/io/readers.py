@@ -19,7 +19,7 @@ from jiuzhu.core.tables import (  # noqa: F401  (read_table and MAX_BYTES are th
     refuse,
     sniff_delimiter,
 )
-from jiuzhu.domain import payouts as payout_rules
+from jiuzhu.domain import payout_cells, payout_columns
 from jiuzhu.domain.payments import find_payment_header
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.tabular import Header, Table, repeated_columns_problems
@@ -30,7 +30,7 @@ def holds_payment_header(table: Table) -> bool:
 
 
 def holds_payout_header(table: Table) -> bool:
-    return payout_rules.find_payout_header(table) is not None
+    return payout_columns.find_payout_header(table) is not None
 
 
 # --- payout files, read for the set-based importer ----------------------------------------------------------------
@@ -42,7 +42,7 @@ _LEAD_BYTES = b"\xc2\xe1\xe2\xe3"
 _KEEP = _ASCII_DIRTY + _LEAD_BYTES
 _DELETE_ALL_BUT_KEEP = bytes(b for b in range(256) if b not in _KEEP)
 _MULTIBYTE_SPACE = re.compile(
-    b"|".join(re.escape(ch.encode()) for ch in payout_rules.WHITESPACE if ord(ch) > 0x7F)
+    b"|".join(re.escape(ch.encode()) for ch in payout_columns.WHITESPACE if ord(ch) > 0x7F)
 )
 #: Header search reads at most this many records (find_header scans the top 5 rows).
 _HEADER_SCAN = 5
@@ -132,10 +132,10 @@ class PayoutRows:
 
 
 def clean_column(column: Sequence[object], element: str | None) -> list[str]:
-    """One column's cells as the rules read them (see ``payout_rules.clean_cell``), each distinct value once."""
+    """One column's cells as the rules read them (see ``payout_cells.clean_cell``), each distinct value once."""
     kinds = set(map(type, column))
     if kinds <= {str}:
-        squeeze = element in payout_rules.CODE_ELEMENTS
+        squeeze = element in payout_columns.CODE_ELEMENTS
         texts = cast("Sequence[str]", column)  # every cell is a str: ``kinds`` says so
         changed: dict[str, str] = {}
         for value in set(texts):
@@ -146,8 +146,8 @@ def clean_column(column: Sequence[object], element: str | None) -> list[str]:
             return texts if isinstance(texts, list) else list(texts)
         return [changed.get(v, v) for v in texts]
     if bool in kinds:  # True == 1 == 1.0 as dict keys: no shortcut
-        return [payout_rules.clean_cell(element or "", v) for v in column]
-    text = {v: payout_rules.clean_cell(element or "", v) for v in set(column)}
+        return [payout_cells.clean_cell(element or "", v) for v in column]
+    text = {v: payout_cells.clean_cell(element or "", v) for v in set(column)}
     return [text[v] for v in column]
 
 
@@ -168,7 +168,7 @@ def _read_payouts(data: bytes) -> PayoutRows:
         raise refuse("TOO_LARGE", f"文件超过{MAX_BYTES // 1024 // 1024}MB")
     if detect_format(data) != "csv":
         table = read_workbook(data, holds_header=holds_payout_header)
-        header = payout_rules.find_payout_header(table)
+        header = payout_columns.find_payout_header(table)
         if header is None:
             return PayoutRows(sheet=table.sheet, header=None)
         start = header.row_index + 1
@@ -229,7 +229,7 @@ def _clean_utf8_csv(data: bytes) -> PayoutRows | None:
     records, ends = _first_records(head, ",")
     if len(records) < _HEADER_SCAN and end < len(data):
         return None
-    header = payout_rules.find_payout_header(Table(sheet="", rows=records))
+    header = payout_columns.find_payout_header(Table(sheet="", rows=records))
     if header is None:
         return None
     body = data[bom + len(head[: ends[header.row_index]].encode()) :]
@@ -252,7 +252,7 @@ def _any_csv(data: bytes) -> PayoutRows:
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
     records, ends = _first_records(text, delimiter)
-    header = payout_rules.find_payout_header(Table(sheet="", rows=records))
+    header = payout_columns.find_payout_header(Table(sheet="", rows=records))
     if header is None:
         return PayoutRows(sheet="", header=None)
     start = ends[header.row_index]

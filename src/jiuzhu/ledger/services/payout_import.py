@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import payouts as payout_rules
+from jiuzhu.domain import payout_problems
 from jiuzhu.domain.money import from_fen
 from jiuzhu.regions.models import Region
 
@@ -63,7 +63,7 @@ def region_vouchers(region: Region) -> dict[str, Voucher]:
     paid = _paid_out(region)
     return {
         number: Voucher(
-            payout_rules.VoucherInfo(
+            payout_problems.VoucherInfo(
                 purpose=purpose,
                 xpay_amt=int(xpay * 100),
                 paid_out=paid.get(pk, 0),
@@ -115,7 +115,7 @@ def import_payouts(
     with gc_paused():
         rows = early.get() if early is not None else read_payouts(data)
         if rows.header is None:
-            raise InvalidInput([payout_rules.missing_header(rows.sheet)])
+            raise InvalidInput([payout_problems.missing_header(rows.sheet)])
         with transaction.atomic():
             region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region
             payout = PayoutImport(rows, region_vouchers(region), progress=track, area=region.code)

@@ -6,7 +6,7 @@ the rows in one bulk load. Everything runs inside the caller's transaction: a re
    dropped and keep their numbers.
 2. **Check.** Every distinct combination of the low-cardinality cells (证件类型, 补助方式, 发放月份, 支付凭证号,
    应发, 实发) and every distinct (证件号码, 证件类型) with their counts, from polars group-bys; the domain's
-   cell rules run once per distinct value (``jiuzhu.domain.payouts``: the same functions the row-by-row
+   cell rules run once per distinct value (``jiuzhu.domain.payout_cells``: the same functions the row-by-row
    reference uses). Σ实发 per voucher and the budget year follow from the combinations; duplicates within the
    file are a polars check on the natural key.
 3. **Store.** The stored rows are built from the frame (a join with the combinations: codes, fen, payment,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_cells, payout_columns, payout_problems
 from jiuzhu.domain.problems import Problem, Where
 from jiuzhu.domain.tabular import column_name
 
@@ -22,7 +22,7 @@ NATURAL_KEY = ("iden_no", "pay_month", "purpose")
 
 @dataclass(frozen=True)
 class Voucher:
-    info: rules.VoucherInfo
+    info: payout_problems.VoucherInfo
     payment_id: int
     fund_id: int = 0
 
@@ -32,7 +32,7 @@ class Combo:
     """One distinct combination of ``KEYS`` values and what the rules make of it."""
 
     count: int
-    cell_problems: rules.CellProblems
+    cell_problems: payout_cells.CellProblems
     type_code: str | None
     family: str | None
     month: str | None
@@ -51,7 +51,7 @@ Combos = dict[tuple[str, ...], Combo]
 @dataclass
 class Checked:
     combos: Combos
-    ids: dict[tuple[str, str], tuple[int, str, rules.CellProblems]]
+    ids: dict[tuple[str, str], tuple[int, str, payout_cells.CellProblems]]
     """(证件号码, 证件类型) as staged → (rows, upper-case number, cell_problems)."""
     empty_names: int
     float_rows: list[int]
@@ -76,27 +76,27 @@ class Values:
     """The domain's cell rules, each distinct value once."""
 
     def __init__(self) -> None:
-        self.codes: dict[tuple[str, str], tuple[str | None, rules.CellProblems]] = {}
-        self.months: dict[str, tuple[str | None, rules.CellProblems]] = {}
-        self.amounts: dict[tuple[str, str], tuple[int | None, rules.CellProblems]] = {}
+        self.codes: dict[tuple[str, str], tuple[str | None, payout_cells.CellProblems]] = {}
+        self.months: dict[str, tuple[str | None, payout_cells.CellProblems]] = {}
+        self.amounts: dict[tuple[str, str], tuple[int | None, payout_cells.CellProblems]] = {}
 
-    def code(self, element: str, text: str) -> tuple[str | None, rules.CellProblems]:
+    def code(self, element: str, text: str) -> tuple[str | None, payout_cells.CellProblems]:
         found = self.codes.get((element, text))
         if found is None:
-            table = rules.IDEN_TYPES if element == "iden_type" else rules.FAMILY
-            found = self.codes[(element, text)] = rules.check_code(element, text, table)
+            table = payout_columns.IDEN_TYPES if element == "iden_type" else payout_columns.FAMILY
+            found = self.codes[(element, text)] = payout_cells.check_code(element, text, table)
         return found
 
-    def month(self, text: str) -> tuple[str | None, rules.CellProblems]:
+    def month(self, text: str) -> tuple[str | None, payout_cells.CellProblems]:
         found = self.months.get(text)
         if found is None:
-            found = self.months[text] = rules.check_month(text)
+            found = self.months[text] = payout_cells.check_month(text)
         return found
 
-    def amount(self, element: str, text: str) -> tuple[int | None, rules.CellProblems]:
+    def amount(self, element: str, text: str) -> tuple[int | None, payout_cells.CellProblems]:
         found = self.amounts.get((element, text))
         if found is None:
-            found = self.amounts[(element, text)] = rules.check_amount(element, text)
+            found = self.amounts[(element, text)] = payout_cells.check_amount(element, text)
         return found
 
 
@@ -112,8 +112,8 @@ def check_combos(
         month_norm, f3 = values.month(month)
         pay_fen, f4 = values.amount("pay_amt", pay)
         xpay_fen, f5 = values.amount("xpay_amt", xpay)
-        f6 = rules.check_above_due(pay_fen, xpay_fen)
-        f7 = () if voucher else rules.required("pay_cert_no")
+        f6 = payout_cells.check_above_due(pay_fen, xpay_fen)
+        f7 = () if voucher else payout_cells.required("pay_cert_no")
         combos[key] = Combo(
             count=count,
             cell_problems=(*f1, *f2, *f3, *f4, *f5, *f6, *f7),
@@ -130,10 +130,10 @@ def check_combos(
 def check_people(values: Values, frame: pl.DataFrame, combos: Combos, float_rows: Iterable[int]) -> Checked:
     """The cells of each person: every distinct (证件号码, 证件类型) through the ID rule, and 姓名. Runs in a
     helper thread while the rows load (no database here)."""
-    ids: dict[tuple[str, str], tuple[int, str, rules.CellProblems]] = {}
+    ids: dict[tuple[str, str], tuple[int, str, payout_cells.CellProblems]] = {}
     pairs = frames.distinct_counts(frame, ("iden_no", "iden_type"))
     for (number, kind), count in pairs.items():
-        upper, cell_problems = rules.check_id(number, values.code("iden_type", kind)[0])
+        upper, cell_problems = payout_cells.check_id(number, values.code("iden_type", kind)[0])
         ids[(number, kind)] = (count, upper, cell_problems)
     return Checked(
         combos,
@@ -216,10 +216,10 @@ def repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str
 
 
 def by_rule(
-    found: Iterable[tuple[tuple[str, ...], rules.CellProblems]],
-) -> dict[tuple[str, str], dict[tuple[str, ...], rules.CellProblem]]:
+    found: Iterable[tuple[tuple[str, ...], payout_cells.CellProblems]],
+) -> dict[tuple[str, str], dict[tuple[str, ...], payout_cells.CellProblem]]:
     """(code, element) → the distinct values that break that rule, with the cell_problem of each."""
-    grouped: dict[tuple[str, str], dict[tuple[str, ...], rules.CellProblem]] = {}
+    grouped: dict[tuple[str, str], dict[tuple[str, ...], payout_cells.CellProblem]] = {}
     for key, cell_problems in found:
         for cell_problem in cell_problems:
             grouped.setdefault((cell_problem.code, cell_problem.element), {})[key] = cell_problem
@@ -239,18 +239,18 @@ def frame_problems(
     cannot store them, SQLite would), texts longer than their column, 乡镇/村 codes of another region. Each
     with its row (the first ``cap`` per rule and column). ``nul=False`` for a CSV, whose reader refused NUL."""
     texts = [c for c in frame.columns if c != frames.ROW_NO and frame.schema[c] == pl.String]
-    tests: list[tuple[rules.CellProblem, pl.Expr]] = []
+    tests: list[tuple[payout_cells.CellProblem, pl.Expr]] = []
     for column in texts if nul else ():
-        tests.append((rules.nul_character(column), pl.col(column).str.contains("\x00", literal=True)))
-    for column, limit in rules.MAX_LENGTHS.items():
+        tests.append((payout_cells.nul_character(column), pl.col(column).str.contains("\x00", literal=True)))
+    for column, limit in payout_columns.MAX_LENGTHS.items():
         if column in texts:
-            tests.append((rules.too_long(column, limit), pl.col(column).str.len_chars() > limit))
-    prefix = rules.area_prefix(area) if area else ""
+            tests.append((payout_cells.too_long(column, limit), pl.col(column).str.len_chars() > limit))
+    prefix = payout_cells.area_prefix(area) if area else ""
     for column in ("town_code", "village_code"):
         if prefix and column in texts:
             # a 区划 code (six digits or more) of another region; shorter codes are a county's own numbering
             wrong = pl.col(column).str.contains(r"^\d{6,}$") & ~pl.col(column).str.starts_with(prefix)
-            tests.append((rules.foreign_code(column, "", prefix), wrong))
+            tests.append((payout_cells.foreign_code(column, "", prefix), wrong))
     if not tests:
         return []
     flags = frame.select(pl.col(frames.ROW_NO), *(t.alias(f"t{i}") for i, (_, t) in enumerate(tests)))
@@ -263,13 +263,13 @@ def frame_problems(
             continue
         title = (
             titles.get(cell_problem.element)
-            or rules.TITLES.get(cell_problem.element)
+            or payout_columns.TITLES.get(cell_problem.element)
             or _column_title(cell_problem.element)
         )
         listed = frame.join(hits.select(frames.ROW_NO), on=frames.ROW_NO).sort(frames.ROW_NO).head(cap)
         for row_no, value in listed.select(frames.ROW_NO, cell_problem.element).iter_rows():
             found = (
-                rules.foreign_code(cell_problem.element, value, prefix)
+                payout_cells.foreign_code(cell_problem.element, value, prefix)
                 if cell_problem.code == "FOREIGN_CODE"
                 else cell_problem
             )
@@ -277,9 +277,11 @@ def frame_problems(
             problems.append(Problem(found.code, found.message, where, numbers=dict(found.numbers)))
         if hits.height > cap:
             problems.append(
-                rules.more_problems(cell_problem.code, title, hits.height - cap, sheet=sheet, cap=cap)
+                payout_problems.more_problems(
+                    cell_problem.code, title, hits.height - cap, sheet=sheet, cap=cap
+                )
             )
-    return sorted(problems, key=rules.problem_order)
+    return sorted(problems, key=payout_problems.problem_order)
 
 
 def _column_title(name: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_cells, payout_columns, payout_problems
 from jiuzhu.domain.problems import Problem
 
 from .. import frames
@@ -45,7 +45,7 @@ class Diagnosis:
         self._row_problems(cursor, checked, problems)
         self._valid_rows(cursor)
         self._voucher_problems(cursor, problems)
-        return sorted(problems, key=rules.problem_order)
+        return sorted(problems, key=payout_problems.problem_order)
 
     # --- the checked values as tables ----------------------------------------------------------------------------
 
@@ -107,11 +107,11 @@ class Diagnosis:
     def _more(self, problems: list[Problem], code: str, column: str, count: int) -> None:
         if count > self.cap:
             problems.append(
-                rules.more_problems(code, column, count - self.cap, sheet=self.sheet, cap=self.cap)
+                payout_problems.more_problems(code, column, count - self.cap, sheet=self.sheet, cap=self.cap)
             )
 
     def _title(self, element: str) -> str:
-        return self.titles.get(element) or rules.TITLES[element]
+        return self.titles.get(element) or payout_columns.TITLES[element]
 
     # --- the rows' own problems ----------------------------------------------------------------------------------
 
@@ -121,15 +121,16 @@ class Diagnosis:
         # 姓名
         if checked.empty_names:
             rows, count = self._listed(cursor, f"SELECT row_no FROM {STAGING} WHERE per_name = ''")
-            required = rules.CellProblem("REQUIRED", "per_name", "必填项为空")
+            required = payout_cells.CellProblem("REQUIRED", "per_name", "必填项为空")
             problems += [required.at(sheet=self.sheet, row=r, titles=self.titles) for (r,) in rows]
             self._more(problems, "REQUIRED", self._title("per_name"), count)
         # 证件号码 stored as a spreadsheet number
         floats = checked.float_rows
         problems += [
-            rules.ID_AS_NUMBER.at(sheet=self.sheet, row=r, titles=self.titles) for r in floats[: self.cap]
+            payout_cells.ID_AS_NUMBER.at(sheet=self.sheet, row=r, titles=self.titles)
+            for r in floats[: self.cap]
         ]
-        self._more(problems, rules.ID_AS_NUMBER.code, self._title("iden_no"), len(floats))
+        self._more(problems, payout_cells.ID_AS_NUMBER.code, self._title("iden_no"), len(floats))
         cursor.execute(f"DROP TABLE IF EXISTS {self.db.temp(FLOATS)}")
         cursor.execute(f"CREATE TEMP TABLE {FLOATS} (row_no integer PRIMARY KEY)")
         cursor.executemany(f"INSERT INTO {FLOATS} VALUES (%s)", [(r,) for r in floats])
@@ -206,8 +207,8 @@ class Diagnosis:
         rows, count = self._listed(
             cursor, f"SELECT row_no, pay_cert_no FROM {VALID} WHERE payment_id IS NULL"
         )
-        problems += [rules.unknown_voucher(number, row, sheet=sheet) for row, number in rows]
-        self._more(problems, "UNKNOWN_VOUCHER", rules.TITLES["pay_cert_no"], count)
+        problems += [payout_problems.unknown_voucher(number, row, sheet=sheet) for row, number in rows]
+        self._more(problems, "UNKNOWN_VOUCHER", payout_columns.TITLES["pay_cert_no"], count)
         cursor.execute(
             f"""SELECT pay_cert_no, sum(xpay_fen), min(row_no) FROM {VALID} WHERE payment_id IS NOT NULL
                 GROUP BY pay_cert_no"""
@@ -215,10 +216,10 @@ class Diagnosis:
         for number, total, first in sorted(cursor.fetchall(), key=lambda r: r[2]):
             voucher = self.vouchers[number].info
             if voucher.paid_out + int(total) > voucher.xpay_amt:
-                problems.append(rules.overspent(number, voucher, int(total), first, sheet=sheet))
+                problems.append(payout_problems.overspent(number, voucher, int(total), first, sheet=sheet))
         cursor.execute(f"SELECT count(DISTINCT fiscal_year) FROM {VALID} WHERE payment_id IS NOT NULL")
         if cursor.fetchone()[0] > 1:
-            problems.append(rules.mixed_years(sheet=sheet))
+            problems.append(payout_problems.mixed_years(sheet=sheet))
         rows, count = self._listed(
             cursor,
             f"""SELECT row_no, first FROM (
@@ -226,8 +227,8 @@ class Diagnosis:
                     FROM {VALID} WHERE payment_id IS NOT NULL) d
                 WHERE row_no <> first""",
         )
-        problems += [rules.duplicate_in_file(row, first, sheet=sheet) for row, first in rows]
-        self._more(problems, "DUPLICATE_IN_FILE", rules.TITLES["iden_no"], count)
+        problems += [payout_problems.duplicate_in_file(row, first, sheet=sheet) for row, first in rows]
+        self._more(problems, "DUPLICATE_IN_FILE", payout_columns.TITLES["iden_no"], count)
         rows, count = self._listed(cursor, self.db.stored_repeats_sql(cursor))
-        problems += [rules.stored_duplicate(row, sheet=sheet) for (row,) in rows]
-        self._more(problems, "DUPLICATE_STORED", rules.TITLES["iden_no"], count)
+        problems += [payout_problems.stored_duplicate(row, sheet=sheet) for (row,) in rows]
+        self._more(problems, "DUPLICATE_STORED", payout_columns.TITLES["iden_no"], count)

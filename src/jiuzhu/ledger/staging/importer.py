@@ -10,7 +10,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from jiuzhu.core.errors import InvalidInput
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_problems
 
 from .. import frames
 from ..io.readers import PayoutRows
@@ -58,7 +58,7 @@ class PayoutImport:
         self.rows, self.vouchers, self.progress = rows, vouchers, progress
         self.area = area
         """The importing region's 行政区划代码: its 乡镇/村 codes begin with it."""
-        self.cap = rules.PROBLEM_CAP if cap is None else cap
+        self.cap = payout_problems.PROBLEM_CAP if cap is None else cap
         self.db = backend()
         self.diagnosis = Diagnosis(
             self.db,
@@ -92,7 +92,7 @@ class PayoutImport:
                 raise InvalidInput(early)
             combos = checks.check_combos(self.values, self.vouchers, frames.distinct_counts(frame, KEYS))
             if not combos:
-                raise InvalidInput([rules.empty_file(self.rows.sheet)])
+                raise InvalidInput([payout_problems.empty_file(self.rows.sheet)])
             stored = self._store(cursor, frame, combos, region_id=region_id, batch_id=batch_id)
             drop_temporary(cursor, self.db)
             return stored, checks.per_fund(combos)

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_columns
 
 from .. import frames
 from .base import CHUNK, SAME_KEY, STAGING, VALID, Load, Progress, Scope, Stored
@@ -65,7 +65,7 @@ class PostgreSQL:
                 first_id=first + start,
                 constants=load.constants,
                 upper=load.upper,
-                limits=rules.MAX_LENGTHS,
+                limits=payout_columns.MAX_LENGTHS,
                 texts=load.texts,
             )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from jiuzhu.domain import payouts as rules
+from jiuzhu.domain import payout_columns
 
 from .. import frames
 from .base import CHUNK, KINDS, ROWS, SAME_KEY, STAGING, VALID, Load, Progress, Scope, Stored, chunks
@@ -56,7 +56,7 @@ class SQLite:
         frame, kinds, constants = load.frame, load.kinds, load.constants
         total, raw = frame.height, cursor.cursor
         rows = frames.stored_rows(
-            frame, kinds, KEYS, upper=load.upper, limits=rules.MAX_LENGTHS, texts=load.texts
+            frame, kinds, KEYS, upper=load.upper, limits=payout_columns.MAX_LENGTHS, texts=load.texts
         )
         kind_columns = [c for c in kinds.columns if c not in frames.kind_keys(KEYS)]
         kind_values = [c for c in kind_columns if c != frames.KIND]
