@@ -164,6 +164,9 @@ class Case:
     status (403, 404, 405, 200 with the problems) means nothing changes."""
     counts: tuple[Count, ...] = ()
     """Numbers the page shows (on a 200), checked against the user's area."""
+    region_levels: tuple[str, ...] = ()
+    """The levels a region dropdown of the page offers when it is not every region of the area (a county's
+    payouts only: ``("county",)``); it must then offer every region of the area at those levels and no other."""
 
 
 def can(user: Any, action: str) -> bool:
@@ -276,6 +279,17 @@ def row_of(name: str, *, subject: str = "") -> Callable[[World], Any]:
     return state
 
 
+def count_of(model: str) -> Callable[[World], int]:
+    """A ``Case.state`` for a write that creates a record (``"cards.Complaint"``): how many there are."""
+
+    def state(w: World) -> int:
+        from django.apps import apps
+
+        return int(apps.get_model(model)._default_manager.count())
+
+    return state
+
+
 def _option_paths(select: str, offered: set[str]) -> dict[str, str] | None:
     """For a dropdown that lists records of an area: option value → the record's region path (read directly).
     A region dropdown's values are the regions' ids or, on the filter pages, their codes."""
@@ -314,7 +328,9 @@ class _Selects(HTMLParser):
             self.current = None
 
 
-def _select_failures(where: str, world: World, user: Any, text: str) -> list[str]:
+def _select_failures(
+    where: str, world: World, user: Any, text: str, levels: tuple[str, ...] = ()
+) -> list[str]:
     parser = _Selects()
     parser.feed(text)
     failures = []
@@ -328,6 +344,13 @@ def _select_failures(where: str, world: World, user: Any, text: str) -> list[str
             failures.append(f"{where}: dropdown {select} offers foreign records {foreign}")
         if select == "region":
             own = {v for v, path in paths.items() if world.in_area(user, path)}
+            if levels:
+                level = {r.path: r.level for r in world.regions}
+                other = sorted(v for v in offered & own if level.get(paths[v]) not in levels)
+                if other:
+                    failures.append(f"{where}: dropdown region offers regions of another level {other}")
+                own = {v for v in own if level.get(paths[v]) in levels}
+                offered = offered - set(other)
             if offered - set(foreign) != own:
                 failures.append(
                     f"{where}: dropdown region misses regions of the area {sorted(own - offered)}"
@@ -390,7 +413,7 @@ def check_case(world: World, name: str, user: Any, case: Case, forbidden: set[st
         failures.append(f"{where}: shows foreign {leaked}")
     if user is not None and response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
         failures += _count_failures(where, world, user, case, text)
-        failures += _select_failures(where, world, user, text)
+        failures += _select_failures(where, world, user, text, case.region_levels)
     return failures
 
 

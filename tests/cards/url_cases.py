@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from urlmatrix import Case, World, can, scoped_thing
+from helpers import post_only
+from urlmatrix import Case, World, can, count_of, row_of, scoped_thing
 
 PLACES = {"county_a": "654225", "county_b": "654221", "alt": "654300"}
 
@@ -86,12 +87,25 @@ def _write(action: str, place: str) -> Any:
     return scoped_thing(f"list_{place}", action, 302)
 
 
-def _post_only(cases: list[Case]) -> list[Case]:
-    return [Case(label=f"{c.label} GET", kwargs=c.kwargs, expect=lambda w, u: 405) for c in cases] + cases
-
-
 def _region_data(place: str, **extra: str) -> Any:
     return lambda w: {"region": w[f"list_{place}"].region_id, **extra}
+
+
+def _death_list(place: str) -> Any:
+    """The form's fields and a one-row 死亡人员名单 of the place, a UTF-8 CSV with the template's titles (as
+    tests/cards build them): a new version that supersedes the world's list."""
+
+    def data(w: World) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from jiuzhu.domain.identity import with_check_digit
+
+        iden_no = with_check_digit(f"{PLACES[place]}19500101002")
+        text = f"姓名,证件号码,死亡日期,数据来源\r\n矩阵死亡,{iden_no},2022-03-01,民政殡葬\r\n"
+        upload = SimpleUploadedFile("死亡人员名单.csv", text.encode("utf-8-sig"), content_type="text/csv")
+        return {"region": w[f"list_{place}"].region_id, "kind": "death", "file": upload}
+
+    return data
 
 
 def _call_sheet_full(place: str) -> Any:
@@ -105,22 +119,32 @@ def _call_sheet_full(place: str) -> Any:
     return expect
 
 
-def _per_place(kind: str, action: str, status: int = 200, **case: Any) -> list[Case]:
+def _per_place(kind: str, action: str, status: int = 200, changes: bool = False, **case: Any) -> list[Case]:
+    """One case per place's record; ``changes``: the POST changes that record (its row is the state)."""
     return [
         Case(
             label=p,
             kwargs=lambda w, p=p: {"pk": w[f"{kind}_{p}"].pk},
             expect=scoped_thing(f"{kind}_{p}", action, status),
+            state=row_of(f"{kind}_{p}") if changes else None,
             **case,
         )
         for p in PLACES
     ]
 
 
+#: A complete 核查结果 (已收到: no finding opens, so no rule re-runs) and a complete 答复.
+OUTCOME = {"outcome": "received", "method": "phone", "verifier": "矩阵核查员", "verified_on": "2022-05-10"}
+REPLY = {"reply": "经核实，该人员已于2022年4月停发", "replied_on": "2022-05-10"}
+COMPLAINT = {"received_on": "2022-05-01", "channel": "hotline", "content": "反映有人冒领低保金"}
+
+
 CASES: dict[str, list[Case]] = {
     "cards:index": [Case(expect=_everyone)],
     "cards:lists": [Case(expect=_everyone)],
-    "cards:samples": [Case(expect=_everyone)],
+    # a sample is drawn among a county's payouts to persons: 地区本级 pays none (its orphans are paid to the
+    # 地区社会福利院), so the page offers the counties of the area only
+    "cards:samples": [Case(expect=_everyone, region_levels=("county",))],
     "cards:complaints": [Case(expect=_everyone)],
     "cards:list_detail": _per_place("list", "cards.view"),
     "cards:sample_detail": _per_place("sample", "cards.view"),
@@ -135,33 +159,45 @@ CASES: dict[str, list[Case]] = {
         )
         for p in PLACES
     ],
-    "cards:reveal_entry": _post_only(_per_place("entry", "cards.reveal_id", 302, method="post")),
-    "cards:record_outcome": _post_only(_per_place("item", "cards.verify", 302, method="post")),
-    "cards:reply_complaint": _post_only(_per_place("complaint", "cards.complaints", 302, method="post")),
-    "cards:import_list": _post_only(
+    "cards:reveal_entry": post_only(_per_place("entry", "cards.reveal_id", 302, method="post")),
+    "cards:record_outcome": post_only(
+        _per_place("item", "cards.verify", 302, changes=True, method="post", data=lambda w: OUTCOME)
+    ),
+    "cards:reply_complaint": post_only(
+        _per_place("complaint", "cards.complaints", 302, changes=True, method="post", data=lambda w: REPLY)
+    ),
+    "cards:import_list": post_only(
         [
-            Case(label=p, method="post", data=_region_data(p, kind="death"), expect=_write("cards.lists", p))
+            Case(
+                label=p,
+                method="post",
+                data=_death_list(p),
+                expect=_write("cards.lists", p),
+                state=row_of(f"list_{p}"),  # the version in force is superseded
+            )
             for p in PLACES
         ]
     ),
-    "cards:draw_sample": _post_only(
+    "cards:draw_sample": post_only(
         [
             Case(
                 label=p,
                 method="post",
                 data=_region_data(p, year="2022", month="05"),
                 expect=_write("cards.verify", p),
+                state=count_of("cards.Sample"),
             )
             for p in PLACES
         ]
     ),
-    "cards:create_complaint": _post_only(
+    "cards:create_complaint": post_only(
         [
             Case(
                 label=p,
                 method="post",
-                data=_region_data(p, received_on="2022-05-01"),
+                data=_region_data(p, **COMPLAINT),
                 expect=_write("cards.complaints", p),
+                state=count_of("cards.Complaint"),
             )
             for p in PLACES
         ]
