@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .figures import previous
 from .models import ReportStatus, UsageReport
-from .selectors import FILED
+from .selectors import FILED, reporting_regions
 from .services import due_date, fill_refusal
 
 
@@ -64,5 +64,7 @@ def due_reports(user: Any, today: datetime.date) -> list[DueReport]:
         report = found.get((year, month))
         if report is not None and report.status in FILED:
             continue
+        if report is None and not reporting_regions(user, year, month, within=region).filter(pk=region.pk):
+            continue  # no money of that year received yet: nothing to report
         out.append(DueReport(year, month, due_date(year, month), report, today))
     return out
