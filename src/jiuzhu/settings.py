@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jiuzhu.monitoring",
     "jiuzhu.trace",
     "jiuzhu.reports",
+    "jiuzhu.performance",
 ]
 
 MIDDLEWARE = [

@@ -115,12 +115,17 @@ def test_scores_stay_within_zero_and_the_points(entries, budget, spent):
 
 
 def test_points_follow_the_usual_split_and_rescale_when_an_indicator_is_dropped():
-    e = [Entry("a", "产出指标", Blank()), Entry("b", "产出指标", Blank()), Entry("c", "效益指标", Blank())]
-    e.append(Entry("d", "满意度指标", Blank()))
+    v = parse_value("≥95%")
+    e = [
+        Entry("a", "产出指标", v),
+        Entry("b", "产出指标", v),
+        Entry("c", "效益指标", v),
+        Entry("d", "满意度指标", v),
+    ]
     assert points(e) == (Decimal(10), [Decimal(25), Decimal(25), Decimal(30), Decimal(10)])
-    dropped = [*e[:3], Entry("d", "满意度指标", Blank(), applies=False)]
-    budget, pts = points(dropped)
-    assert budget == Decimal("11.11") and pts[3] == 0 and budget + sum(pts) == 100
+    for dropped in (Entry("d", "满意度指标", v, applies=False), Entry("d", "满意度指标", Blank())):
+        budget, pts = points([*e[:3], dropped])
+        assert budget == Decimal("11.11") and pts[3] == 0 and budget + sum(pts) == 100
 
 
 def test_a_missed_target_never_gets_full_marks():

@@ -77,6 +77,25 @@ class AuditAction(StrEnum):
     REPORTS_APPROVE_PARTIAL = "reports.approve_partial", "跟踪反馈表审核（尚需他人审核）"
     REPORTS_RETURN = "reports.return", "退回跟踪反馈表"
 
+    PERFORMANCE_CREATE = "performance.create", "新建绩效目标表"
+    PERFORMANCE_DECOMPOSE = "performance.decompose", "分解绩效目标"
+    PERFORMANCE_SUBMIT = "performance.submit", "报送绩效目标表"
+    PERFORMANCE_TABLE_APPROVE = "performance.table_approve", "绩效目标表审核通过"
+    PERFORMANCE_TABLE_APPROVE_PARTIAL = "performance.table_approve_partial", "绩效目标表审核（尚需他人审核）"
+    PERFORMANCE_TABLE_RETURN = "performance.table_return", "退回绩效目标表"
+    PERFORMANCE_CONFIRM = "performance.confirm", "确认分解目标"
+    PERFORMANCE_ACTUAL = "performance.actual", "填报绩效指标实际值"
+    PERFORMANCE_JUDGE = "performance.judge", "评审定性指标"
+    PERFORMANCE_MONITOR_OPEN = "performance.monitor_open", "新建绩效运行监控表"
+    PERFORMANCE_MONITOR_SAVE = "performance.monitor_save", "填写偏差原因和整改措施"
+    PERFORMANCE_MONITOR_SUBMIT = "performance.monitor_submit", "报送绩效运行监控表"
+    PERFORMANCE_MONITORING_APPROVE = "performance.monitoring_approve", "绩效运行监控表审核通过"
+    PERFORMANCE_MONITORING_APPROVE_PARTIAL = (
+        "performance.monitoring_approve_partial",
+        "绩效运行监控表审核（尚需他人审核）",
+    )
+    PERFORMANCE_MONITORING_RETURN = "performance.monitoring_return", "退回绩效运行监控表"
+
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}
 

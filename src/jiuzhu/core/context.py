@@ -6,7 +6,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("指标管理", "ledger:home", "ledger.view"),
     ("支付发放", "ledger:payouts", "ledger.view"),
     ("监控预警", "monitoring:dashboard", "monitoring.view"),
-    ("绩效管理", None, None),
+    ("绩效管理", "performance:home", "performance.view"),
     ("跟踪反馈", "reports:home", "reports.view"),
     ("公文", "documents:home", "documents.view"),
     ("审计日志", "audit:list", "audit.view"),

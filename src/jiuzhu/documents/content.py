@@ -18,8 +18,9 @@ from jiuzhu.domain.notice import (
 )
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 from jiuzhu.domain.regions import RegionTree
-from jiuzhu.domain.targets import TargetSet, grouped, target_set_for
+from jiuzhu.domain.targets import TargetSet, grouped
 from jiuzhu.funds.models import ClassificationCode
+from jiuzhu.performance.selectors import printed_set
 
 from .models import NoticeTemplate
 from .templating import render_body
@@ -116,7 +117,7 @@ def build_notice(
         total=_row(table.total),
         rows=tuple(_row(r) for r in table.rows),
     )
-    targets = _targets(target_set_for(plan.fund.name, plan.fund.fiscal_year), tree, table)
+    targets = _targets(printed_set(plan.fund), tree, table)
     feedback = (
         FeedbackAttachment(
             title=template.feedback_title,

@@ -3,7 +3,7 @@
 The usual split of 100 points: 预算执行率 10, 产出 50, 效益 30, 满意度 10 (``Weights``). Within a 一级指标 the
 points are shared equally by its 三级指标; an indicator that does not apply is dropped and every remaining 分值
 (the budget's included) rescaled so that they add up to 100 again, to the fen of a point (largest remainder).
-A quantitative indicator scores in proportion — actual ÷ target for ≥ (and >), target ÷ actual for ≤ (and <),
+An indicator whose target is still blank is dropped likewise. A quantitative indicator scores in proportion — actual ÷ target for ≥ (and >), target ÷ actual for ≤ (and <),
 capped at the 分值; a deadline like a ≤ on the days; a qualitative one by the reviewer's judgement (or by last
 year's actual when its rule compares with last year and that actual is known).
 """
@@ -95,7 +95,7 @@ def points(entries: Sequence[Entry], weights: Weights = Weights()) -> tuple[Deci
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.level1] = counts.get(e.level1, 0) + 1
-    raw = [Fraction(weights.of(e.level1), counts[e.level1]) if e.applies else Fraction(0) for e in entries]
+    raw = [Fraction(weights.of(e.level1), counts[e.level1]) if _counts(e) else Fraction(0) for e in entries]
     total = Fraction(weights.budget) + sum(raw, Fraction(0))
     if total == 0:
         return Decimal(100), [Decimal(0) for _ in entries]
@@ -103,6 +103,11 @@ def points(entries: Sequence[Entry], weights: Weights = Weights()) -> tuple[Deci
     cents = _largest_remainder([s * 10000 / total for s in shares], 10000)
     out = [Decimal(c) * CENT for c in cents]
     return out[0], out[1:]
+
+
+def _counts(e: Entry) -> bool:
+    """An indicator that does not apply, or whose target is still blank, is dropped from the scoring."""
+    return e.applies and not isinstance(e.target, Blank)
 
 
 def _largest_remainder(exact: list[Fraction], whole: int) -> list[int]:
@@ -139,7 +144,7 @@ def score_entry(e: Entry, pts: Decimal) -> Scored:
         return Scored(e.key, Decimal(0), Decimal(0), "不适用，不计分，其余指标分值按比例调整", None)
     t = e.target
     if isinstance(t, Blank):
-        return Scored(e.key, pts, Decimal(0), "未设定指标值，不得分", None)
+        return Scored(e.key, Decimal(0), Decimal(0), "未设定指标值，不计分，其余指标分值按比例调整", None)
     if isinstance(t, Comparison | Deadline):
         if e.actual is None:
             return Scored(e.key, pts, Decimal(0), "尚无全年实际值，不得分", None)
