@@ -17,4 +17,5 @@ urlpatterns = [
     path("monitoring/", include("jiuzhu.monitoring.urls")),
     path("trace/", include("jiuzhu.trace.urls")),
     path("reports/", include("jiuzhu.reports.urls")),
+    path("performance/", include("jiuzhu.performance.urls")),
 ]

@@ -155,7 +155,7 @@ def score_entry(e: Entry, pts: Decimal) -> Scored:
         s = _share(pts, share)
         how = (
             f"实际{_num(e.actual)}{unit}，目标{op.value}{_num(target)}{unit}，"
-            f"{'已达成，得满分' if met and s == pts else f'{formula}×分值{_num(pts)}＝{_num(s)}（封顶为分值）'}"
+            f"{'已达成，得满分' if met and s == pts else f'{formula}×分值{_num(pts)}＝{_num(s)}'}"
         )
         return Scored(e.key, pts, s, how, met)
     return _qualitative(e, t, pts)
