@@ -155,7 +155,7 @@ def score_entry(e: Entry, pts: Decimal) -> Scored:
         s = _share(pts, share)
         how = (
             f"实际{_num(e.actual)}{unit}，目标{op.value}{_num(target)}{unit}，"
-            f"{'已达成，得满分' if met and s == pts else f'{formula}×分值{_num(pts)}＝{_num(s)}'}"
+            f"{'已达成，得满分' if met and s == pts else f'{formula}×分值{_num(pts)}＝{_num(s)}（不超过分值）'}"
         )
         return Scored(e.key, pts, s, how, met)
     return _qualitative(e, t, pts)
@@ -192,9 +192,8 @@ def budget_score(budget: Decimal, spent: Decimal, pts: Decimal) -> Scored:
     rate = Fraction(spent) / Fraction(budget)
     s = _share(pts, rate)
     pct = (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(CENT)
-    how = (
-        f"执行率＝{_num(spent)}÷{_num(budget)}＝{pct}%，得分＝分值{_num(pts)}×执行率＝{_num(s)}（封顶为分值）"
-    )
+    capped = "（执行率超过100%，以分值封顶）" if rate > 1 else ""
+    how = f"执行率＝{_num(spent)}÷{_num(budget)}＝{pct}%，得分＝分值{_num(pts)}×执行率＝{_num(s)}{capped}"
     return Scored(BUDGET, pts, s, how, rate >= 1)
 
 
