@@ -21,7 +21,7 @@ from jiuzhu.domain.money import WAN
 from jiuzhu.domain.targets import grouped
 
 from .evaluation import SelfEvaluation
-from .models import TargetTable
+from .models import TargetColumn, TargetTable
 from .monitoring_report import ReportView
 from .selectors import as_target_set, column_values
 
@@ -74,29 +74,32 @@ def header_amounts(table: TargetTable) -> tuple[str, str, str]:
     return text, text, ""
 
 
-def targets_sheet(ws: Worksheet, table: TargetTable) -> None:
+def targets_sheet(ws: Worksheet, table: TargetTable, columns: Sequence[TargetColumn] | None = None) -> None:
+    """The whole table, or only ``columns`` of it (a county sees its own column beside the regional values)."""
     s = as_target_set(table)
-    columns = list(table.columns.select_related("region"))
+    columns = list(table.columns.select_related("region")) if columns is None else list(columns)
     names = [str(c) for c in columns]
-    cols = 4 + len(columns)
+    cols = max(5, 4 + len(columns))
     ws.title = "绩效目标表"
     r = _heading(ws, 2, s.title, f"（{s.fiscal_year}年度）", cols, "单位：万元")
     amount, upper, local = header_amounts(table)
     _put(ws, r, 1, "项目名称", bold=True)
     _merge(ws, r, 2, r, cols, s.project)
+    # the notice's split of the header row (B–D, E–F, G–end), narrower when a county sees one column only
+    a, b = (4, 6) if cols >= 8 else (3, 4)
     _put(ws, r + 1, 1, "省级财政部门", bold=True)
-    _merge(ws, r + 1, 2, r + 1, 4, s.provincial_finance)
-    _merge(ws, r + 1, 5, r + 1, 6, "省级主管部门", bold=True)
-    _merge(ws, r + 1, 7, r + 1, cols, s.provincial_department)
+    _merge(ws, r + 1, 2, r + 1, a, s.provincial_finance)
+    _merge(ws, r + 1, a + 1, r + 1, b, "省级主管部门", bold=True)
+    _merge(ws, r + 1, b + 1, r + 1, cols, s.provincial_department)
     _put(ws, r + 2, 1, "地区主管部门", bold=True)
     _merge(ws, r + 2, 2, r + 2, cols, s.local_department)
     _merge(ws, r + 3, 1, r + 4, 1, "资金情况（万元）", bold=True)
-    _merge(ws, r + 3, 2, r + 3, 4, "年度金额", bold=True)
-    _merge(ws, r + 3, 5, r + 3, 6, f"其中：{table.fund.source_label}财政下达", bold=True)
-    _merge(ws, r + 3, 7, r + 3, cols, "地方补助", bold=True)
-    _merge(ws, r + 4, 2, r + 4, 4, amount)
-    _merge(ws, r + 4, 5, r + 4, 6, upper)
-    _merge(ws, r + 4, 7, r + 4, cols, local)
+    _merge(ws, r + 3, 2, r + 3, a, "年度金额", bold=True)
+    _merge(ws, r + 3, a + 1, r + 3, b, f"其中：{table.fund.source_label}财政下达", bold=True)
+    _merge(ws, r + 3, b + 1, r + 3, cols, "地方补助", bold=True)
+    _merge(ws, r + 4, 2, r + 4, a, amount)
+    _merge(ws, r + 4, a + 1, r + 4, b, upper)
+    _merge(ws, r + 4, b + 1, r + 4, cols, local)
     _put(ws, r + 5, 1, "年度总体目标", bold=True)
     _merge(ws, r + 5, 2, r + 5, cols, "\n".join(s.goals), left=True)
     ws.row_dimensions[r + 5].height = 15 * len(s.goals) + 10
@@ -239,9 +242,9 @@ def _bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def targets_xlsx(table: TargetTable) -> bytes:
+def targets_xlsx(table: TargetTable, columns: Sequence[TargetColumn] | None = None) -> bytes:
     wb = Workbook()
-    targets_sheet(wb.active, table)
+    targets_sheet(wb.active, table, columns)
     return _bytes(wb)
 
 

@@ -17,7 +17,7 @@ from jiuzhu.domain.performance.values import RULE_LABELS, Qualitative, kind_labe
 from jiuzhu.domain.targets import grouped
 
 from . import evaluation, exports, monitoring_report, selectors, services
-from .models import Cause, Likelihood, MonitoringReport, TargetTable
+from .models import Cause, Likelihood, MonitoringReport, TargetColumn, TargetTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +37,11 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "performance/home.html", {"tables": tables, "reports": reports})
 
 
+def _columns(request: AuthedRequest, t: TargetTable) -> list[TargetColumn]:
+    """The decomposition columns of the user's area: a county sees its own beside the regional values."""
+    return [c for c in t.columns.select_related("region", "confirmed_by") if within(request.user, c.region)]
+
+
 def _hint(value: str) -> str:
     from jiuzhu.domain.performance.values import parse_value
 
@@ -46,7 +51,7 @@ def _hint(value: str) -> str:
 
 def table(request: AuthedRequest, pk: int) -> HttpResponse:
     t = _table(request, pk)
-    columns = list(t.columns.select_related("region", "confirmed_by"))
+    columns = _columns(request, t)
     own = selectors.column_values(t)
     indicators = list(t.indicators.all())
     spans = grouped(selectors.as_target_set(t).indicators)
@@ -84,7 +89,6 @@ def table(request: AuthedRequest, pk: int) -> HttpResponse:
             and mine is not None,
             "month": monitoring_report.default_month(),
             "review": review.panel(t, request.user),
-            "visible_columns": [c for c in columns if within(request.user, c.region)],
         },
     )
 
@@ -228,7 +232,7 @@ def export_file(request: AuthedRequest, pk: int) -> HttpResponse:
     deny_unless(request.user, "performance.export")
     part = request.GET.get("part", "targets")
     if part == "targets":
-        data, name = exports.targets_xlsx(t), "绩效目标表"
+        data, name = exports.targets_xlsx(t, _columns(request, t)), "绩效目标表"
     elif part == "evaluation":
         region = _region_of(request, t)
         data, name = (
