@@ -3,6 +3,7 @@ printed from it, 裕民县's late pass-down deviating with its numbers, and ever
 graded and explained. The demo year is loaded once for the module."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -160,3 +161,16 @@ def test_each_countys_self_evaluation_is_scored_graded_and_explained(table):
     late = next(r for r in yumin.rows if r.completion.indicator.measure == "pass_down_days")
     assert late.scored.score < late.scored.points and "实际45天" in late.scored.how
     assert evaluations["654201"].evaluation.total > yumin.evaluation.total
+
+
+def test_the_self_evaluation_scores_are_the_work_performance_factor_of_next_years_allocation(table):
+    from jiuzhu.domain.factor import split_by_factors
+
+    factor = evaluation.work_performance_factor(fund_name=table.fund.name, year=2023, weight=Decimal(1))
+    totals = {e.region.code: e.evaluation.total for e in evaluation.all_evaluations(table)}
+    assert factor is not None and factor.name == "工作绩效" and dict(factor.values) == totals
+    assert evaluation.work_performance_factor(fund_name=table.fund.name, year=2022, weight=Decimal(1)) is None
+    counties = [c for c in totals if c != "654200"]
+    parts = split_by_factors(Decimal(1000000), [factor], counties)
+    assert sum(parts.values()) == Decimal(1000000)
+    assert parts[YUMIN] < parts["654201"]  # 裕民县's late pass-down cost it points, so money
