@@ -1,12 +1,15 @@
 """The demo's performance year: the 2022 regional target table of 塔地财社〔2022〕82号 (附件2), approved, each
-county's confirmation, 民政's actuals for what the ledger cannot compute, the checker's judgements of the
-qualitative indicators, and each county's January–July 双监控 report opened as a draft.
+county's confirmation, 民政's actuals (1—7月 and the year) for what the ledger cannot compute, the checker's
+judgements of the qualitative indicators, and each county's January–July 双监控 report (submitted where every
+deviation is explained; 托里县 explains its 政策知晓率, 裕民县's stays a draft).
 
 Everything goes through the services. The actuals entered here are DEMO figures (marked 演示数据 in their
 evidence); the ledger's figures (下达时效, 按时发放率, 社会化发放率, 低保对象人数, 预算执行率) come from the demo
 year itself, so 裕民县's late registration of the 82号 increase (45 days) shows as a missed 时效 target.
 Idempotent: a table that exists is left as it is.
 """
+
+from typing import Any
 
 from jiuzhu.accounts.models import User
 from jiuzhu.approvals import review
@@ -75,38 +78,69 @@ def load_performance_demo() -> None:
     for column in table.columns.select_related("region"):
         region = column.region
         county_maker = User.objects.filter(region=region, department="finance", role="maker").first()
+        own = PREFECTURE_OWN if region.pk == prefecture.pk else {}
+        for month in (monitoring_report.default_month(), 12):
+            _enter(maker, checker, indicators, region, month, own)
         if county_maker is not None and region.pk != prefecture.pk:
             services.do_confirm_column(actor=county_maker, column=column)
-        own = PREFECTURE_OWN if region.pk == prefecture.pk else {}
-        for level3, (typed, last_year) in ENTERED.items():
-            value = "80" if level3 == "政策知晓率" and region.code == POLICY_MISS else typed
-            evidence = "演示数据：民政部门年度统计及问卷调查"
+            _midyear(county_maker, table, region)
+
+
+def _enter(
+    maker: User, checker: User, indicators: dict[str, Any], region: Any, month: int, own: dict[str, Any]
+) -> None:
+    for level3, (typed, last_year) in ENTERED.items():
+        value = "80" if level3 == "政策知晓率" and region.code == POLICY_MISS else typed
+        services.do_enter_actual(
+            actor=maker,
+            indicator=indicators[level3],
+            region=region,
+            through_month=month,
+            value=value,
+            last_year=last_year,
+            evidence="演示数据：民政部门统计及问卷调查",
+        )
+    for level3, (value, evidence) in own.items():
+        services.do_enter_actual(
+            actor=maker,
+            indicator=indicators[level3],
+            region=region,
+            through_month=month,
+            value=value,
+            evidence=evidence,
+        )
+    for level3 in JUDGED:
+        if level3 not in own:
             services.do_enter_actual(
-                actor=maker,
+                actor=checker,
                 indicator=indicators[level3],
                 region=region,
-                through_month=12,
-                value=value,
-                last_year=last_year,
-                evidence=evidence,
+                through_month=month,
+                judgement=Judgement.MET,
             )
-        for level3, (value, evidence) in own.items():
-            services.do_enter_actual(
-                actor=maker,
-                indicator=indicators[level3],
-                region=region,
-                through_month=12,
-                value=value,
-                evidence=evidence,
-            )
-        for level3 in JUDGED:
-            if level3 not in own:
-                services.do_enter_actual(
-                    actor=checker,
-                    indicator=indicators[level3],
-                    region=region,
-                    through_month=12,
-                    judgement=Judgement.MET,
-                )
-        if county_maker is not None and region.pk != prefecture.pk:
-            monitoring_report.do_open_report(actor=county_maker, table=table, region=region)
+
+
+#: 托里县's explanation of its mid-year deviation (DEMO wording)
+POLICY_EXPLAINED = monitoring_report.LineInput(
+    expected="85%",
+    cause="staff",
+    cause_note="演示数据：村级协理员更换，政策宣传未覆盖到户",
+    likelihood="possible",
+    needs_fix=True,
+    measures="演示数据：9月底前入户宣传全覆盖，10月复测知晓率",
+)
+
+
+def _midyear(county_maker: User, table: TargetTable, region: Any) -> None:
+    """The county's 1—7月 report: 托里县 explains its deviation; a report whose deviations are all explained is
+    submitted to the prefecture, 裕民县's stays a draft (for the demo's clerk to fill in)."""
+    report = monitoring_report.do_open_report(actor=county_maker, table=table, region=region)
+    view = monitoring_report.view(report)
+    if region.code == POLICY_MISS:
+        lines = {
+            r.line.pk: POLICY_EXPLAINED for r in view.deviating if r.line.indicator.level3 == "政策知晓率"
+        }
+        monitoring_report.do_save_report(actor=county_maker, report=report, lines=lines)
+        view = monitoring_report.view(report)
+    if region.code != "654225" and not any(r.incomplete for r in view.rows):
+        monitoring_report.do_submit_report(actor=county_maker, report=report)
