@@ -53,7 +53,8 @@ def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, value: Any, **kw: 
 
 
 def _heading(ws: Worksheet, number: int, title: str, subtitle: str, cols: int, unit: str = "") -> int:
-    _put(ws, 1, 1, f"附件{number}", bold=True, left=True)
+    """附件n (when ``number``), the title, its subtitle and the unit; returns the first free row."""
+    _put(ws, 1, 1, f"附件{number}" if number else "", bold=True, left=True)
     _merge(ws, 2, 1, 2, cols, title)
     ws.cell(row=2, column=1).font = Font(name="方正小标宋简体", size=16)
     row = 3
@@ -144,7 +145,7 @@ def monitoring_sheet(ws: Worksheet, v: ReportView) -> None:
     ws.title = rep.region.short_name[:30]
     r = _heading(
         ws,
-        1,
+        0,
         "绩效运行监控表（双监控）",
         f"{rep.region.short_name}　{rep.table.fund.fiscal_year}年1—{rep.through_month}月",
         cols,
@@ -194,7 +195,7 @@ def evaluation_sheet(ws: Worksheet, e: SelfEvaluation, table: TargetTable) -> No
     cols = len(EVALUATION_HEAD)
     ws.title = e.column[:30]
     r = _heading(
-        ws, 1, "项目支出绩效自评表", f"{e.column}　{table.fund.fiscal_year}年度　{table.project}", cols
+        ws, 0, "项目支出绩效自评表", f"{e.column}　{table.fund.fiscal_year}年度　{table.project}", cols
     )
     for c, text in enumerate(
         ("全年预算数（元）", "全年执行数（元）", "执行率", "分值", "得分", "评分说明"), start=1
