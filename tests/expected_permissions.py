@@ -79,6 +79,16 @@ EXPECTED_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     "cards.verify": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     "cards.complaints": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     "cards.export": ANY_STAFF,
+    # 绩效管理: both bureaus draft and decompose targets (经办) and approve them (审核); civil affairs enters the
+    # actual values with evidence, the checkers judge the qualitative ones; the 经办 write the 双监控 reports.
+    "performance.view": ANY_STAFF,
+    "performance.edit": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "performance.approve": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
+    "performance.confirm": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "performance.actuals": frozenset({CIVIL_MAKER}),
+    "performance.judge": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
+    "performance.monitor": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
+    "performance.export": ANY_STAFF,
     "documents.view": ANY_STAFF,
     # QUESTION: a civil-affairs 经办 generates the joint notice but a civil-affairs 审核 may not.
     "documents.generate": frozenset({FINANCE_MAKER, FINANCE_CHECKER, CIVIL_MAKER}),

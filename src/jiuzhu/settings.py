@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jiuzhu.reports",
     "jiuzhu.cards",
     "jiuzhu.yearend",
+    "jiuzhu.performance",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("reports/", include("jiuzhu.reports.urls")),
     path("cards/", include("jiuzhu.cards.urls")),
     path("yearend/", include("jiuzhu.yearend.urls")),
+    path("performance/", include("jiuzhu.performance.urls")),
 ]

@@ -102,6 +102,24 @@ class AuditAction(StrEnum):
     YEAREND_RECOVERY_APPROVE_PARTIAL = "yearend.recovery_approve_partial", "收回审核（尚需他人审核）"
     YEAREND_RECOVERY_RETURN = "yearend.recovery_return", "退回收回"
     YEAREND_PROPOSE_ADJUSTMENT = "yearend.propose_adjustment", "生成调整方案建议"
+    PERFORMANCE_CREATE = "performance.create", "新建绩效目标表"
+    PERFORMANCE_DECOMPOSE = "performance.decompose", "分解绩效目标"
+    PERFORMANCE_SUBMIT = "performance.submit", "报送绩效目标表"
+    PERFORMANCE_TABLE_APPROVE = "performance.table_approve", "绩效目标表审核通过"
+    PERFORMANCE_TABLE_APPROVE_PARTIAL = "performance.table_approve_partial", "绩效目标表审核（尚需他人审核）"
+    PERFORMANCE_TABLE_RETURN = "performance.table_return", "退回绩效目标表"
+    PERFORMANCE_CONFIRM = "performance.confirm", "确认分解目标"
+    PERFORMANCE_ACTUAL = "performance.actual", "填报绩效指标实际值"
+    PERFORMANCE_JUDGE = "performance.judge", "评审定性指标"
+    PERFORMANCE_MONITOR_OPEN = "performance.monitor_open", "新建绩效运行监控表"
+    PERFORMANCE_MONITOR_SAVE = "performance.monitor_save", "填写偏差原因和整改措施"
+    PERFORMANCE_MONITOR_SUBMIT = "performance.monitor_submit", "报送绩效运行监控表"
+    PERFORMANCE_MONITORING_APPROVE = "performance.monitoring_approve", "绩效运行监控表审核通过"
+    PERFORMANCE_MONITORING_APPROVE_PARTIAL = (
+        "performance.monitoring_approve_partial",
+        "绩效运行监控表审核（尚需他人审核）",
+    )
+    PERFORMANCE_MONITORING_RETURN = "performance.monitoring_return", "退回绩效运行监控表"
 
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}

@@ -7,7 +7,8 @@ The steps run in the order written here, whatever the order of INSTALLED_APPS; e
 2. the default approval rules (``approvals``): the thresholds apply to the demo's own registrations and files;
 3. the ledger's demo year (``ledger_year``) and the payout faults monitoring must find (``faults``), unless the
    setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed);
-4. the default notice templates (``documents``).
+4. the default notice templates (``documents``);
+5. the performance year (``performance.demo``): the 2022 target table, actuals, judgements, 双监控 drafts.
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from jiuzhu.approvals.services import do_load_default_rules
 from jiuzhu.cards.demo import load_card_demo
 from jiuzhu.documents.services import do_load_default_templates
 from jiuzhu.monitoring.demo_faults import load_monitoring_faults
+from jiuzhu.performance.demo import load_performance_demo
 
 from . import faults, ledger_year
 from .seed import load_seed
@@ -34,3 +36,4 @@ def load_demo() -> None:
             load_monitoring_faults()
         load_card_demo()
     do_load_default_templates()
+    load_performance_demo()

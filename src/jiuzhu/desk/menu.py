@@ -11,7 +11,7 @@ MENU: list[tuple[str, str | None, str | None]] = [
     ("查询", "ledger:search", "ledger.view"),
     ("监控预警", "monitoring:dashboard", "monitoring.view"),
     ("一卡通监管", "cards:index", "cards.view"),
-    ("绩效管理", None, None),
+    ("绩效管理", "performance:home", "performance.view"),
     ("跟踪反馈", "reports:home", "reports.view"),
     ("支出进度", "yearend:execution", "yearend.view"),
     ("公文", "documents:home", "documents.view"),

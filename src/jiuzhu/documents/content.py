@@ -18,8 +18,9 @@ from jiuzhu.domain.notice import (
 )
 from jiuzhu.domain.purposes import PURPOSE_LABELS, Purpose
 from jiuzhu.domain.regions import RegionTree
-from jiuzhu.domain.targets import TargetSet, grouped, target_set_for
+from jiuzhu.domain.targets import TargetSet, grouped
 from jiuzhu.funds.models import ClassificationCode
+from jiuzhu.performance.selectors import printed_set
 
 from .models import NoticeTemplate
 from .templating import render_body
@@ -117,7 +118,7 @@ def build_notice(
         rows=tuple(_row(r) for r in table.rows),
         is_adjustment=plan.kind == Plan.ADJUSTMENT,
     )
-    targets = _targets(target_set_for(plan.fund.name, plan.fund.fiscal_year), tree, table)
+    targets = _targets(printed_set(plan.fund), tree, table)
     feedback = (
         FeedbackAttachment(
             title=template.feedback_title,

@@ -1,0 +1,2 @@
+"""Performance management in plain Python: typed target values (``values``) and self-evaluation scores
+(``scoring``). No Django here; the ``jiuzhu.performance`` app stores tables and computes actuals."""

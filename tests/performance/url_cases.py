@@ -1,0 +1,101 @@
+"""Matrix cases for the performance pages (see tests/urlmatrix.py): the demo's 2022 target table of 塔城地区
+(its counties see it through their columns) and two counties' 双监控 reports."""
+
+from typing import Any
+
+from urlmatrix import Case, World, can
+
+PREFECTURE = "/650000/654200/"
+REPORTS = {"perf_report_ymx": "654225", "perf_report_ems": "654221"}
+
+
+def _in_prefecture(w: World, u: Any) -> bool:
+    area = w.area(u)
+    return area is not None and (PREFECTURE.startswith(area) or area.startswith(PREFECTURE))
+
+
+def build_world(w: World) -> None:
+    from jiuzhu.performance.models import MonitoringReport, TargetTable
+
+    table = TargetTable.objects.get(fund__source_label="自治区", fund__fiscal_year=2022)
+    w.add("perf_table", table, region_path=PREFECTURE, markers=[], visible_to=_in_prefecture)
+    for name, code in REPORTS.items():
+        report = MonitoringReport.objects.get(table=table, region__code=code, through_month=7)
+        w.add(name, report, region_path=report.region.path, markers=[])
+
+
+def _sees(name: str, status: int = 200) -> Any:
+    return lambda w, u: status if w.sees(u, name) else 404
+
+
+def _with(action: str, then: Any) -> Any:
+    def expect(w: World, u: Any) -> int:
+        if not w.sees(u, "perf_table"):
+            return 404
+        return then(w, u) if can(u, action) else 403
+
+    return expect
+
+
+def _confirms(w: World, u: Any) -> int:
+    return 302 if u.region.level == "county" else 403  # the prefecture's own column is not confirmed
+
+
+def _opens(w: World, u: Any) -> int:
+    return 302  # a county's report, or 地区本级's own (地区社会福利院's column)
+
+
+def _fills(name: str) -> Any:
+    def expect(w: World, u: Any) -> int:
+        if not w.sees(u, name):
+            return 404
+        return 302 if can(u, "performance.monitor") and u.region_id == w[name].region_id else 403
+
+    return expect
+
+
+def _evaluation_of_emin(w: World, u: Any) -> int:
+    return 200 if w.sees(u, "perf_table") and w.in_area(u, "/650000/654200/654221/") else 404
+
+
+TABLE = lambda w: {"pk": w["perf_table"].pk}  # noqa: E731
+
+CASES: dict[str, list[Case]] = {
+    "performance:home": [Case(expect=lambda w, u: 200)],
+    "performance:table": [Case(kwargs=TABLE, expect=_sees("perf_table"))],
+    "performance:save_values": [
+        Case(label="GET", kwargs=TABLE, expect=lambda w, u: 405),
+        Case(method="post", kwargs=TABLE, expect=_with("performance.edit", lambda w, u: 302)),
+    ],
+    "performance:confirm": [
+        Case(method="post", kwargs=TABLE, expect=_with("performance.confirm", _confirms)),
+    ],
+    "performance:evaluation": [
+        Case(kwargs=TABLE, expect=_sees("perf_table")),
+        Case(label="额敏县", kwargs=TABLE, query="?region=654221", expect=_evaluation_of_emin),
+    ],
+    "performance:open_report": [
+        Case(
+            method="post",
+            kwargs=TABLE,
+            data=lambda w: {"month": "7"},
+            expect=_with("performance.monitor", _opens),
+        ),
+    ],
+    "performance:export": [
+        Case(label="附件2", kwargs=TABLE, expect=_sees("perf_table")),
+        Case(
+            label="自评 额敏县",
+            kwargs=TABLE,
+            query="?part=evaluation&region=654221",
+            expect=_evaluation_of_emin,
+        ),
+        Case(label="双监控", kwargs=TABLE, query="?part=monitoring&month=7", expect=_sees("perf_table")),
+    ],
+    "performance:report": [
+        Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_sees(n)) for n in REPORTS
+    ],
+    "performance:save_report": [
+        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_fills(n)) for n in REPORTS
+    ],
+}
