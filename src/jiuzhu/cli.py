@@ -12,6 +12,8 @@ def resolve_argv(argv: list[str], known: set[str]) -> list[str]:
     """Join the first two words into one command name when such a command exists."""
     if len(argv) >= 3 and f"{argv[1]}_{argv[2]}" in known:
         return [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
+    if len(argv) >= 2 and "-" in argv[1] and argv[1].replace("-", "_") in known:
+        return [argv[0], argv[1].replace("-", "_"), *argv[2:]]  # jiuzhu purge-uploads
     return argv
 
 

@@ -144,6 +144,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+#: Days a rejected or returned upload is kept before `jiuzhu purge-uploads` deletes it.
+UPLOAD_RETENTION_DAYS = int(os.environ.get("JIUZHU_UPLOAD_RETENTION_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

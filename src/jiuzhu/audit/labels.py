@@ -18,6 +18,9 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.password_reset": "重置密码",
     "approvals.rule_create": "新建审批规则",
     "approvals.rule_delete": "删除审批规则",
+    "ledger.payout_export": "导出发放明细",
+    "ledger.uploads_purged": "清理已退回/已拒绝的上传文件",
+    "reference.code": "修改分类科目",
 }
 
 

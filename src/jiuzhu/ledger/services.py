@@ -55,6 +55,7 @@ from .io.readers import PayoutRows, read_payouts, read_table
 from .models import Appropriation, Disbursement, ImportBatch, Movement, Payment, Registration
 from .models import RegistrationLine as LineModel
 from .staging import PayoutImport, Voucher, lock_payout_writers
+from .uploads import keep_file
 
 Progress = Callable[[str, int, int], None]
 
@@ -458,12 +459,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _keep_file(sha: str, data: bytes) -> str:
-    relative = f"imports/{sha[:2]}/{sha}"
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return relative
+    return keep_file(sha, data)
 
 
 def read_kept_file(batch: ImportBatch) -> bytes:

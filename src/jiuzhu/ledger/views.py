@@ -28,9 +28,9 @@ from jiuzhu.funds.models import ClassificationCode
 from jiuzhu.regions.models import Region
 
 from . import selectors, services
-from .io.exports import write_payouts_xlsx
 from .io.readers import MAX_BYTES
 from .models import ImportBatch, Movement, Registration
+from .payout_export import do_export_payouts
 
 #: Uploads up to this size import within the request; larger ones go to the background queue.
 INLINE_BYTES = 2 * 1024 * 1024
@@ -395,7 +395,8 @@ def batch_retry(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def export_month(request: AuthedRequest) -> HttpResponse:
-    """The month's payouts of the user's own region in the monitoring system's template."""
+    """The month's payouts of the user's own region in the monitoring system's template (IDs masked unless the
+    user sends the file to the monitoring system: see ``payout_export``)."""
     month = request.GET.get("month", "")
     try:
         year, mm = month.split("-")
@@ -403,10 +404,11 @@ def export_month(request: AuthedRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404("月份应为 YYYY-MM") from exc
     region = _own_region(request)
-    rows = selectors.payouts_for_export(request.user, region=region, fiscal_year=fiscal_year, month=pay_month)
+    export = do_export_payouts(
+        actor=request.user, region=region, fiscal_year=fiscal_year, month=pay_month, ip=client_ip(request)
+    )
     response = HttpResponse(
-        write_payouts_xlsx(rows.values().iterator()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export.content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     name = f"{region.short_name}-{fiscal_year}-{pay_month}-到人到户发放明细.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
