@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.LoginRequiredMiddleware",
+    "jiuzhu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jiuzhu.core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -109,18 +110,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Ten wrong passwords for one username lock it (from any address), for half an hour or until an administrator
-# unlocks it; a successful login clears the count.
+# Ten wrong passwords for one username from one address lock that pair, for half an hour or until an
+# administrator unlocks it; a successful login clears the count. Locking by username alone would let anyone lock
+# every checker out; locking by address alone would lock a whole county bureau behind one NAT address. An address
+# that fails for many different usernames is throttled on its own (JIUZHU_LOGIN_MAX_USERNAMES_PER_ADDRESS, see
+# accounts.throttle).
 AXES_FAILURE_LIMIT = 10
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_MAX_USERNAMES_PER_ADDRESS = int(os.environ.get("JIUZHU_LOGIN_MAX_USERNAMES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiuzhu.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# axes.W006 asks to lock by address as well; a county bureau's staff share one NAT address, so ten typos across
-# the office would lock everyone out. The account lock does not depend on the address, user agent or cookies.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jiuzhu.accounts.passwords.JiuzhuPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -144,6 +147,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+#: The installation's top level (a region code): only its administrators edit the shared reference data, and its
+#: audit bureau sees the records of no region. Unset: the highest region any active user belongs to.
+TOP_REGION = os.environ.get("JIUZHU_TOP_REGION", "")
 #: Days a rejected or returned upload is kept before `jiuzhu purge-uploads` deletes it.
 UPLOAD_RETENTION_DAYS = int(os.environ.get("JIUZHU_UPLOAD_RETENTION_DAYS", "90"))
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jiuzhu.accounts.scoping import scope_q, scoped, within
-from jiuzhu.approvals.services import RoundState, round_state
+from jiuzhu.approvals.services import RoundState, reviewer_refusal, round_state
 from jiuzhu.funds.models import Fund
 
 from .models import Plan, PlanRow
@@ -28,14 +28,18 @@ def approval_round(plan: Plan) -> RoundState:
     return round_state("allocation.plan", plan.pk)
 
 
+def plan_department(plan: Plan) -> str:
+    """The department whose checker reviews the plan: its maker's (the rule of ledger items too)."""
+    return str(plan.created_by.department) if plan.created_by_id else ""
+
+
 def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
     """Which buttons to show; the services refuse the same things on the server whatever the page shows."""
     issued_here = within(user, plan.issuer)
     makers = {plan.created_by_id, plan.submitted_by_id}
     checking = (
         plan.status == Plan.SUBMITTED
-        and issued_here
-        and user.can("allocation.approve")
+        and not reviewer_refusal(user, plan.issuer, plan_department(plan), action="allocation.approve")
         and user.pk not in makers
     )
     return {

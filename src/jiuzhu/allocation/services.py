@@ -19,7 +19,7 @@ from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
 from .models import Plan, PlanRow
-from .selectors import current_amounts
+from .selectors import current_amounts, plan_department, visible_plans
 from .signals import plan_approved
 
 
@@ -50,7 +50,7 @@ def do_create_plan(
     except DocNoError as exc:
         raise InvalidInput([Problem("BAD_DOCNO", str(exc), Where(column="文号"))]) from exc
     if Plan.objects.filter(doc_no=doc_no).exists():
-        raise InvalidInput([Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))])
+        raise InvalidInput([_duplicate_docno(actor, doc_no)])
     plan = Plan.objects.create(
         fund=fund, kind=kind, doc_no=doc_no, title=title, doc_date=doc_date, issuer=issuer, created_by=actor
     )
@@ -71,6 +71,16 @@ def do_create_plan(
         ip=ip,
     )
     return plan
+
+
+def _duplicate_docno(actor: Any, doc_no: str) -> Problem:
+    """A number the actor's area already used is named as such; another region's (a draft the actor cannot see)
+    gets the same answer as any number that cannot be used, without saying whose it is or what state it is in."""
+    if visible_plans(actor).filter(doc_no=doc_no).exists():
+        return Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))
+    return Problem(
+        "DOCNO_UNAVAILABLE", f"文号{doc_no}不能使用，请核对发文机关代字、年份和序号", Where(column="文号")
+    )
 
 
 @transaction.atomic
@@ -182,6 +192,7 @@ def do_approve_plan(*, actor: Any, plan: Plan, ip: str = "") -> approvals.RoundS
     require(actor, "allocation.approve")
     require_within(actor, plan.issuer)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    approvals.require_reviewer(actor, plan.issuer, plan_department(plan), action="allocation.approve")
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以审核")
     state = approvals.add_approval(
@@ -217,6 +228,7 @@ def do_return_plan(*, actor: Any, plan: Plan, reason: str, ip: str = "") -> None
     require(actor, "allocation.approve")
     require_within(actor, plan.issuer)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    approvals.require_reviewer(actor, plan.issuer, plan_department(plan), action="allocation.approve")
     if plan.status != Plan.SUBMITTED:
         raise ActionRefused("只有已提交的方案可以退回")
     step = approvals.add_return(

@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.user_update": "修改用户",
     "accounts.user_unlock": "解除锁定",
     "accounts.password_reset": "重置密码",
+    "accounts.address_throttled": "登录地址暂停",
     "approvals.rule_create": "新建审批规则",
     "approvals.rule_delete": "删除审批规则",
     "ledger.payout_export": "导出发放明细",

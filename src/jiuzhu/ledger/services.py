@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from jiuzhu.accounts.scoping import within
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.services import record
 from jiuzhu.core.actions import require, require_within
@@ -284,25 +285,12 @@ def _fresh_registration(
 
 
 def review_refusal(actor: Any, region: Region, department: str) -> str:
-    """Why ``actor`` may not approve or return a submission of ``region`` made in ``department`` ("" if they may).
-
-    The checker is a 审核 of the same region (its own bureau, not an area above) and of the maker's department;
-    an empty ``department`` (a file the command line's system operator imported) accepts either department.
-    The maker themself is refused later, by ``approvals``.
-    """
-    if not actor.can("ledger.approve"):
-        return "您没有审核权限"
-    if actor.region_id != region.pk:
-        return f"只有{region.name}本级的审核人员可以审核"
-    if department and actor.department != department:
-        return "只有与经办人同一部门的审核人员可以审核"
-    return ""
+    """Why ``actor`` may not review a ledger submission: ``approvals.reviewer_refusal``, the rule of every subject."""
+    return approvals.reviewer_refusal(actor, region, department, action="ledger.approve")
 
 
 def _require_reviewer(actor: Any, region: Region, department: str) -> None:
-    refusal = review_refusal(actor, region, department)
-    if refusal:
-        raise ActionRefused(refusal)
+    approvals.require_reviewer(actor, region, department, action="ledger.approve")
 
 
 def _approved_registered(appropriation_id: int) -> Decimal:
@@ -485,6 +473,9 @@ def _batch_for(
 ) -> ImportOutcome:
     """The batch that imported this file already, or a new one (the file kept) with ``status``."""
     existing = _already(kind, sha)
+    if existing and not within(actor, existing.region):
+        # Another area's file: say that it is known, never whose it is, when, or how many rows it had.
+        raise ActionRefused("该文件与系统中已导入的一个文件内容完全相同，不能再次导入；请核对是否选错了文件")
     if existing:
         return ImportOutcome(existing, already_imported=True)
     batch = ImportBatch.objects.create(
