@@ -4,6 +4,7 @@ JIUZHU_DATABASE_URL  database (default: SQLite file var/jiuzhu.sqlite3 under the
 JIUZHU_SECRET_KEY    secret key (a development key is used only when JIUZHU_DEBUG is set)
 JIUZHU_DEBUG         "1" under `make run` only
 JIUZHU_ALLOWED_HOSTS comma-separated
+JIUZHU_TLS_PROXY     "1" behind a TLS-terminating proxy: proxy header, HTTPS redirect, HSTS (see README)
 """
 
 import datetime
@@ -57,7 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: behind the TLS proxy, the client's address from X-Forwarded-For (for axes, the throttle, the trail).
+    "jiuzhu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files under gunicorn (and any WSGI server) as under `make run`.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +151,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# `make serve` collects into STATIC_ROOT; whitenoise serves from there (compressed), and from the app folders
+# when nothing was collected (tests, `make run`).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 MEDIA_ROOT = VAR_DIR / "media"
 #: The installation's top level (a region code): only its administrators edit the shared reference data, and its
 #: audit bureau sees the records of no region. Unset: the highest region any active user belongs to.
@@ -164,6 +178,19 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Plain-HTTP cookies only for the local demo server (make run) or when explicitly asked.
 SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("JIUZHU_HTTP", "") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy (nginx …) that sets X-Forwarded-Proto and X-Forwarded-For.
+TLS_PROXY = os.environ.get("JIUZHU_TLS_PROXY", "") == "1"
+if TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = TLS_PROXY and os.environ.get("JIUZHU_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("JIUZHU_HSTS_SECONDS", "31536000" if TLS_PROXY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JIUZHU_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("JIUZHU_HSTS_PRELOAD", "") == "1"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIUZHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS preloading: a promise about the whole domain that the bureau's network
+    # administrators make (JIUZHU_HSTS_PRELOAD=1), not the application.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

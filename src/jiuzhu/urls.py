@@ -6,6 +6,7 @@ from jiuzhu.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="login.html", authentication_form=LoginForm),

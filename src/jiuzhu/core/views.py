@@ -4,6 +4,11 @@ from django.shortcuts import render
 from jiuzhu.allocation.selectors import visible_plans
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and the load test's baseline: the process answers (no database, no session)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     plans = visible_plans(request.user)[:10]
     return render(request, "home.html", {"plans": plans})
