@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -51,7 +52,7 @@ def _own_region(request: AuthedRequest) -> Region:
 def home(request: AuthedRequest) -> HttpResponse:
     """指标管理: what each region received and registered, each appropriation's derived balance (approved
     registrations and batches only), and the registrations waiting for a checker, with the checker's buttons."""
-    report = selectors.ledger_report(request.user)
+    report = selectors.cached_ledger_report(request.user)
     own = _own_region(request).mof_div_code
     may_register = request.user.can("ledger.register")
     for reg in report["regions"]:
@@ -244,7 +245,7 @@ def payouts(request: AuthedRequest) -> HttpResponse:
         return _upload(request)
     approved = selectors.approved_payout_batches(request.user)
     shown = selectors.chosen_batch(approved, request.GET.get("batch"))
-    page = Paginator(selectors.batch_payouts(shown), 50).get_page(request.GET.get("page"))
+    page: Any = Paginator(selectors.BatchPage(shown), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     rows = [
         {"d": d, "iden": mask(d.iden_no), "purpose": PURPOSE_LABELS[Purpose(d.purpose)]}
         for d in page.object_list
