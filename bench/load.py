@@ -57,6 +57,29 @@ def _plan_id(env: dict[str, str]) -> str:
     return _jiuzhu(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
+SESSIONS = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from jiuzhu.accounts.models import User
+for name in ("dq_sj_ck", "dq_cz_jb"):
+    user = User.objects.get(username=name)
+    for _ in range({n}):
+        s = SessionStore()
+        s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        print(f"{{name}}={{s.session_key}}")
+"""
+
+
+def _sessions(env: dict[str, str], n: int) -> Path:
+    """A session per locust user of each kind, written straight into the session table."""
+    path = OUT / "load-sessions.txt"
+    lines = [x for x in _jiuzhu(env, "shell", "-c", SESSIONS.format(n=n)).split() if "=" in x]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def _wait_up(base: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
@@ -68,13 +91,15 @@ def _wait_up(base: str, deadline: float) -> None:
     raise SystemExit("gunicorn did not come up")
 
 
-def _run_locust(env: dict[str, str], base: str, users: int, seconds: int, plan: str) -> dict[str, dict]:
+def _run_locust(
+    env: dict[str, str], base: str, users: int, seconds: int, plan: str, sessions: Path
+) -> dict[str, dict]:
     prefix = OUT / f"load-{users}"
     subprocess.run(
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
          "-r", str(max(users // 10, 5)), "--run-time", f"{seconds}s", "--host", base, "--csv", str(prefix),
          "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
-        env={**env, "BENCH_PLAN_ID": plan}, check=False, timeout=seconds + 120,
+        env={**env, "BENCH_PLAN_ID": plan, "BENCH_SESSIONS": str(sessions)}, check=False, timeout=seconds + 120,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
         return {row["Name"]: row for row in csv.DictReader(f)}
@@ -129,7 +154,8 @@ def main() -> None:
     try:
         _wait_up(base, time.monotonic() + 60)
         for users in counts:
-            report += [*_table(users, _run_locust(env, base, users, seconds, plan)), ""]
+            sessions = _sessions(env, users)
+            report += [*_table(users, _run_locust(env, base, users, seconds, plan, sessions)), ""]
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -28,24 +28,26 @@ def _by_payment(batch_id: int | None) -> dict[int, Decimal]:
     return {pk: total or ZERO for pk, total in rows.values_list("payment_id").annotate(t=Sum("xpay_amt"))}
 
 
-def approved_batch_sums(batch: tuple[int, datetime.datetime]) -> dict[int, Decimal]:
-    """Σ实发 per voucher of one approved batch (id, approved_at), from the cache when known."""
-    key = f"jiuzhu:payouts-by-payment:{batch[0]}:{batch[1].timestamp()}"
-    sums = cache.get(key)
-    if sums is None:
-        sums = _by_payment(batch[0])
-        cache.set(key, sums, timeout=None)
-    return sums
-
-
 def paid_out_by_payment(batches: Iterable[tuple[int, datetime.datetime]] | None = None) -> dict[int, Decimal]:
     """Σ实发 per voucher over every counted payout: approved batches and payouts without a batch."""
     if batches is None:
         approved = ImportBatch.objects.filter(kind=ImportBatch.DISBURSEMENTS, approved_at__isnull=False)
         batches = [(pk, at) for pk, at in approved.values_list("pk", "approved_at") if at is not None]
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for batch in batches:
-        for payment, amount in approved_batch_sums(batch).items():
+    keys = {batch[0]: f"jiuzhu:payouts-by-payment:{batch[0]}:{batch[1].timestamp()}" for batch in batches}
+    known = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in known]
+    if missing:  # one scan for every batch not yet cached, not one query per batch
+        fresh: dict[int, dict[int, Decimal]] = {pk: {} for pk in missing}
+        rows = Disbursement.objects.filter(batch_id__in=missing).values_list("batch_id", "payment_id")
+        for batch_id, payment, total in rows.annotate(t=Sum("xpay_amt")).values_list(
+            "batch_id", "payment_id", "t"
+        ):
+            fresh[batch_id][payment] = total or ZERO
+        cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
+        known.update({keys[pk]: sums for pk, sums in fresh.items()})
+    for key in keys.values():
+        for payment, amount in known[key].items():
             totals[payment] += amount
     for payment, amount in _by_payment(None).items():
         totals[payment] += amount
