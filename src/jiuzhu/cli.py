@@ -13,6 +13,8 @@ def resolve_argv(argv: list[str], known: set[str]) -> list[str]:
     ``usage_report``)."""
     if len(argv) >= 3 and (name := f"{argv[1]}_{argv[2]}".replace("-", "_")) in known:
         return [argv[0], name, *argv[3:]]
+    if len(argv) >= 2 and "-" in argv[1] and argv[1].replace("-", "_") in known:
+        return [argv[0], argv[1].replace("-", "_"), *argv[2:]]  # jiuzhu purge-uploads
     return argv
 
 
