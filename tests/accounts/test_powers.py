@@ -144,3 +144,19 @@ def test_a_duplicate_docno_of_another_regions_draft_is_not_revealed(users):
                              **kwargs)  # fmt: skip
     assert "已存在" in str(own.value.problems[0])
     assert Plan.objects.filter(doc_no="裕财社〔2022〕91号").count() == 1
+
+
+def test_the_desk_lists_a_plan_only_for_the_checkers_the_reviewer_rule_admits(users):
+    from jiuzhu.desk.waiting import waiting
+
+    plan = _county_plan(users, doc_no="裕财社〔2022〕92号")
+    civil = User.objects.create(
+        username="ymx_mz_sh_x", region=plan.issuer, department="civil_affairs", role="checker"
+    )
+
+    def listed(user):
+        return plan.doc_no in [x["title"] for x in waiting(user).to_check]
+
+    assert listed(users["ymx_cz_sh"])
+    assert not listed(users["dq_cz_sh"])  # the prefecture's checker: not 本级
+    assert not listed(civil)  # not the maker's department

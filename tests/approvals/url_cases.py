@@ -6,7 +6,7 @@ import importlib.util
 import pathlib
 from typing import Any
 
-from urlmatrix import Case
+from urlmatrix import Case, can
 
 HERE = pathlib.Path(__file__).parent
 
@@ -24,9 +24,25 @@ def _load(app: str) -> Any:
 
 plans, ledger, reports = _load("accounts"), _load("ledger"), _load("reports")
 
+
+def _reviews_plan(name: str) -> Any:
+    """404 for a plan the user cannot see; 403 unless a checker of the issuing region itself (not an area above)
+    and of the maker's department (``approvals.reviewer_refusal``, the ledger's rule too); else a redirect."""
+
+    def expect(w: Any, u: Any) -> int:
+        plan = w[name]
+        if not w.sees(u, name):
+            return 404
+        if not can(u, "allocation.approve") or u.region_id != plan.issuer_id:
+            return 403
+        return 302 if u.department == plan.created_by.department else 403
+
+    return expect
+
+
 #: (subject key, world name, expectation)
 SUBJECT_CASES: list[tuple[str, str, Any]] = [
-    *(("allocation.plan", n, plans._acts(n, "allocation.approve", 302)) for n in plans.PLANS),
+    *(("allocation.plan", n, _reviews_plan(n)) for n in plans.PLANS),
     *(("ledger.registration", n, ledger._reviews(n, "finance")) for n in ledger.REGISTRATIONS),
     *(("ledger.import", n, ledger._reviews_batch(n)) for n in ledger.BATCHES),
     *(("reports.monthly", n, reports._reviews(n)) for n in reports.REPORTS),
