@@ -48,7 +48,7 @@ class AuditAction(StrEnum):
     LEDGER_TAG_CHANGE_REFUSED = "ledger.tag_change_refused", "拒绝修改直达资金标识"
     LEDGER_IMPORT_QUEUED = "ledger.import_queued", "导入排队"
     LEDGER_IMPORT_RETRY = "ledger.import_retry", "重新导入"
-    LEDGER_IMPORT_DONE = "ledger.import_done", "导入完成"
+    LEDGER_IMPORT_DONE = "ledger.import_done", "导入完成（待审核）"
     LEDGER_IMPORT_REJECTED = "ledger.import_rejected", "导入被拒（数据有误）"
     LEDGER_IMPORT_FAILED = "ledger.import_failed", "导入失败"
     LEDGER_IMPORT_APPROVE = "ledger.import_approve", "导入审核通过"
