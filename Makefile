@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint bench clean
+.PHONY: run serve test test-sqlite test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	JIUZHU_DEBUG=1 $(BIN)/jiuzhu demo
 	JIUZHU_DEBUG=1 $(BIN)/jiuzhu runserver $(HOST)
+
+# Production: gunicorn (static files through whitenoise) and the background worker for imports.
+# Set JIUZHU_DATABASE_URL, JIUZHU_ALLOWED_HOSTS, JIUZHU_TLS_PROXY=1, JIUZHU_CSRF_TRUSTED_ORIGINS (README).
+SERVE_BIND ?= 127.0.0.1:8000
+WORKERS    ?= 4
+serve: $(STAMP)
+	$(BIN)/jiuzhu migrate --noinput
+	$(BIN)/jiuzhu collectstatic --noinput -v0
+	$(BIN)/jiuzhu db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn jiuzhu.wsgi:application --bind $(SERVE_BIND) --workers $(WORKERS) --timeout 120 \
+	  --access-logfile - --forwarded-allow-ips '127.0.0.1'
 
 # SQLite always; PostgreSQL too when JIUZHU_TEST_DATABASE_URL names one (.ci/run sets it).
 test: $(STAMP)

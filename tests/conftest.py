@@ -20,6 +20,15 @@ def pytest_configure(config):
     settings.JIUZHU_DEMO_LEDGER_YEAR = False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The pages keep sums of approved batches and the ledger report in the process cache (keyed by batch and
+    by the audit chain's head): each test starts without another test's entries."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""

@@ -4,6 +4,7 @@ JIUZHU_DATABASE_URL  database (default: SQLite file var/jiuzhu.sqlite3 under the
 JIUZHU_SECRET_KEY    secret key (a development key is used only when JIUZHU_DEBUG is set)
 JIUZHU_DEBUG         "1" under `make run` only
 JIUZHU_ALLOWED_HOSTS comma-separated
+JIUZHU_TLS_PROXY     "1" behind a TLS-terminating proxy: proxy header, HTTPS redirect, HSTS (see README)
 """
 
 import datetime
@@ -65,7 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: behind the TLS proxy, the client's address from X-Forwarded-For (for axes, the throttle, the trail).
+    "jiuzhu.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files under gunicorn (and any WSGI server) as under `make run`.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.LoginRequiredMiddleware",
+    "jiuzhu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jiuzhu.core.middleware.SecurityHeadersMiddleware",
     "jiuzhu.audit.middleware.RefusalAuditMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -118,18 +124,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Ten wrong passwords for one username lock it (from any address), for half an hour or until an administrator
-# unlocks it; a successful login clears the count.
+# Ten wrong passwords for one username from one address lock that pair, for half an hour or until an
+# administrator unlocks it; a successful login clears the count. Locking by username alone would let anyone lock
+# every checker out; locking by address alone would lock a whole county bureau behind one NAT address. An address
+# that fails for many different usernames is throttled on its own (JIUZHU_LOGIN_MAX_USERNAMES_PER_ADDRESS, see
+# accounts.throttle).
 AXES_FAILURE_LIMIT = 10
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_MAX_USERNAMES_PER_ADDRESS = int(os.environ.get("JIUZHU_LOGIN_MAX_USERNAMES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiuzhu.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# axes.W006 asks to lock by address as well; a county bureau's staff share one NAT address, so ten typos across
-# the office would lock everyone out. The account lock does not depend on the address, user agent or cookies.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jiuzhu.accounts.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jiuzhu.accounts.passwords.JiuzhuPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -152,7 +160,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# `make serve` collects into STATIC_ROOT; whitenoise serves from there (compressed), and from the app folders
+# when nothing was collected (tests, `make run`).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 MEDIA_ROOT = VAR_DIR / "media"
+#: The installation's top level (a region code): only its administrators edit the shared reference data, and its
+#: audit bureau sees the records of no region. Unset: the highest region any active user belongs to.
+TOP_REGION = os.environ.get("JIUZHU_TOP_REGION", "")
+#: Days a rejected or returned upload is kept before `jiuzhu purge-uploads` deletes it.
+UPLOAD_RETENTION_DAYS = int(os.environ.get("JIUZHU_UPLOAD_RETENTION_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -165,6 +187,19 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Plain-HTTP cookies only for the local demo server (make run) or when explicitly asked.
 SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("JIUZHU_HTTP", "") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating proxy (nginx …) that sets X-Forwarded-Proto and X-Forwarded-For.
+TLS_PROXY = os.environ.get("JIUZHU_TLS_PROXY", "") == "1"
+if TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = TLS_PROXY and os.environ.get("JIUZHU_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("JIUZHU_HSTS_SECONDS", "31536000" if TLS_PROXY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JIUZHU_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("JIUZHU_HSTS_PRELOAD", "") == "1"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIUZHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS preloading: a promise about the whole domain that the bureau's network
+    # administrators make (JIUZHU_HSTS_PRELOAD=1), not the application.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

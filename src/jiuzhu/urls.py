@@ -1,11 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jiuzhu.accounts.forms import LoginForm
+from jiuzhu.core import views as core_views
 from jiuzhu.desk import views as desk_views
 
 urlpatterns = [
     path("", desk_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="login.html", authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("allocation/", include("jiuzhu.allocation.urls")),
     path("accounts/", include("jiuzhu.accounts.urls")),

@@ -60,11 +60,13 @@ def test_ten_wrong_passwords_lock_the_account_and_say_so_in_chinese(users):
     assert tenth.status_code == 429
     page = tenth.content.decode()
     assert "账号已锁定" in page and "连续 10 次密码错误" in page and "30 分钟" in page
-    # Locked: even the right password is refused, from any address.
+    # Locked from that address: even the right password is refused there ...
+    assert _login(Client(), "ymx_cz_jb").status_code == 429
+    # ... but the owner at their own desk (another address) still logs in: an attacker cannot lock them out.
     again = Client().post(
         "/login/", {"username": "ymx_cz_jb", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
     )
-    assert again.status_code == 429 and "账号已锁定" in again.content.decode()
+    assert again.status_code == 302
     assert AuditRecord.objects.filter(action="accounts.login_failed", entity="ymx_cz_jb").count() >= 10
     assert AuditRecord.objects.filter(action="accounts.locked_out", entity="ymx_cz_jb").exists()
     # Someone else is not affected.
@@ -208,3 +210,83 @@ def test_the_login_page_is_in_chinese_and_public(demo):
 def test_anonymous_visitors_are_sent_to_login(demo, url):
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_an_address_trying_many_usernames_is_throttled(users, settings):
+    settings.LOGIN_MAX_USERNAMES_PER_ADDRESS = 3
+    for name in ("ymx_cz_jb", "ems_cz_jb", "tlx_cz_jb"):
+        assert _login(Client(), name, "guess-1").status_code == 200
+    refused = _login(Client(), "hfx_cz_jb")  # the right password, but from the throttled address
+    assert refused.status_code == 200 and "本地址登录失败的账号过多" in refused.content.decode()
+    assert "_auth_user_id" not in refused.wsgi_request.session
+    assert AuditRecord.objects.filter(action="accounts.address_throttled", ip="198.51.100.4").exists()
+    # Another address is not affected.
+    ok = Client().post("/login/", {"username": "hfx_cz_jb", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert ok.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("ymx_cz_jb", "密码不能与用户名相同"),
+        ("YMX_CZ_JB", "密码不能与用户名相同"),
+        (PASSWORD, "不能使用演示密码"),
+    ],
+)
+def test_the_policy_refuses_the_username_and_the_demo_password(users, password, message):
+    from jiuzhu.accounts.services import do_reset_password
+    from jiuzhu.core.errors import InvalidInput
+
+    user = users["ymx_cz_jb"]
+    before = user.password
+    with pytest.raises(InvalidInput) as exc:
+        do_reset_password(actor=users["admin"], user=user, password=password)
+    assert message in str(exc.value.problems[0])
+    user.refresh_from_db()
+    assert user.password == before and not user.must_change_password
+
+
+def test_the_policy_refuses_the_current_password(users):
+    from jiuzhu.accounts.services import do_change_own_password
+    from jiuzhu.core.errors import InvalidInput
+
+    user = users["ymx_cz_jb"]
+    user.set_password("Mine#2023abc")
+    user.save()
+    with pytest.raises(InvalidInput) as exc:
+        do_change_own_password(actor=user, new_password="Mine#2023abc")
+    assert "新密码不能与当前密码相同" in str(exc.value.problems[0])
+
+
+def test_a_reset_password_must_be_changed_at_the_next_login_and_the_user_is_told(users):
+    from jiuzhu.accounts.services import do_reset_password
+
+    target = users["tlx_cz_jb"]
+    do_reset_password(actor=users["admin"], user=target, password="Reset#By@Admin9")
+    rec = AuditRecord.objects.filter(action="accounts.password_reset", entity="tlx_cz_jb").latest("id")
+    assert rec.after == {"must_change_password": True}
+    client = Client()
+    assert _login(client, "tlx_cz_jb", "Reset#By@Admin9").status_code == 302
+    for path in ("/", "/ledger/", "/allocation/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/accounts/password/", path
+    page = client.get("/accounts/password/").content.decode()
+    assert "您的密码是管理员设置的" in page
+    changed = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "Reset#By@Admin9",
+            "new_password1": "Only#Mine@2023",
+            "new_password2": "Only#Mine@2023",
+        },
+    )
+    assert changed.status_code == 302
+    assert client.get("/").status_code == 200
+    target.refresh_from_db()
+    assert not target.must_change_password
+
+
+def test_demo_users_keep_the_demo_password(users):
+    """The demo sets the published password directly (not through the policy), so `make run`'s logins work."""
+    assert _login(Client(), "dq_cz_jb").status_code == 302
+    assert Client().get("/").status_code == 302

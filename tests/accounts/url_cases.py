@@ -233,6 +233,7 @@ def _exports() -> list[Case]:
 CASES: dict[str, list[Case]] = {
     "home": [Case()],
     "login": [Case(public=True)],
+    "healthz": [Case(public=True)],
     "logout": [
         Case(label="GET", expect=lambda w, u: 405),
         Case(label="POST", method="post", expect=lambda w, u: 302),

@@ -7,7 +7,7 @@ import pathlib
 from typing import Any
 
 from helpers import post_only
-from urlmatrix import Case, row_of
+from urlmatrix import Case, can, row_of
 
 HERE = pathlib.Path(__file__).parent
 
@@ -25,13 +25,26 @@ def _load(app: str) -> Any:
 
 plans, ledger, reports = _load("accounts"), _load("ledger"), _load("reports")
 
+
+def _reviews_plan(name: str) -> Any:
+    """404 for a plan the user cannot see; 403 unless a checker of the issuing region itself (not an area above)
+    and of the maker's department (``approvals.reviewer_refusal``, the ledger's rule too); else a redirect."""
+
+    def expect(w: Any, u: Any) -> int:
+        plan = w[name]
+        if not w.sees(u, name):
+            return 404
+        if not can(u, "allocation.approve") or u.region_id != plan.issuer_id:
+            return 403
+        return 302 if u.department == plan.created_by.department else 403
+
+    return expect
+
+
 #: (subject key, world name, expectation, ``writes``: whether an allowed review changes the record — only one
 #: that waits for review does; the others are refused with the reason)
 SUBJECT_CASES: list[tuple[str, str, Any, Any]] = [
-    *(
-        ("allocation.plan", n, plans._acts(n, "allocation.approve", 302), plans._while("submitted")(n))
-        for n in plans.PLANS
-    ),
+    *(("allocation.plan", n, _reviews_plan(n), plans._while("submitted")(n)) for n in plans.PLANS),
     *(("ledger.registration", n, ledger._reviews(n, "finance"), None) for n in ledger.REGISTRATIONS),
     *(("ledger.import", n, ledger._reviews_batch(n), ledger._batch_waits(n)) for n in ledger.BATCHES),
     *(

@@ -37,3 +37,36 @@ def test_xlsx_download(client, users, seed_adjustment):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_saving_a_plan_someone_saved_since_it_was_opened_is_refused_and_overwrites_nothing(client, users):
+    import datetime
+    import re
+    from decimal import Decimal
+
+    from jiuzhu.allocation import services
+    from jiuzhu.allocation.models import Plan
+    from jiuzhu.domain.allocation import AdjustmentLine
+    from jiuzhu.funds.models import Fund
+
+    plan = services.do_create_plan(
+        actor=users["dq_cz_jb"], fund=Fund.objects.get(fiscal_year=2022), kind=Plan.ALLOCATION,
+        doc_no="塔地财社〔2022〕98号", title="乐观锁", doc_date=datetime.date(2022, 12, 1),
+        issuer=users["dq_cz_jb"].region,
+    )  # fmt: skip
+    client.force_login(users["dq_cz_jb"])
+    page = client.get(f"/allocation/{plan.pk}/edit/").content.decode()
+    opened = re.search(r'name="version" value="(\d+)"', page)[1]
+    # Meanwhile someone else saves 裕民县 = 10万元.
+    services.do_save_rows(
+        actor=users["dq_cz_jb"], plan=plan, lines=[AdjustmentLine("654225", increase=Decimal(100000))]
+    )
+    cells = dict.fromkeys(re.findall(r'name="((?:base|decrease|increase)_\d{6})"', page), "0")
+    response = client.post(
+        f"/allocation/{plan.pk}/edit/", {**cells, "increase_654225": "20", "version": opened}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "方案在您打开后已被他人修改并保存，您这次的修改没有保存" in body
+    assert f'name="version" value="{opened}"' in body  # saving this page again is refused too
+    assert [str(r.increase) for r in Plan.objects.get(pk=plan.pk).rows.all()] == ["100000.00"]

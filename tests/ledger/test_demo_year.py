@@ -14,7 +14,7 @@ from jiuzhu.monitoring.demo_faults import PROVINCE_DOC
 
 #: monitoring's deliberate faults (jiuzhu.monitoring.demo_faults) that bend the invariants below on purpose
 #: 沙湾市's central 流浪乞讨 appropriation, overspent on purpose (the middle of a bgt_id is the fund's id)
-OVERSPENT = ("654203000-2022-", "-2082002-04")
+OVERSPENT = ("654203000-2022-", "-2082002-04")  # 04: 流浪乞讨 (the purpose's number in the key)
 
 
 def test_demo_year_ledger_invariants(db, settings):

@@ -67,12 +67,48 @@ def build_world(w: World) -> None:
             lines=[RegistrationLine("2082001", Purpose.TEMPORARY, movement.amount)],
         )
         w.add(name, registration, region_path=movement.region.path, markers=[doc_no])
+    _build_payouts(w)
     for name, code in MOVEMENTS.items():
         movement = (
             Movement.objects.filter(region__code=code, registration__isnull=True).order_by("-id").first()
         )
         assert movement is not None, f"approving a plan books a receipt for {code}"
         w.add(name, movement, region_path=movement.region.path, markers=[])
+
+
+#: A payout (no batch: as the demo's faults) per county, for the export: its full 证件号码 only in the export of
+#: the region's own 经办 (``ledger.export_ids``); its masked form to whoever may see the region's ledger.
+PAYOUTS = {
+    "payout_county_a": ("654225", "65422519800101{:03d}"),
+    "payout_county_b": ("654221", "65422119800101{:03d}"),
+}
+
+
+def _build_payouts(w: World) -> None:
+    from decimal import Decimal
+
+    from jiuzhu.domain.identity import mask, with_check_digit
+    from jiuzhu.ledger.models import Payout
+    from jiuzhu.regions.models import Region
+
+    for n, (name, (code, pattern)) in enumerate(PAYOUTS.items(), start=900):
+        region = Region.objects.get(code=code)
+        iden = with_check_digit(pattern.format(n)[:17])
+        Payout.objects.bulk_create(
+            [
+                Payout(
+                    region=region, payment_id=0, batch=None, fiscal_year=2022, purpose="dibao", row_no=1,
+                    pay_cert_no=f"矩阵凭证{code}", per_name=f"矩阵{code}", iden_type="10", iden_no=iden,
+                    to_peop_family="1", pay_amt=Decimal(600), xpay_amt=Decimal(600), pay_month="11",
+                )
+            ]
+        )  # fmt: skip
+        w.add(f"{name}_full", iden, region_path=region.path, markers=[iden], visible_to=_full_ids_of(region))
+        w.add(f"{name}_masked", iden, region_path=region.path, markers=[mask(iden)])
+
+
+def _full_ids_of(region: Any) -> Any:
+    return lambda w, u: can(u, "ledger.export_ids") and u.region_id == region.pk
 
 
 def _everyone(w: World, u: Any) -> int:
@@ -136,6 +172,7 @@ CASES: dict[str, list[Case]] = {
         Case(label="by 文号", method="post", data=lambda w: {"q": "塔地财社〔2022〕82号"}, expect=_everyone),
     ],
     "ledger:export": [
+        # Everyone gets the file of their own region; full 证件号码 only in a 经办's (the markers check it).
         Case(label="2022-11", query="?month=2022-11", expect=_everyone),
         Case(label="2022/11", query="?month=2022/11", expect=_everyone),
         Case(label="2022年11月", query="?month=2022%E5%B9%B411%E6%9C%88", expect=_everyone),

@@ -18,6 +18,11 @@ class User(AbstractUser):
         "角色", max_length=16, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default="viewer"
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="set when an administrator resets the password; cleared by the user's change",
+    )
 
     def can(self, action: str) -> bool:
         return self.is_active and allowed(self.department, self.role, action)

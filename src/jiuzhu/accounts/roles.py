@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, set[tuple[Department, Role]]] = {
     "performance.judge": {(F, CHECKER), (C, CHECKER)},
     "performance.monitor": {(F, MAKER), (C, MAKER)},
     "performance.export": EVERYONE,
+    # Full 证件号码 in the payout export: the 经办 of 财政 and 民政 who send the file to the 直达资金监控系统, for their
+    # own region only; everyone else who may see the ledger gets the same file with the numbers masked.
+    "ledger.export_ids": {(F, MAKER), (C, MAKER)},
     "documents.view": EVERYONE,
     "trace.view": EVERYONE,
     "documents.generate": {(F, MAKER), (F, CHECKER), (C, MAKER)},
@@ -69,6 +72,18 @@ PERMISSIONS: dict[str, set[tuple[Department, Role]]] = {
     "users.manage": {(d, ADMIN) for d in Department},
     "reference.manage": {(d, ADMIN) for d in Department},
 }
+
+
+#: Actions that make or check money records: an administrator never holds them (they create the users who do,
+#: and could otherwise act as maker and checker at once).
+MAKER_CHECKER_ACTIONS = frozenset(
+    a
+    for a in PERMISSIONS
+    if a.startswith(("allocation.", "ledger.")) and a.split(".")[1] not in ("view", "export")
+)
+assert not any(r == ADMIN for a in MAKER_CHECKER_ACTIONS for _, r in PERMISSIONS[a]), (
+    "an admin holds no maker role"
+)
 
 
 def allowed(department: str, role: str, action: str) -> bool:

@@ -76,3 +76,42 @@ def regions_for(user: Any) -> QuerySet[Any]:
     from jiuzhu.regions.models import Region
 
     return scoped(Region.objects.all(), user, via="").order_by("path")
+
+
+def top_path() -> str:
+    """The path of the installation's top level: the region of ``JIUZHU_TOP_REGION`` (a code) when set, else the
+    highest region any active user belongs to (塔城地区 in the demo; a province running one instance for all of
+    its prefectures has its users at the province). Nobody can create a user above their own area, so an
+    administrator of a county cannot make their county the top level. When several regions are highest (two
+    prefectures and no province user), there is no top level until ``JIUZHU_TOP_REGION`` names one."""
+    from django.conf import settings
+
+    from jiuzhu.accounts.models import User
+    from jiuzhu.regions.models import Region
+
+    code = getattr(settings, "TOP_REGION", "")
+    if code:
+        region = Region.objects.filter(code=code[:6]).only("path").first()
+        return str(region.path) if region else NOWHERE
+    paths = set(
+        User.objects.filter(is_active=True, region__isnull=False).values_list("region__path", flat=True)
+    )
+    depth = min((p.count("/") for p in paths), default=0)
+    highest = [p for p in paths if p.count("/") == depth]
+    # Two prefectures with no province user: no top level until JIUZHU_TOP_REGION names it.
+    return highest[0] if len(highest) == 1 else NOWHERE
+
+
+def is_top_level(user: Any) -> bool:
+    """Whether the user belongs to the top level itself (not to an area below it)."""
+    path = scope_path(user)
+    return path != NOWHERE and path == top_path()
+
+
+def trail_q(user: Any, *, path_field: str = "region_path") -> Q:
+    """Records of the user's area; for the top level also the records of no region (path ``/``: logins of unknown
+    usernames, shared reference data, the command line's purges)."""
+    q = scope_q(user, path_field=path_field)
+    if is_top_level(user):
+        q |= Q(**{path_field: "/"})
+    return q

@@ -75,7 +75,12 @@ def do_create_user(
     if problems:
         raise InvalidInput(problems)
     user = User(
-        username=username, display_name=display_name.strip(), region=region, department=department, role=role
+        username=username,
+        display_name=display_name.strip(),
+        region=region,
+        department=department,
+        role=role,
+        must_change_password=True,  # the administrator chose it: the user replaces it at the first login
     )
     user.set_password(password)
     user.save()
@@ -144,12 +149,16 @@ def do_reset_password(*, actor: User, user: User, password: str, ip: str = "") -
     if problems:
         raise InvalidInput(problems)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    # The administrator knows this password: the user must replace it at the next login, so that an administrator
+    # cannot go on acting as the makers and checkers they created.
+    user.must_change_password = user.pk != actor.pk
+    user.save(update_fields=["password", "must_change_password"])
     record(
         actor=actor,
         action=AuditAction.ACCOUNTS_PASSWORD_RESET,
         entity=user.username,
         region_path=user.region.path if user.region else "/",
+        after={"must_change_password": user.must_change_password},
         ip=ip,
     )
 
@@ -161,7 +170,8 @@ def do_change_own_password(*, actor: User, new_password: str, ip: str = "") -> N
     if problems:
         raise InvalidInput(problems)
     actor.set_password(new_password)
-    actor.save(update_fields=["password"])
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
     record(
         actor=actor,
         action=AuditAction.ACCOUNTS_PASSWORD_CHANGE,

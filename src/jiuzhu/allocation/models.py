@@ -65,6 +65,9 @@ class Plan(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        "版本", default=0, help_text="+1 on every save of the rows: the editor sends the version it opened"
+    )
 
     class Meta:
         ordering = ["-doc_date", "-id"]

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from jiuzhu.accounts.scoping import within
 from jiuzhu.approvals.review import Subject
+from jiuzhu.approvals.services import reviewer_refusal
 
 from .models import PLAN_STATES, Plan
-from .selectors import visible_plans
+from .selectors import plan_department, visible_plans
 from .services import SUBJECT, snapshot
 from .signals import plan_approved
 
@@ -23,6 +24,7 @@ class PlanReview(Subject[Plan]):
 
     key, label, model = SUBJECT, "分配/调整方案", Plan
     permission, audit, region_via, states = "allocation.approve", "allocation.", "issuer", PLAN_STATES
+    related = ("issuer", "created_by")
     not_waiting = "只有已提交的方案可以{verb}"
     returned_message = "已退回经办人，方案回到草稿状态"
 
@@ -30,9 +32,11 @@ class PlanReview(Subject[Plan]):
         return visible_plans(actor)
 
     def refusal(self, actor: Any, plan: Plan) -> str:
+        """The reviewer rule of every subject (``approvals.reviewer_refusal``): a checker of the issuing bureau
+        itself (not of an area above it) and of the maker's department."""
         if not within(actor, plan.issuer):
             return "该方案不是本地区发文，不能操作"
-        return "" if actor.can(self.permission) else "您没有执行此操作的权限"
+        return reviewer_refusal(actor, plan.issuer, plan_department(plan), action=self.permission)
 
     def makers(self, plan: Plan) -> set[int]:
         return {x for x in (plan.created_by_id, plan.submitted_by_id) if x is not None}

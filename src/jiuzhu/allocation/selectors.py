@@ -23,6 +23,11 @@ def visible_rows(user: Any, plan: Plan) -> QuerySet[PlanRow]:
     return scoped(plan.rows.all(), user).select_related("region")
 
 
+def plan_department(plan: Plan) -> str:
+    """The department whose checker reviews the plan: its maker's (the rule of ledger items too)."""
+    return str(plan.created_by.department) if plan.created_by_id else ""
+
+
 def plan_actions(user: Any, plan: Plan) -> dict[str, bool]:
     """Which of the maker's buttons to show (the checker's come from ``approvals.review.panel``); the services
     refuse the same things on the server whatever the page shows."""

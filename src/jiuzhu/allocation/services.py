@@ -25,6 +25,7 @@ from jiuzhu.yearend.locks import refuse_if_closed
 
 from . import holdings
 from .models import PLAN_STATES, Plan, PlanRow
+from .selectors import visible_plans
 
 
 def snapshot(plan: Plan) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def do_create_plan(
     except DocNoError as exc:
         raise InvalidInput([Problem("BAD_DOCNO", str(exc), Where(column="文号"))]) from exc
     if Plan.objects.filter(doc_no=doc_no).exists():
-        raise InvalidInput([Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))])
+        raise InvalidInput([_duplicate_docno(actor, doc_no)])
     refusal = not_received(holdings.holding(fund=fund, issuer=issuer))
     if refusal is not None:
         raise InvalidInput([refusal])
@@ -80,21 +81,56 @@ def do_create_plan(
     return plan
 
 
+class PlanChanged(ActionRefused):
+    """Someone saved the plan after the editor was opened."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        super().__init__(
+            "方案在您打开后已被他人修改并保存，您这次的修改没有保存；请重新打开方案，在最新的数字上修改后再保存"
+        )
+
+
+def _duplicate_docno(actor: Any, doc_no: str) -> Problem:
+    """A number the actor's area already used is named as such; another region's (a draft the actor cannot see)
+    gets the same answer as any number that cannot be used, without saying whose it is or what state it is in."""
+    if visible_plans(actor).filter(doc_no=doc_no).exists():
+        return Problem("DUPLICATE_DOCNO", f"文号{doc_no}已存在", Where(column="文号"))
+    return Problem(
+        "DOCNO_UNAVAILABLE", f"文号{doc_no}不能使用，请核对发文机关代字、年份和序号", Where(column="文号")
+    )
+
+
 @transaction.atomic
-def do_save_rows(*, actor: User, plan: Plan, lines: list[AdjustmentLine], ip: str = "") -> None:
-    """Replace the plan's rows; refuses with every problem at once, and then nothing is saved."""
+def do_save_rows(
+    *,
+    actor: User,
+    plan: Plan,
+    lines: list[AdjustmentLine],
+    expected_version: int | None = None,
+    ip: str = "",
+) -> None:
+    """Replace the plan's rows; refuses with every problem at once, and then nothing is saved.
+
+    ``expected_version`` is the plan's version when the editor was opened: if someone saved the plan since, the
+    save is refused (no lost update) and nothing is overwritten.
+    """
     require(actor, "allocation.edit")
     require_within(actor, plan.issuer)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.editable:
         raise ActionRefused("方案已提交或已审核，不能修改；如需更正，请新建调整方案")
     refuse_if_closed(fiscal_year=plan.fund.fiscal_year, region=plan.issuer, what="修改该年度的分配或调整方案")
+    if expected_version is not None and plan.version != expected_version:
+        raise PlanChanged(plan.version)
     problems = validate_plan_lines(plan, lines)
     if has_errors(problems):
         raise InvalidInput(problems)
     before = snapshot(plan)
     regions = {r.code: r for r in Region.objects.filter(code__in=[x.region_code[:6] for x in lines])}
     plan.rows.all().delete()
+    plan.version += 1
+    plan.save(update_fields=["version"])
     PlanRow.objects.bulk_create(
         PlanRow(
             plan=plan,

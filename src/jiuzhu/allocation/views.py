@@ -162,6 +162,13 @@ def _editor_regions(user: Any, plan: Plan) -> list[Region]:
     return sorted(area.filter(code__in=codes), key=lambda r: tree.position(r.code))
 
 
+def _posted_version(request: AuthedRequest, plan: Plan) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None  # an old page without the field: saved as before
+
+
 def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan_to_act_on(request, pk, "allocation.edit")
     if not plan.editable:
@@ -177,14 +184,24 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         for k in ("base", "decrease", "increase")
     }
     unsaved = False
+    version: int | None = plan.version
     if request.method == "POST":
-        cells = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
+        cells = {
+            k: request.POST.get(k, "") for k in request.POST if k not in ("csrfmiddlewaretoken", "version")
+        }
+        version = _posted_version(request, plan)
         lines, problems = parse_cells(codes, cells)
         problems += services.validate_plan_lines(plan, lines)
         unsaved = True
         if not has_errors(problems):
             try:
-                services.do_save_rows(actor=request.user, plan=plan, lines=lines, ip=client_ip(request))
+                services.do_save_rows(
+                    actor=request.user,
+                    plan=plan,
+                    lines=lines,
+                    expected_version=version,
+                    ip=client_ip(request),
+                )
                 messages.success(request, "已保存")
                 return redirect("allocation:detail", pk=plan.pk)
             except InvalidInput as exc:
@@ -231,6 +248,8 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "base_editable": plan.kind == Plan.ALLOCATION,
             "is_adjustment": plan.kind == Plan.ADJUSTMENT,
             "unsaved": unsaved,
+            # After a refused save the page keeps the version it was opened with: saving again is refused too.
+            "version": version,
         },
     )
 

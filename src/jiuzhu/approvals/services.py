@@ -23,6 +23,29 @@ from .models import Approval, ApprovalRule
 from .subjects import SUBJECTS
 
 
+def reviewer_refusal(actor: Any, region: Any, department: str, *, action: str) -> str:
+    """Why ``actor`` may not approve or return a submission of ``region`` made in ``department`` ("" if they may).
+
+    One rule for every subject (a plan, a registration, an import): the checker holds ``action`` (the subject's
+    approve permission) and is a 审核 of the same region (its own bureau, not an area above) and of the maker's
+    department; an empty ``department`` (a file the command line's system operator imported) accepts either
+    department. The maker themself is refused by ``add_approval`` / ``add_return``.
+    """
+    if not actor.can(action):
+        return "您没有审核权限"
+    if actor.region_id != region.pk:
+        return f"只有{region.name}本级的审核人员可以审核"
+    if department and actor.department != department:
+        return "只有与经办人同一部门的审核人员可以审核"
+    return ""
+
+
+def require_reviewer(actor: Any, region: Any, department: str, *, action: str) -> None:
+    refusal = reviewer_refusal(actor, region, department, action=action)
+    if refusal:
+        raise ActionRefused(refusal)
+
+
 def required_approvals(*, subject: str, region: Any, fund: Any, amount: Decimal) -> int:
     """The most approvals any matching rule asks for (a rule of the region or of an area above it), at least 1.
 

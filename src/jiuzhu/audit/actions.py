@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     ACCOUNTS_USER_UPDATE = "accounts.user_update", "修改用户"
     ACCOUNTS_USER_UNLOCK = "accounts.user_unlock", "解除锁定"
     ACCOUNTS_PASSWORD_RESET = "accounts.password_reset", "重置密码"
+    ACCOUNTS_ADDRESS_THROTTLED = "accounts.address_throttled", "登录地址暂停"
 
     ALLOCATION_CREATE = "allocation.create", "新建分配方案"
     ALLOCATION_SAVE_ROWS = "allocation.save_rows", "保存分配数"
@@ -53,6 +54,7 @@ class AuditAction(StrEnum):
     LEDGER_IMPORT_APPROVE = "ledger.import_approve", "审核通过导入"
     LEDGER_IMPORT_APPROVE_PARTIAL = "ledger.import_approve_partial", "导入审核（尚需他人审核）"
     LEDGER_IMPORT_RETURN = "ledger.import_return", "退回导入"
+    LEDGER_UPLOADS_PURGED = "ledger.uploads_purged", "清理已退回/已拒绝的上传文件"
     LEDGER_DEMO_FAULT_PAYOUTS = "ledger.demo_fault_payouts", "写入演示故障数据"
 
     DOCUMENTS_SAVE_TEMPLATE = "documents.save_template", "保存公文模板"

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiuzhu.accounts.scoping import regions_for, scoped
+from jiuzhu.accounts.scoping import regions_for, trail_q
 
 from .models import AuditRecord
 
@@ -44,7 +44,7 @@ class TrailFilter:
 
 def visible_records(user: Any, flt: TrailFilter | None = None) -> QuerySet[AuditRecord]:
     """The records of the user's area, newest first, narrowed by ``flt``."""
-    qs = scoped(AuditRecord.objects.all(), user, path_field="region_path").order_by("-id")
+    qs = AuditRecord.objects.filter(trail_q(user)).order_by("-id")
     if flt is None:
         return qs
     tz = timezone.get_current_timezone()

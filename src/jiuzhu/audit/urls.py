@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.trail, name="list"),
     path("<int:pk>/", views.record_detail, name="detail"),
     path("export.<str:fmt>", views.export, name="export"),
+    path("anchor.json", views.anchor_export, name="anchor"),
 ]

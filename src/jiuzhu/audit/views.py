@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.accounts.http import AuthedRequest, permission_required
-from jiuzhu.accounts.scoping import get_scoped_or_404
+from jiuzhu.accounts.scoping import trail_q
 
-from . import exports
+from . import anchor, exports
 from .actions import AuditAction, action_label
 from .models import AuditRecord
 from .readable import Names, entity_text, readable_changes
@@ -49,13 +49,16 @@ def trail(request: AuthedRequest) -> HttpResponse:
             "filter": flt,
             "query": urlencode(flt.as_query()),
             "actions": sorted((a.value, a.label) for a in AuditAction),
+            "head": anchor.head(),
         },
     )
 
 
 @permission_required("audit.view")
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    rec = get_scoped_or_404(AuditRecord.objects.all(), request.user, path_field="region_path", pk=pk)
+    rec = AuditRecord.objects.filter(trail_q(request.user), pk=pk).first()
+    if rec is None:
+        raise Http404("记录不存在")
     names = Names.load(region_names(request.user))
     return render(
         request,
@@ -89,5 +92,17 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     name = f"审计日志-{timezone.localdate():%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@permission_required("audit.view")
+def anchor_export(request: AuthedRequest) -> HttpResponse:
+    """The chain's head as the anchor file the audit bureau keeps (the same as ``jiuzhu audit anchor``)."""
+    head = anchor.head()
+    if head is None:
+        raise Http404("审计日志为空")
+    response = HttpResponse(head.as_json(), content_type="application/json; charset=utf-8")
+    name = f"审计链锚点-{timezone.localdate():%Y%m%d}-{head.seq}.json"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

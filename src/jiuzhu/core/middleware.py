@@ -4,7 +4,25 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-PUBLIC_PREFIXES = ("/login/", "/static/")
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz")
+
+
+class TrustedProxyMiddleware:
+    """Behind the TLS proxy (JIUZHU_TLS_PROXY=1), REMOTE_ADDR is the proxy's: take the client's address from the
+    last X-Forwarded-For entry, the one the proxy itself appended (earlier entries are whatever the client sent).
+    Without the proxy setting the header is ignored, so nobody can choose their own address by sending it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.enabled = bool(getattr(settings, "TLS_PROXY", False))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.enabled:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            last = forwarded.split(",")[-1].strip() if forwarded else ""
+            if last:
+                request.META["REMOTE_ADDR"] = last
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware:

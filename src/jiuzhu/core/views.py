@@ -5,6 +5,11 @@ from django.shortcuts import render
 from .errors import InvalidInput
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and the load test's baseline: the process answers (no database, no session)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 

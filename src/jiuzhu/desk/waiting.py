@@ -32,7 +32,8 @@ class Waiting:
 
 def _plans(user: Any, w: Waiting) -> None:
     from jiuzhu.allocation.models import Plan
-    from jiuzhu.allocation.selectors import visible_plans
+    from jiuzhu.allocation.selectors import plan_department, visible_plans
+    from jiuzhu.approvals.services import reviewer_refusal
 
     if user.can("allocation.approve"):
         for plan in (
@@ -40,7 +41,10 @@ def _plans(user: Any, w: Waiting) -> None:
             .filter(status=Plan.SUBMITTED, issuer=user.region)
             .exclude(created_by=user)
             .exclude(submitted_by=user)
+            .select_related("created_by")
         ):
+            if reviewer_refusal(user, plan.issuer, plan_department(plan), action="allocation.approve"):
+                continue  # the one reviewer rule: a checker of the maker's department
             w.to_check.append(
                 {
                     "area": "allocation",

@@ -4,9 +4,10 @@ from django.db import transaction
 
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.actors import Actor
+from jiuzhu.accounts.scoping import is_top_level
 from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
-from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.classification import per_year, shipped
 from jiuzhu.domain.problems import Problem, Where
 
@@ -57,6 +58,7 @@ def do_save_code(
 ) -> ClassificationCode:
     """Add or rename a classification code of one year (the reference table is the administrator's)."""
     require(actor, "reference.manage")
+    require_top_level(actor)
     problems = validate_code(fiscal_year=fiscal_year, code=code, kind=kind, name=name)
     if problems:
         raise InvalidInput(problems)
@@ -74,6 +76,16 @@ def do_save_code(
         ip=ip,
     )
     return obj
+
+
+def require_top_level(actor: Any) -> None:
+    """Classification codes and funds are shared by every region: only the top level's administrators edit them."""
+    if not may_edit_shared(actor):
+        raise ActionRefused("分类科目和资金是各地区共用的基础数据，只能由最高一级的管理员修改")
+
+
+def may_edit_shared(actor: Any) -> bool:
+    return bool(actor.can("reference.manage")) and is_top_level(actor)
 
 
 def validate_code(*, fiscal_year: int, code: str, kind: str, name: str) -> list[Problem]:

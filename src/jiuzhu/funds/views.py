@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.http import AuthedRequest, deny_unless
-from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.purposes import PURPOSE_LABELS
 
@@ -29,7 +29,7 @@ def reference_home(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "purposes": list(PURPOSE_LABELS.items()),
             "kinds": ClassificationCode._meta.get_field("kind").choices,
-            "can_manage": request.user.can("reference.manage"),
+            "can_manage": services.may_edit_shared(request.user),
         },
     )
 
@@ -53,6 +53,8 @@ def code_save(request: AuthedRequest) -> HttpResponse:
             ip=client_ip(request),
         )
         messages.success(request, f"已保存科目 {obj}")
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
     except InvalidInput as exc:
         problem_messages(request, exc)
     return redirect(f"/reference/?year={year or ''}")

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from .models import (
     RegistrationLine,
     ReviewStatus,
 )
+from .payout_sums import paid_out_by_payment
 
 ZERO = Decimal("0.00")
 #: What counts, as filters on each model.
@@ -86,6 +88,31 @@ def batch_payouts(batch: ImportBatch | None) -> QuerySet[Payout]:
     return Payout.objects.filter(batch=batch).select_related("region").order_by("row_no")
 
 
+class BatchPage:
+    """A batch's payouts for the Paginator: the count is the batch's own ``rows_stored`` (no COUNT over the
+    table), and an approved batch's pages (immutable) are kept in the process cache once read."""
+
+    def __init__(self, batch: ImportBatch | None) -> None:
+        self.batch, self.rows = batch, batch_payouts(batch)
+
+    def count(self) -> int:
+        return self.batch.rows_stored if self.batch is not None else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Payout]:
+        batch = self.batch
+        if batch is None or batch.approved_at is None:
+            return list(self.rows[window])
+        key = f"jiuzhu:batch-page:{batch.pk}:{batch.approved_at.timestamp()}:{window.start}:{window.stop}"
+        rows = cache.get(key)
+        if rows is None:
+            rows = list(self.rows[window])
+            cache.set(key, rows, timeout=3600)
+        return list(rows)
+
+
 def visible_registrations(user: Any) -> QuerySet[Registration]:
     return scoped(
         Registration.objects.select_related("movement__region", "movement__fund", "registered_by"),
@@ -123,6 +150,17 @@ def _sums(queryset: QuerySet[Any], key: str, field: str, only: Q | None = None) 
     return {k: v or ZERO for k, v in queryset.values_list(key).annotate(t=total).values_list(key, "t")}
 
 
+def _paid_out_by_appropriation(appropriations: QuerySet[Appropriation]) -> dict[int, Decimal]:
+    """Σ实发 of the counted payouts per appropriation (through their vouchers), from ``payout_sums``."""
+    by_payment = paid_out_by_payment()
+    totals: dict[int, Decimal] = {}
+    vouchers = Payment.objects.filter(appropriation__in=appropriations).values_list("pk", "appropriation_id")
+    for payment, appropriation in vouchers:
+        if payment in by_payment:
+            totals[appropriation] = totals.get(appropriation, ZERO) + by_payment[payment]
+    return totals
+
+
 def ledger_report(
     user: Any, *, region: Region | None = None, fiscal_year: int | None = None
 ) -> dict[str, Any]:
@@ -155,11 +193,7 @@ def ledger_report(
         appropriations, "pk", "lines__amount", Q(lines__registration__status=Registration.APPROVED)
     )
     paid = _sums(appropriations, "pk", "payments__xpay_amt", Q(payments__batch__approved_at__isnull=False))
-    paid_out = _sums(
-        Payout.objects.filter(APPROVED_PAYOUT, payment__appropriation__in=appropriations),
-        "payment__appropriation",
-        "xpay_amt",
-    )
+    paid_out = _paid_out_by_appropriation(appropriations)
     region_ids = set(received) | {a.region_id for a in appropriations}
     out = []
     for reg in Region.objects.filter(pk__in=region_ids).order_by("path"):
@@ -263,3 +297,21 @@ def payouts_for_export(user: Any, *, region: Region, fiscal_year: int, month: st
         .filter(Q(pay_month=month))
         .order_by("pay_cert_no", "row_no", "id")
     )
+
+
+def cached_ledger_report(user: Any) -> dict[str, Any]:
+    """``ledger_report`` of the user's area, kept in the process cache until the next write anywhere.
+
+    Every write is one audit record in its own transaction (DESIGN), so the newest record's id is a version of
+    everything the report reads: a new write gives a new key (its hash, unique along the chain). The report depends on the user only through the
+    area (``scoped``)."""
+    from jiuzhu.accounts.scoping import scope_path
+    from jiuzhu.audit.models import AuditRecord
+
+    head = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+    key = f"jiuzhu:ledger-report:{scope_path(user)}:{head}"
+    report: dict[str, Any] | None = cache.get(key)
+    if report is None:
+        report = ledger_report(user)
+        cache.set(key, report, timeout=600)
+    return report

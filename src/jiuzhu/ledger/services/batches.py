@@ -8,13 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.accounts.models import User
+from jiuzhu.accounts.scoping import within
 from jiuzhu.approvals import services as approvals
 from jiuzhu.audit.actions import AuditAction, action_of
 from jiuzhu.audit.services import record
@@ -24,6 +24,7 @@ from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region
 from jiuzhu.yearend.locks import refuse_if_closed
 
+from .. import uploads
 from ..models import (
     IMPORT_STATES,
     REVIEW_STATES,
@@ -70,17 +71,8 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _keep_file(sha: str, data: bytes) -> str:
-    relative = f"imports/{sha[:2]}/{sha}"
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return relative
-
-
 def read_kept_file(batch: ImportBatch) -> bytes:
-    data = (Path(settings.MEDIA_ROOT) / batch.stored_path).read_bytes()
+    data = (uploads.root() / batch.stored_path).read_bytes()
     if sha256_of(data) != batch.sha256:
         raise ActionRefused("保存的导入文件已损坏（sha256不符）")
     return data
@@ -105,6 +97,9 @@ def batch_for(
 ) -> ImportOutcome:
     """The batch that imported this file already, or a new one (the file kept), queued."""
     existing = imported_before(kind, sha)
+    if existing and not within(actor, existing.region):
+        # Another area's file: say that it is known, never whose it is, when, or how many rows it had.
+        raise ActionRefused("该文件与系统中已导入的一个文件内容完全相同，不能再次导入；请核对是否选错了文件")
     if existing:
         return ImportOutcome(existing, already_imported=True)
     batch = ImportBatch.objects.create(
@@ -113,7 +108,7 @@ def batch_for(
         filename=Path(filename).name[:255],
         sha256=sha,
         size=len(data),
-        stored_path=_keep_file(sha, data),
+        stored_path=uploads.keep_file(sha, data),
         status=ImportStatus.QUEUED,
         created_by=getattr(actor, "username", str(actor)),
     )
