@@ -1,9 +1,11 @@
 """Matrix cases for the performance pages (see tests/urlmatrix.py): the demo's 2022 target table of 塔城地区
-(its counties see it through their columns) and two counties' 双监控 reports."""
+(its counties see it through their columns; 裕民县 has not confirmed its column yet) and two counties' 双监控
+reports."""
 
 from typing import Any
 
-from urlmatrix import Case, World, can
+from helpers import post_only
+from urlmatrix import Case, World, can, count_of
 
 PREFECTURE = "/650000/654200/"
 REPORTS = {"perf_report_ymx": "654225", "perf_report_ems": "654221"}
@@ -19,6 +21,8 @@ def build_world(w: World) -> None:
 
     table = TargetTable.objects.get(fund__source_label="自治区", fund__fiscal_year=2022)
     w.add("perf_table", table, region_path=PREFECTURE, markers=[], visible_to=_in_prefecture)
+    # stored directly: the demo confirms every county's column; 裕民县's waits, so its confirmation is a write
+    table.columns.filter(region__code=REPORTS["perf_report_ymx"]).update(confirmed_by=None, confirmed_at=None)
     for name, code in REPORTS.items():
         report = MonitoringReport.objects.get(table=table, region__code=code, through_month=7)
         w.add(name, report, region_path=report.region.path, markers=[])
@@ -45,6 +49,41 @@ def _opens(w: World, u: Any) -> int:
     return 302  # a county's report, or 地区本级's own (地区社会福利院's column)
 
 
+def _cell(value: str) -> Any:
+    """The form's one cell: 裕民县's own 低保资金社会化发放率 (the regional value is ≥90%)."""
+
+    def data(w: World) -> dict[str, str]:
+        t = w["perf_table"]
+        ind = t.indicators.get(level3="低保资金社会化发放率")
+        col = t.columns.get(region__code=REPORTS["perf_report_ymx"])
+        return {f"v-{ind.pk}-{col.pk}": value}
+
+    return data
+
+
+def _values(w: World) -> Any:
+    """The table's own decomposition values (a ``Case.state``)."""
+    from jiuzhu.performance.models import ColumnValue
+
+    rows = ColumnValue.objects.filter(indicator__table=w["perf_table"]).order_by("pk")
+    return list(rows.values_list("pk", "indicator_id", "column_id", "value"))
+
+
+def _confirmations(w: World) -> Any:
+    """Who confirmed each column of the table, and when (a ``Case.state``)."""
+    return list(w["perf_table"].columns.order_by("pk").values_list("pk", "confirmed_by_id", "confirmed_at"))
+
+
+def _unconfirmed(w: World, u: Any) -> bool:
+    """``Case.writes`` of a confirmation: 额敏县 confirmed its column in the demo; confirming again is refused."""
+    return bool(w["perf_table"].columns.filter(region=u.region, confirmed_at=None).exists())
+
+
+def _not_opened(w: World, u: Any) -> bool:
+    """``Case.writes`` of opening the 1—7月 report: a county whose report the demo opened is shown it again."""
+    return not any(w[n].region_id == u.region_id for n in REPORTS)
+
+
 def _fills(name: str) -> Any:
     def expect(w: World, u: Any) -> int:
         if not w.sees(u, name):
@@ -63,25 +102,49 @@ TABLE = lambda w: {"pk": w["perf_table"].pk}  # noqa: E731
 CASES: dict[str, list[Case]] = {
     "performance:home": [Case(expect=lambda w, u: 200)],
     "performance:table": [Case(kwargs=TABLE, expect=_sees("perf_table"))],
-    "performance:save_values": [
-        Case(label="GET", kwargs=TABLE, expect=lambda w, u: 405),
-        Case(method="post", kwargs=TABLE, expect=_with("performance.edit", lambda w, u: 302)),
-    ],
-    "performance:confirm": [
-        Case(method="post", kwargs=TABLE, expect=_with("performance.confirm", _confirms)),
-    ],
+    "performance:save_values": post_only(
+        [
+            Case(
+                method="post",
+                kwargs=TABLE,
+                data=_cell("≥95%"),
+                expect=_with("performance.edit", lambda w, u: 302),
+                state=_values,
+                # the demo's table is approved: its values are no longer changed (and a county never decomposes
+                # the prefecture's table); the service refuses and the page says so
+                writes=lambda w, u: False,
+            ),
+        ]
+    ),
+    "performance:confirm": post_only(
+        [
+            Case(
+                method="post",
+                kwargs=TABLE,
+                expect=_with("performance.confirm", _confirms),
+                state=_confirmations,
+                writes=_unconfirmed,
+            ),
+        ]
+    ),
     "performance:evaluation": [
         Case(kwargs=TABLE, expect=_sees("perf_table")),
         Case(label="额敏县", kwargs=TABLE, query="?region=654221", expect=_evaluation_of_emin),
     ],
-    "performance:open_report": [
-        Case(
-            method="post",
-            kwargs=TABLE,
-            data=lambda w: {"month": "7"},
-            expect=_with("performance.monitor", _opens),
-        ),
-    ],
+    "performance:open_report": post_only(
+        [
+            Case(
+                label=f"1—{month}月",
+                method="post",
+                kwargs=TABLE,
+                data=lambda w, month=month: {"month": str(month)},
+                expect=_with("performance.monitor", _opens),
+                state=count_of("performance.MonitoringReport"),
+                writes=writes,
+            )
+            for month, writes in ((7, _not_opened), (8, None))
+        ]
+    ),
     "performance:export": [
         Case(label="附件2", kwargs=TABLE, expect=_sees("perf_table")),
         Case(
@@ -95,7 +158,10 @@ CASES: dict[str, list[Case]] = {
     "performance:report": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_sees(n)) for n in REPORTS
     ],
-    "performance:save_report": [
-        Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_fills(n)) for n in REPORTS
-    ],
+    "performance:save_report": post_only(
+        [
+            Case(label=n, method="post", kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_fills(n))
+            for n in REPORTS
+        ]
+    ),
 }
