@@ -54,6 +54,9 @@ EXPECTED_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     "ledger.import": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     # (The services narrow this to the maker's department and the item's own region.)
     "ledger.approve": frozenset({FINANCE_CHECKER, CIVIL_CHECKER}),
+    # The payout export with full 证件号码: the 经办 who send the file to the 直达资金监控系统 (their own region only;
+    # everyone else gets the numbers masked).
+    "ledger.export_ids": frozenset({FINANCE_MAKER, CIVIL_MAKER}),
     # 跟踪反馈表 (附件3): the county finance 经办 fills, its 审核 approves; everyone reads and exports.
     "reports.view": ANY_STAFF,
     "reports.fill": frozenset({FINANCE_MAKER}),

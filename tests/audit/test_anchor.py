@@ -100,3 +100,19 @@ def test_the_head_is_on_the_audit_page_and_downloadable(users):
 
 def test_jiuzhu_audit_anchor_is_the_command():
     assert resolve_argv(["jiuzhu", "audit", "anchor"], {"audit_anchor"}) == ["jiuzhu", "audit_anchor"]
+
+
+def test_a_county_auditor_sees_no_chain_head_of_the_whole_system(users):
+    from jiuzhu.accounts.models import User
+    from jiuzhu.regions.models import Region
+
+    auditor = User.objects.create(
+        username="ems_sj_ck", region=Region.objects.get(code="654221"), department="audit", role="viewer"
+    )
+    client = Client()
+    client.force_login(auditor, backend="django.contrib.auth.backends.ModelBackend")
+    now = head()
+    before = AuditRecord.objects.exclude(action__in=("access.denied",)).count()
+    assert now is not None and now.hash not in client.get("/audit/").content.decode()
+    assert client.get("/audit/anchor.json").status_code == 403
+    assert AuditRecord.objects.exclude(action__in=("access.denied",)).count() == before

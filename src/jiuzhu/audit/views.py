@@ -2,13 +2,14 @@
 
 from urllib.parse import quote, urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from jiuzhu.accounts.http import AuthedRequest, permission_required
-from jiuzhu.accounts.scoping import trail_q
+from jiuzhu.accounts.scoping import is_top_level, trail_q
 
 from . import anchor, exports
 from .actions import AuditAction, action_label
@@ -49,7 +50,8 @@ def trail(request: AuthedRequest) -> HttpResponse:
             "filter": flt,
             "query": urlencode(flt.as_query()),
             "actions": sorted((a.value, a.label) for a in AuditAction),
-            "head": anchor.head(),
+            # the whole system's chain: for the top level's audit bureau, who keeps the anchors
+            "head": anchor.head() if is_top_level(request.user) else None,
         },
     )
 
@@ -99,6 +101,8 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponse:
 @permission_required("audit.view")
 def anchor_export(request: AuthedRequest) -> HttpResponse:
     """The chain's head as the anchor file the audit bureau keeps (the same as ``jiuzhu audit anchor``)."""
+    if not is_top_level(request.user):
+        raise PermissionDenied("审计链锚点涵盖全系统的记录，由最高一级的审计部门导出保存")
     head = anchor.head()
     if head is None:
         raise Http404("审计日志为空")
