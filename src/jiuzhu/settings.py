@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "jiuzhu.monitoring",
     "jiuzhu.trace",
     "jiuzhu.reports",
+    "ninja",
+    "jiuzhu.api",
 ]
 
 MIDDLEWARE = [

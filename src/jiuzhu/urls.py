@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jiuzhu.api.api import api
 from jiuzhu.desk import views as desk_views
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("monitoring/", include("jiuzhu.monitoring.urls")),
     path("trace/", include("jiuzhu.trace.urls")),
     path("reports/", include("jiuzhu.reports.urls")),
+    path("api/v1/", api.urls),
 ]
