@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import disbursements as payout_rules
@@ -194,7 +194,7 @@ def _import(request: HttpRequest, route: str, key: str, payload: Any, kind: str,
         if replay is not None:
             return replay
     audit_call(request, what=route, rows=0 if outcome.already_imported else batch.rows_stored, status=status)
-    return status, body
+    return Status(status, body)
 
 
 @router.post(
