@@ -140,6 +140,8 @@ class Case:
     """Status for a logged-in user; anonymous users always get the login redirect unless ``public``."""
     public: bool = False
     query: str = ""
+    anonymous: int | None = None
+    """Status for an anonymous request when it is neither the login redirect nor ``public`` (the API's 401)."""
 
 
 def can(user: Any, action: str) -> bool:

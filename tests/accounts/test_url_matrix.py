@@ -93,7 +93,8 @@ def test_access(name, username, world):
         if user is not None:
             client.force_login(user, backend=BACKEND)
         url, response = _request(client, world, case, name)
-        expected = (200 if case.public else 302) if user is None else case.expect(world, user)
+        anonymous = case.anonymous or (200 if case.public else 302)
+        expected = anonymous if user is None else case.expect(world, user)
         if response.status_code != expected:
             failures.append(
                 f"{case.method.upper()} {url} [{case.label}]: {response.status_code}, expected {expected}"

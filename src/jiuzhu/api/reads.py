@@ -65,7 +65,7 @@ def regions(request: HttpRequest, p: Query[Paging]) -> dict[str, Any]:
         return {
             "mof_div_code": r.mof_div_code,
             "mof_div_name": r.name,
-            "admin_div_code": r.code,
+            "adm_div_code": r.code,
             "level": r.level,
             "sup_mof_div_code": r.parent.mof_div_code if r.parent else None,
         }

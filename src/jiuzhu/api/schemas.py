@@ -26,7 +26,7 @@ class Cursor(Schema):
 class RegionOut(Schema):
     mof_div_code: str
     mof_div_name: str
-    admin_div_code: str = Field(description="行政区划代码（6位）")
+    adm_div_code: str = Field(description="行政区划代码（6位）")
     level: str
     sup_mof_div_code: str | None
 
