@@ -24,7 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from .problems import ApiProblem
 
 M = TypeVar("M", bound=Model)
-MAX_LIMIT = 1000
+MAX_LIMIT = 5000
 DEFAULT_LIMIT = 200
 
 

@@ -1,0 +1,52 @@
+"""schemathesis against the OpenAPI document: no server error and no response outside the schema, on every
+operation, with generated parameters and bodies (a few examples each, so the suite stays fast)."""
+
+import pytest
+import schemathesis
+from api_helpers import YUMIN, make_token, register_yumin
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from jiuzhu.api.api import api
+
+EXAMPLES = 12
+
+
+def operations():
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    return schema, [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.fixture
+def token(seed, settings):
+    settings.JIUZHU_API_RATE_PER_MINUTE = 100_000
+    register_yumin(seed)
+    return make_token(YUMIN)
+
+
+def test_every_operation_is_fuzzed():
+    _, found = operations()
+    assert len(found) == len(api.get_openapi_schema()["paths"])
+
+
+@pytest.mark.parametrize("index", range(len(api.get_openapi_schema()["paths"])))
+def test_fuzz(token, index):
+    _, found = operations()
+    operation = found[index]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(data=st.data())
+    def run(data):
+        case = data.draw(operation.as_strategy())
+        response = case.call(headers=headers)
+        case.validate_response(
+            response,
+            checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+            headers=headers,
+        )
+
+    run()
