@@ -23,7 +23,11 @@ def _ledger_totals(user, region):
 
     report = ledger_report(user, region=region, fiscal_year=2022)["regions"]
     return {
-        (line["fund"], line["exp_func_code"], line["purpose"]): (line["registered"], line["paid"], line["paid_out"])
+        (line["fund"], line["exp_func_code"], line["purpose"]): (
+            line["registered"],
+            line["paid"],
+            line["paid_out"],
+        )
         for reg in report
         for line in reg["appropriations"]
     }
@@ -127,7 +131,9 @@ def test_archive_reproduces_the_county_month(year, reference):
     from jiuzhu.regions.models import Region
 
     archive = zipfile.ZipFile(io.BytesIO(year["archive"]))
-    assert all(archive.read(n).startswith("\ufeff".encode()) for n in archive.namelist() if n.endswith(".csv"))
+    assert all(
+        archive.read(n).startswith("\ufeff".encode()) for n in archive.namelist() if n.endswith(".csv")
+    )
     assert archive.read("PAY_DETAIL.csv").decode("utf-8-sig").startswith("pay_cert_no,mof_div_code")
     users = {u.username: u for u in User.objects.all()}
     import_month(actor=users["ymx_cz_jb"], data=year["archive"])
@@ -144,7 +150,9 @@ def test_archive_reproduces_the_county_month(year, reference):
                 review.approve(batch, checker)
     region = Region.objects.get(code=COUNTY)
     source = year["source"]
-    registered = RegistrationLine.objects.filter(registration__status="approved").aggregate(t=Sum("amount"))["t"]
+    registered = RegistrationLine.objects.filter(registration__status="approved").aggregate(t=Sum("amount"))[
+        "t"
+    ]
     assert registered == source["registered"]
     totals = _ledger_totals(users["ymx_cz_sh"], region)
     assert sum((Decimal(v[1]) for v in totals.values()), Decimal(0)) == source["paid"]
@@ -178,5 +186,9 @@ def test_a_manifest_that_disagrees_is_refused_with_nothing_stored(year, referenc
         with pytest.raises(InvalidInput) as refused:
             import_month(actor=maker, data=data)
         assert code in {p.code for p in refused.value.problems}
-        assert (Registration.objects.count(), Payment.objects.count(), Disbursement.objects.count()) == (0, 0, 0)
+        assert (Registration.objects.count(), Payment.objects.count(), Disbursement.objects.count()) == (
+            0,
+            0,
+            0,
+        )
         assert ImportBatch.objects.count() == 0

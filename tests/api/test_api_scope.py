@@ -22,7 +22,11 @@ def world(seed):
         r = yumin.post_json(path, body, key=path)
         assert r.status_code == 201, r.content
         review.approve(ImportBatch.objects.get(pk=r.json()["batch_id"]), seed["ymx_cz_sh"])
-    return {"yumin": yumin, "emin": TokenClient(make_token(EMIN)), "prefecture": TokenClient(make_token("654200"))}
+    return {
+        "yumin": yumin,
+        "emin": TokenClient(make_token(EMIN)),
+        "prefecture": TokenClient(make_token("654200")),
+    }
 
 
 def routes(method: str) -> list[str]:
@@ -61,7 +65,14 @@ def test_reads_stay_inside_the_token_area(world, path):
     leaked = [m for m in YUMIN_MARKERS if m in body]
     assert not leaked, (path, leaked)
     # the county itself and the prefecture above it do see 裕民县's records where the route has them
-    if path.rsplit("/", 1)[-1] in {"regions", "appropriations", "registrations", "payments", "payouts", "execution"}:
+    if path.rsplit("/", 1)[-1] in {
+        "regions",
+        "appropriations",
+        "registrations",
+        "payments",
+        "payouts",
+        "execution",
+    }:
         assert "654225" in own.content.decode()
         assert "654225" in above.content.decode()
     # asking for the other county by name does not widen the scope

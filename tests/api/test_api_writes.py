@@ -2,7 +2,7 @@
 maker-checker of uploads."""
 
 import pytest
-from api_helpers import VOUCHER, YUMIN, TokenClient, make_token, payout_row, register_yumin, voucher_row
+from api_helpers import YUMIN, TokenClient, make_token, payout_row, register_yumin, voucher_row
 
 from jiuzhu.approvals import review
 from jiuzhu.ledger.models import Disbursement, ImportBatch, Payment
@@ -34,7 +34,9 @@ def test_voucher_waits_for_a_checker_like_an_upload(yumin_api, seed):
     stored = ImportBatch.objects.get(pk=batch["batch_id"])
     assert stored.created_by == f"sys_{YUMIN}_finance_maker"
     approve(batch["batch_id"], seed["ymx_cz_sh"])
-    paid = {line["paid"] for reg in ledger_report(seed["ymx_cz_sh"])["regions"] for line in reg["appropriations"]}
+    paid = {
+        line["paid"] for reg in ledger_report(seed["ymx_cz_sh"])["regions"] for line in reg["appropriations"]
+    }
     assert "5000.00" in paid
 
 
@@ -82,9 +84,12 @@ def test_every_problem_with_its_json_pointer_and_nothing_stored(yumin_api, seed)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in e["detail"]) for e in problem["errors"])
     assert Disbursement.objects.count() == 0
     # refused requests keep no key: the corrected batch may use it
-    assert yumin_api.post_json(
-        "/api/v1/payout-batches", {"mof_div_code": "654225000", "rows": [payout_row(1)]}, key="bad"
-    ).status_code == 201
+    assert (
+        yumin_api.post_json(
+            "/api/v1/payout-batches", {"mof_div_code": "654225000", "rows": [payout_row(1)]}, key="bad"
+        ).status_code
+        == 201
+    )
 
 
 def test_shape_problems_are_pointed_too(yumin_api):

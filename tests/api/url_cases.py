@@ -1,9 +1,8 @@
 """Matrix cases for the API (see tests/urlmatrix.py). The API answers bearer tokens only: a logged-in session
 is no token (401). Its scope per token is checked route by route in test_api_scope.py."""
 
-from urlmatrix import Case
-
 from jiuzhu.api.api import api
+from urlmatrix import Case
 
 _TOKEN_ONLY = [Case("会话不是令牌", expect=lambda w, u: 401, anonymous=401)]
 _POST_TOKEN_ONLY = [Case("会话不是令牌", method="post", expect=lambda w, u: 401, anonymous=401)]

@@ -85,7 +85,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem_response(
         request,
-        ApiProblem(401, "unauthenticated", "令牌无效、已过期或已吊销", headers={"WWW-Authenticate": "Bearer"}),
+        ApiProblem(
+            401, "unauthenticated", "令牌无效、已过期或已吊销", headers={"WWW-Authenticate": "Bearer"}
+        ),
     )
 
 
@@ -111,9 +113,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(request, ApiProblem(exc.status_code, "http_error", "请求有误"))
 
 
-api.add_exception_handler(ApiProblem, _problem)
-api.add_exception_handler(ActionRefused, _refused)
-api.add_exception_handler(Http404, _not_found)
-api.add_exception_handler(AuthenticationError, _unauthenticated)
-api.add_exception_handler(ValidationError, _invalid)
-api.add_exception_handler(HttpError, _http_error)
+api.add_exception_handler(ApiProblem, _problem)  # type: ignore[arg-type]
+api.add_exception_handler(ActionRefused, _refused)  # type: ignore[arg-type]
+api.add_exception_handler(Http404, _not_found)  # type: ignore[arg-type]
+api.add_exception_handler(AuthenticationError, _unauthenticated)  # type: ignore[arg-type]
+api.add_exception_handler(ValidationError, _invalid)  # type: ignore[arg-type]
+api.add_exception_handler(HttpError, _http_error)  # type: ignore[arg-type]

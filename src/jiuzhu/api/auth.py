@@ -52,7 +52,10 @@ def count_call(token: ApiToken) -> None:
     if calls > rate_per_minute():
         retry = str(60 - int(now % 60))
         raise ApiProblem(
-            429, "rate_limited", f"每分钟最多调用{rate_per_minute()}次，请{retry}秒后再试", headers={"Retry-After": retry}
+            429,
+            "rate_limited",
+            f"每分钟最多调用{rate_per_minute()}次，请{retry}秒后再试",
+            headers={"Retry-After": retry},
         )
 
 

@@ -8,7 +8,9 @@ class ApiAccount(models.Model):
     """A system (预算管理一体化, 直达资金监控 …) that calls the API: a ``User`` of one region, department and role,
     with no usable password, so it acts exactly as far as a person of that role may."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_account")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_account"
+    )
     system_name = models.CharField("系统名称", max_length=128)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -24,7 +26,9 @@ class ApiToken(models.Model):
 
     account = models.ForeignKey(ApiAccount, on_delete=models.PROTECT, related_name="tokens")
     name = models.CharField("用途说明", max_length=128)
-    prefix = models.CharField("令牌前缀", max_length=12, help_text="the first characters, to tell tokens apart")
+    prefix = models.CharField(
+        "令牌前缀", max_length=12, help_text="the first characters, to tell tokens apart"
+    )
     digest = models.CharField(max_length=64, unique=True, help_text="sha256 of the whole token")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField("签发人", max_length=150)
@@ -55,6 +59,9 @@ class IdempotentWrite(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "key"], name="api_idempotency_key_once")]
 
+    def __str__(self) -> str:
+        return f"{self.route} {self.key}"
+
 
 class RateWindow(models.Model):
     """Calls of one token in one minute (a fixed window, counted in the database so that every worker sees it)."""
@@ -65,3 +72,6 @@ class RateWindow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "minute"], name="api_rate_window_once")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}@{self.minute}: {self.calls}"

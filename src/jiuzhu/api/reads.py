@@ -1,10 +1,11 @@
 """The read routes: every list scoped to the token's account (its region and below), paged by cursor."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jiuzhu.accounts.actions import require
 from jiuzhu.accounts.scoping import regions_for, scope_q, scoped
@@ -29,12 +30,12 @@ router = Router(tags=["读取"])
 
 class Paging(Schema):
     cursor: str | None = None
-    limit: int = s.Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
 class Filters(Paging):
-    fiscal_year: int | None = s.Field(None, ge=2000, le=2100)
-    mof_div_code: str | None = s.Field(None, max_length=9, description="只看该财政区划及其下级")
+    fiscal_year: int | None = Field(None, ge=2000, le=2100)
+    mof_div_code: str | None = Field(None, max_length=9, description="只看该财政区划及其下级")
 
 
 def _answer(request: HttpRequest, what: str, page: Page) -> dict[str, Any]:
@@ -42,7 +43,9 @@ def _answer(request: HttpRequest, what: str, page: Page) -> dict[str, Any]:
     return {"items": page.items, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
-def _narrowed(qs: QuerySet[Any], f: Filters, *, region: str = "region", year: str | None = "fiscal_year") -> Any:
+def _narrowed(
+    qs: QuerySet[Any], f: Filters, *, region: str = "region", year: str | None = "fiscal_year"
+) -> Any:
     if f.fiscal_year is not None and year:
         qs = qs.filter(**{year: f.fiscal_year})
     if f.mof_div_code:
@@ -153,7 +156,7 @@ def appropriations(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
             "is_dir": a.direct_fund_tag,
             "purpose": a.purpose,
             "fund_id": a.fund_id,
-            "amount": s.yuan(sum((x.amount for x in approved), s.Decimal(0))),
+            "amount": s.yuan(sum((x.amount for x in approved), Decimal(0))),
             "movements": [
                 {
                     "sup_bgt_doc_no": x.registration.movement.sup_bgt_doc_no,
@@ -190,7 +193,7 @@ def registrations(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
             "cor_bgt_doc_no": r.cor_bgt_doc_no,
             "registered_on": r.registered_on.isoformat(),
             "status": r.status,
-            "amount": s.yuan(sum((x.amount for x in lines), s.Decimal(0))),
+            "amount": s.yuan(sum((x.amount for x in lines), Decimal(0))),
             "lines": [
                 {
                     "bgt_id": x.appropriation.bgt_id,
@@ -225,7 +228,8 @@ def payment_row(p: Payment) -> dict[str, Any]:
 
 def _approved_batches(user: Any, kind: str, f: Filters) -> QuerySet[ImportBatch]:
     batches = ledger.visible_batches(user).filter(kind=kind, approved_at__isnull=False)
-    return _narrowed(batches, f)
+    narrowed: QuerySet[ImportBatch] = _narrowed(batches, f)
+    return narrowed
 
 
 @router.get(
@@ -340,11 +344,13 @@ def usage_reports(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
 
 
 class ExecutionFilters(Schema):
-    fiscal_year: int | None = s.Field(None, ge=2000, le=2100)
-    mof_div_code: str | None = s.Field(None, max_length=9)
+    fiscal_year: int | None = Field(None, ge=2000, le=2100)
+    mof_div_code: str | None = Field(None, max_length=9)
 
 
-@router.get("/execution", response={200: s.ExecutionOut, **ERRORS}, summary="指标执行：登记、支付、发放、余额")
+@router.get(
+    "/execution", response={200: s.ExecutionOut, **ERRORS}, summary="指标执行：登记、支付、发放、余额"
+)
 def execution(request: HttpRequest, f: Query[ExecutionFilters]) -> dict[str, Any]:
     user = api_user(request)
     require(user, "ledger.view")
@@ -361,10 +367,10 @@ def execution(request: HttpRequest, f: Query[ExecutionFilters]) -> dict[str, Any
             "purpose": line["purpose"],
             "exp_func_code": line["exp_func_code"],
             "is_dir": line["is_dir"],
-            "amount": s.yuan(s.Decimal(line["registered"])),
-            "pay_app_amt": s.yuan(s.Decimal(line["paid"])),
-            "paid_out_amt": s.yuan(s.Decimal(line["paid_out"])),
-            "cur_amt": s.yuan(s.Decimal(line["balance"])),
+            "amount": s.yuan(Decimal(line["registered"])),
+            "pay_app_amt": s.yuan(Decimal(line["paid"])),
+            "paid_out_amt": s.yuan(Decimal(line["paid_out"])),
+            "cur_amt": s.yuan(Decimal(line["balance"])),
         }
         for reg in report["regions"]
         for line in reg["appropriations"]

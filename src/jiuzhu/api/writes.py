@@ -36,7 +36,9 @@ from .rendering import dumps
 
 router = Router(tags=["写入"])
 MAX_ROWS = 200_000
-KEY = Header(..., alias="Idempotency-Key", min_length=1, max_length=128, description="幂等键：重试时使用同一个键")
+KEY: Any = Header(  # type: ignore[type-arg]
+    ..., alias="Idempotency-Key", min_length=1, max_length=128, description="幂等键：重试时使用同一个键"
+)
 
 Text = str
 
@@ -140,12 +142,16 @@ def _replayed(request: HttpRequest, route: str, key: str, digest: str) -> HttpRe
             [{"parameter": "Idempotency-Key", "code": "idempotency_key_reused", "detail": "幂等键已被使用"}],
         )
     audit_call(request, what=route, rows=0, status=earlier.status_code, replayed=True)
-    response = HttpResponse(dumps(earlier.response), status=earlier.status_code, content_type="application/json")
+    response = HttpResponse(
+        dumps(earlier.response), status=earlier.status_code, content_type="application/json"
+    )
     response["Idempotent-Replayed"] = "true"
     return response
 
 
-def _import(request: HttpRequest, route: str, key: str, payload: Any, kind: str, titles: dict[str, str]) -> Any:
+def _import(
+    request: HttpRequest, route: str, key: str, payload: Any, kind: str, titles: dict[str, str]
+) -> Any:
     digest = _body_hash(payload)
     replay = _replayed(request, route, key, digest)
     if replay is not None:
@@ -171,7 +177,10 @@ def _import(request: HttpRequest, route: str, key: str, payload: Any, kind: str,
     except InvalidInput as exc:
         audit_call(request, what=route, rows=0, status=422, problems=len(exc.problems))
         raise ApiProblem(
-            422, "invalid_rows", f"数据有{len(exc.problems)}处问题，未导入任何一行", pointers(exc.problems, titles)
+            422,
+            "invalid_rows",
+            f"数据有{len(exc.problems)}处问题，未导入任何一行",
+            pointers(exc.problems, titles),
         ) from exc
     batch = outcome.batch
     body = {
@@ -187,7 +196,12 @@ def _import(request: HttpRequest, route: str, key: str, payload: Any, kind: str,
     try:
         with transaction.atomic():
             IdempotentWrite.objects.create(
-                account=user.api_account, key=key, route=route, body_sha256=digest, status_code=status, response=body
+                account=user.api_account,
+                key=key,
+                route=route,
+                body_sha256=digest,
+                status_code=status,
+                response=body,
             )
     except IntegrityError:  # the same key finished meanwhile in another request: answer as it did
         replay = _replayed(request, route, key, digest)
@@ -203,7 +217,9 @@ def _import(request: HttpRequest, route: str, key: str, payload: Any, kind: str,
     summary="导入支付凭证（与上传文件同样校验，等待审核）",
 )
 def post_payments(request: HttpRequest, payload: PaymentBatchIn, idempotency_key: str = KEY) -> Any:
-    return _import(request, "payment-vouchers", idempotency_key, payload, ImportBatch.PAYMENTS, payment_rules.TITLES)
+    return _import(
+        request, "payment-vouchers", idempotency_key, payload, ImportBatch.PAYMENTS, payment_rules.TITLES
+    )
 
 
 @router.post(

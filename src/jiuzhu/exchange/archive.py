@@ -129,10 +129,14 @@ def _tables(user: Any, region: Region, year: int, month: int) -> dict[str, bytes
     ]
     payouts = (
         scoped(Disbursement.objects.all(), user)
-        .filter(Q(batch__approved_at__isnull=False), region=region, fiscal_year=year, pay_month=f"{month:02d}")
+        .filter(
+            Q(batch__approved_at__isnull=False), region=region, fiscal_year=year, pay_month=f"{month:02d}"
+        )
         .order_by("id")
     )
-    detail = payouts.values_list(*[c if c != "mof_div_code" else "region__mof_div_code" for c in COLUMNS[DETAIL]])
+    detail = payouts.values_list(
+        *[c if c != "mof_div_code" else "region__mof_div_code" for c in COLUMNS[DETAIL]]
+    )
     payments = (
         scoped(Payment.objects.all(), user)
         .filter(Q(xpay_date__year=year, xpay_date__month=month) | Q(pk__in=payouts.values("payment_id")))
@@ -181,12 +185,13 @@ def export_month(*, actor: User, region: Region, year: int, month: int) -> bytes
     require(actor, "ledger.identity")
     require_within(actor, region)
     tables = _tables(actor, region, year, month)
+    summaries = [_summary(name, data) for name, data in tables.items()]
     manifest = {
         "format": FORMAT,
         "mof_div_code": region.mof_div_code,
         "fiscal_year": year,
         "month": month,
-        "files": [_summary(name, data) for name, data in tables.items()],
+        "files": summaries,
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -198,7 +203,7 @@ def export_month(*, actor: User, region: Region, year: int, month: int) -> bytes
         action=AuditAction.EXCHANGE_EXPORT,
         entity=f"exchange:{region.mof_div_code}:{year}-{month:02d}",
         region_path=region.path,
-        after={f["name"]: f["rows"] for f in manifest["files"]},
+        after={f["name"]: f["rows"] for f in summaries},
     )
     return out.getvalue()
 
@@ -215,7 +220,9 @@ def check_archive(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
         manifest = json.loads(archive.read("manifest.json"))
         files = {f["name"]: archive.read(f["name"]) for f in manifest["files"]}
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise InvalidInput([_problem("BAD_ARCHIVE", "不是有效的交换文件（zip 文件或 manifest.json 有误）")]) from exc
+        raise InvalidInput(
+            [_problem("BAD_ARCHIVE", "不是有效的交换文件（zip 文件或 manifest.json 有误）")]
+        ) from exc
     problems: list[Problem] = []
     if manifest.get("format") != FORMAT or set(files) != set(COLUMNS):
         problems.append(_problem("BAD_MANIFEST", f"交换文件须为{FORMAT}格式，包含{'、'.join(COLUMNS)}"))
@@ -233,7 +240,9 @@ def check_archive(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
             problems.append(_problem("BAD_TABLE", "文件的列或金额有误", name))
             continue
         if found["rows"] != entry.get("rows"):
-            problems.append(_problem("ROWS_MISMATCH", f"清单记{entry.get('rows')}行，文件实有{found['rows']}行", name))
+            problems.append(
+                _problem("ROWS_MISMATCH", f"清单记{entry.get('rows')}行，文件实有{found['rows']}行", name)
+            )
         for column, total in found["totals"].items():
             if str(entry.get("totals", {}).get(column)) != total:
                 problems.append(
@@ -297,7 +306,10 @@ def _register(actor: User, region: Region, year: int, data: bytes) -> list[int]:
         if movement is None:
             problems.append(_problem("NO_RECEIPT", f"本地区没有待登记的指标“{sup}”（{level}）", BGT))
             continue
-        lines = [RegistrationLine(r["exp_func_code"], Purpose(r["purpose"]), parse_amount(r["amount"])) for r in rows]
+        lines = [
+            RegistrationLine(r["exp_func_code"], Purpose(r["purpose"]), parse_amount(r["amount"]))
+            for r in rows
+        ]
         try:
             registration, _ = do_register_receipt(
                 actor=actor,
