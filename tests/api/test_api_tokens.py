@@ -69,3 +69,31 @@ def test_every_call_is_audited_with_its_row_count(seed):
 def test_json_keeps_chinese_text_unescaped(seed):
     body = TokenClient(make_token(YUMIN)).get("/api/v1/regions").content.decode()
     assert "裕民县" in body and "\\u" not in body
+
+
+def test_command_line_issues_a_token_once_and_revokes_it(seed):
+    import io
+
+    from django.core.management import call_command
+
+    call_command(
+        "api_token",
+        "account",
+        "--admin",
+        "admin",
+        "--username",
+        "ytj_ymx",
+        "--region",
+        YUMIN,
+        "--role",
+        "maker",
+        stdout=io.StringIO(),
+    )
+    out = io.StringIO()
+    call_command(
+        "api_token", "issue", "--admin", "admin", "--username", "ytj_ymx", "--system", "一体化", stdout=out
+    )
+    token = out.getvalue().split("：", 1)[1].split()[0]
+    assert TokenClient(token).get("/api/v1/regions").status_code == 200
+    call_command("api_token", "revoke", "--admin", "admin", "--prefix", token[:10], stdout=io.StringIO())
+    assert TokenClient(token).get("/api/v1/regions").status_code == 401
