@@ -21,7 +21,21 @@ def operations():
 
 
 @pytest.fixture
-def token(seed, settings):
+def same_connection():
+    """The WSGI handler closes old connections around each request (Django's test client does not); the test's
+    transaction must stay open, as it does under the test client."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(seed, settings, same_connection):
     settings.JIUZHU_API_RATE_PER_MINUTE = 100_000
     register_yumin(seed)
     return make_token(YUMIN)
