@@ -34,13 +34,17 @@ def _ledger_totals(user, region):
 
 
 def _read_all(client):
-    """Every payout through the cursor, page by page: ids, Σ实发 in fen, and each page's memory peak."""
+    """Every payout through the cursor, page by page: ids, Σ实发 in fen, and the memory peak of every eighth page
+    (tracing every page would slow the read several times over)."""
     seen, total_fen, peaks, cursor, pages = set(), 0, [], None, 0
     while True:
-        tracemalloc.start()
+        traced = pages % 8 == 0
+        if traced:
+            tracemalloc.start()
         r = client.get("/api/v1/payouts", {"limit": PAGE, **({"cursor": cursor} if cursor else {})})
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
+        if traced:
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
         assert r.status_code == 200, r.content
         body = r.json()
         for item in body["items"]:
