@@ -167,6 +167,8 @@ class Case:
     region_levels: tuple[str, ...] = ()
     """The levels a region dropdown of the page offers when it is not every region of the area (a county's
     payouts only: ``("county",)``); it must then offer every region of the area at those levels and no other."""
+    anonymous: int | None = None
+    """Status for an anonymous request when it is neither the login redirect nor ``public`` (the API's 401)."""
 
 
 def can(user: Any, action: str) -> bool:
@@ -390,7 +392,8 @@ def check_case(world: World, name: str, user: Any, case: Case, forbidden: set[st
     client = Client()
     if user is not None:
         client.force_login(user, backend=BACKEND)
-    expected = (200 if case.public else 302) if user is None else case.expect(world, user)
+    anonymous = case.anonymous or (200 if case.public else 302)
+    expected = anonymous if user is None else case.expect(world, user)
     url = reverse(name, kwargs=case.kwargs(world)) + case.query
     post = case.method == "post"
     with transaction.atomic():  # each request's writes are rolled back: the next case sees the same world

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "jiuzhu.cards",
     "jiuzhu.yearend",
     "jiuzhu.performance",
+    "ninja",
+    "jiuzhu.api",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from jiuzhu.accounts.forms import LoginForm
+from jiuzhu.api.api import api
 from jiuzhu.core import views as core_views
 from jiuzhu.desk import views as desk_views
 
@@ -27,4 +28,5 @@ urlpatterns = [
     path("cards/", include("jiuzhu.cards.urls")),
     path("yearend/", include("jiuzhu.yearend.urls")),
     path("performance/", include("jiuzhu.performance.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -122,6 +122,12 @@ class AuditAction(StrEnum):
         "绩效运行监控表审核（尚需他人审核）",
     )
     PERFORMANCE_MONITORING_RETURN = "performance.monitoring_return", "退回绩效运行监控表"
+    API_ACCOUNT_CREATE = "api.account_create", "新建接口账号"
+    API_TOKEN_ISSUE = "api.token_issue", "签发接口令牌"
+    API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
+    API_CALL = "api.call", "接口调用"
+    EXCHANGE_EXPORT = "exchange.export", "导出交换文件"
+    EXCHANGE_IMPORT = "exchange.import", "导入交换文件"
 
 
 BY_CODE: dict[str, AuditAction] = {a.value: a for a in AuditAction}

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz")
+#: The API (``/api/v1/``) checks its own bearer tokens (``jiuzhu.api.auth``).
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/v1/")
 
 
 class TrustedProxyMiddleware:

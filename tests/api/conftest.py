@@ -1,0 +1,1 @@
+from api_helpers import seed  # noqa: F401  (pytest fixture)
