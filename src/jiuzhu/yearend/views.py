@@ -32,6 +32,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAN = Decimal(10000)
 
 
+def _latest_year() -> int:
+    """The latest fiscal year that has a fund (this year's until its funds are set up)."""
+    year = Fund.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    return int(year) if year is not None else timezone.localdate().year
+
+
 def _year(request: AuthedRequest, default: int) -> int:
     text = request.GET.get("year") or request.POST.get("year") or ""
     return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
@@ -93,7 +99,7 @@ def _chart(region: Any, total: Any, rows: list[selectors.Row], as_of: datetime.d
 def execution(request: AuthedRequest) -> HttpResponse:
     """支出进度: per region, fund and purpose, with one chart per county."""
     deny_unless(request.user, "yearend.view")
-    year = _year(request, timezone.localdate().year)
+    year = _year(request, _latest_year())
     as_of, region = _as_of(request, year), _region(request)
     rows = selectors.execution(request.user, year=year, as_of=as_of, region=region)
     groups = selectors.by_region(rows)
@@ -117,7 +123,7 @@ def execution(request: AuthedRequest) -> HttpResponse:
 def closes(request: AuthedRequest) -> HttpResponse:
     """年终结转 and 收回: the documents of the area, and for a maker the preview of what a close would carry."""
     deny_unless(request.user, "yearend.view")
-    year = _year(request, timezone.localdate().year - 1)
+    year = _year(request, min(_latest_year(), timezone.localdate().year - 1))
     region = request.user.region if request.user.can("yearend.close") else None
     preview = refusal = None
     candidates: list[recovery.Candidate] = []
@@ -142,7 +148,7 @@ def closes(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def submit_close(request: AuthedRequest) -> HttpResponse:
     deny_unless(request.user, "yearend.close")
-    year = _year(request, timezone.localdate().year - 1)
+    year = _year(request, min(_latest_year(), timezone.localdate().year - 1))
     try:
         close = closing.do_submit_close(
             actor=request.user,
