@@ -35,7 +35,7 @@ def menu(request: HttpRequest) -> dict[str, object]:
 
     items = []
     user = getattr(request, "user", None)
-    waits = waiting(user) if user is not None and user.is_authenticated else None
+    waits = waiting(user, reports=False) if user is not None and user.is_authenticated else None
     for title, name, action in MENU:
         if not _may_see(user, action):
             continue

@@ -150,14 +150,16 @@ def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-def waiting(user: Any, today: datetime.date | None = None) -> Waiting:
+def waiting(user: Any, today: datetime.date | None = None, *, reports: bool = True) -> Waiting:
+    """What waits for the user; the menu, which counts only items of its areas, leaves out the reports due."""
     w = Waiting()
     if getattr(user, "region", None) is None or not getattr(user, "is_authenticated", False):
         return w
     today = today or timezone.localdate()
     _plans(user, w)
     _ledger(user, w, today)
-    _reports(user, w, today)
+    if reports:
+        _reports(user, w, today)
     return w
 
 
