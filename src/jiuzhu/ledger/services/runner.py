@@ -18,6 +18,7 @@ from .batches import (
     imported_before,
     no_progress,
 )
+from .liveness import beating
 from .payment_import import import_payments
 from .payout_import import EarlyRead, import_payouts
 
@@ -39,6 +40,13 @@ def run_batch(
         attempts=batch.attempts + 1,
     )
     track = Tracker(batch, progress)
+    with beating(batch.pk):
+        return _run(batch, data, track, actor=actor, ip=ip, early=early)
+
+
+def _run(
+    batch: ImportBatch, data: bytes, track: Tracker, *, actor: Actor, ip: str, early: EarlyRead | None
+) -> ImportOutcome:
     try:
         if batch.kind == ImportBatch.PAYMENTS:
             stored = import_payments(
