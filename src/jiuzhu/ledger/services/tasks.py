@@ -32,7 +32,7 @@ def import_batch(batch_id: int) -> str:
     if batch.status != ImportBatch.QUEUED:
         return batch.status
     try:
-        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=_maker(batch))
+        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=_maker(batch), bounded=True)
     except InvalidInput:
         return ImportBatch.REJECTED
     return outcome.batch.status
