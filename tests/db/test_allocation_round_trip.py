@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from test_allocation_workflow import CSV_OK
 
 from helpers import draft_plan
 from jiuzhu.allocation import services
@@ -16,19 +17,6 @@ from jiuzhu.regions.models import load_tree
 
 pytestmark = pytest.mark.django_db
 DOC = "塔地财社〔2022〕95号"
-CSV_OK = """2022年自治区财政困难群众救助补助资金调整分配表
-单位：万元
-序号,地（州、市）,自治区补助资金额度,调减资金情况,调增资金情况,调整数小计,调整后各地实际安排资金合计
-,合计,413,10,10,0,413
-1,地区本级,5,0,0,0,5
-2,塔城市,25,10,0,-10,15
-3,额敏县,32,0,0,0,32
-4,乌苏市,40,0,0,0,40
-5,沙湾市,22,0,0,0,22
-6,托里县,21,0,0,0,21
-7,裕民县,256,0,10,10,266
-8,和丰县,12,0,0,0,12
-"""
 
 
 @pytest.fixture

@@ -31,6 +31,18 @@ def _refusing() -> None:
     raise InvalidInput([Problem("X", "第3行“姓名”列为空")])
 
 
+def _queued_and_run(people, capture) -> ImportBatch:
+    """A two-row payout workbook queued and run by the worker."""
+    actor = people["ymx_cz_jb"]
+    data = one_sheet([good_row(1), good_row(2, name="李四")])
+    with capture(execute=True):
+        outcome = do_queue_import(
+            actor=actor, kind="payouts", region=actor.region, data=data, filename="q.xlsx"
+        )
+    run_queued_tasks()
+    return ImportBatch.objects.get(pk=outcome.batch.pk)
+
+
 def test_a_parse_past_the_memory_limit_is_refused_stating_it():
     with pytest.raises(InvalidInput) as refused:
         parse_bounded(_greedy, limits=Limits(parse_memory_bytes=64 << 20))
@@ -62,14 +74,7 @@ def test_a_queued_workbook_beyond_the_parse_limit_is_rejected_and_nothing_stored
 
     settings.JIUZHU_UPLOAD_LIMITS = {"parse_memory_bytes": 64 << 20}
     monkeypatch.setattr(runner, "_trial_parse", lambda kind, data: _greedy())
-    actor = people["ymx_cz_jb"]
-    data = one_sheet([good_row(1), good_row(2, name="李四")])
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = do_queue_import(
-            actor=actor, kind="payouts", region=actor.region, data=data, filename="q.xlsx"
-        )
-    run_queued_tasks()
-    batch = ImportBatch.objects.get(pk=outcome.batch.pk)
+    batch = _queued_and_run(people, django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.REJECTED
     assert batch.problems[0]["code"] == "PARSE_LIMIT" and "内存64MB" in batch.problems[0]["message"]
     assert not Payout.objects.exists()
@@ -77,12 +82,5 @@ def test_a_queued_workbook_beyond_the_parse_limit_is_rejected_and_nothing_stored
 
 @pytest.mark.django_db
 def test_a_queued_workbook_within_the_limits_is_imported(people, voucher, django_capture_on_commit_callbacks):
-    actor = people["ymx_cz_jb"]
-    data = one_sheet([good_row(1), good_row(2, name="李四")])
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = do_queue_import(
-            actor=actor, kind="payouts", region=actor.region, data=data, filename="q.xlsx"
-        )
-    run_queued_tasks()
-    batch = ImportBatch.objects.get(pk=outcome.batch.pk)
+    batch = _queued_and_run(people, django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.DONE and Payout.objects.filter(batch=batch).count() == 2
