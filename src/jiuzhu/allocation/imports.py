@@ -1,16 +1,19 @@
 """Read an allocation/adjustment table a clerk keeps in Excel (XLSX) or CSV into domain lines.
 
 The layout is Attachment 1's: a header row naming 调减/调增 (the two-row header is fine), an optional 合计
-row, one row per region. Amounts are in the table's unit (单位：万元 unless it says 元). Every bad cell is a
-problem with its row and column; nothing is read half-way.
+row, one row per region. Amounts are in the table's unit (单位：万元 unless it says 元, or the column title
+says （万元）/（元）). Every bad cell is a problem with its row and column — the row of the file; nothing is read
+half-way. Every export of ``exports`` reads back: the XLSX 附件1, the CSV and the JSON (in 元).
 """
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.core.tables import read_table
-from jiuzhu.domain.allocation import AdjustmentLine, DeclaredRow, Totals
+from jiuzhu.domain.allocation import AdjustmentLine, DeclaredRow, Totals, validate_lines
 from jiuzhu.domain.factor import Factor
 from jiuzhu.domain.money import MoneyError, parse_amount
 from jiuzhu.domain.problems import Problem, Where
@@ -18,7 +21,7 @@ from jiuzhu.domain.regions import RegionTree
 
 MAX_BYTES = 5 * 1024 * 1024
 HEADERS = {
-    "region": ("地区", "地（州、市）", "县（市）", "单位", "mof_div_code", "财政区划代码"),
+    "region": ("地区", "地（州、市）", "县（市）", "单位", "name", "mof_div_code", "财政区划代码"),
     "base": ("自治区补助资金额度", "补助资金额度", "原额度", "base"),
     "decrease": ("调减资金情况", "调减", "decrease"),
     "increase": ("调增资金情况", "调增", "increase"),
@@ -33,16 +36,67 @@ class ReadTable:
     declared: list[DeclaredRow]
     declared_total: Totals | None
     problems: list[Problem]
+    sheet: str = ""
+    row_numbers: tuple[int, ...] = ()
+    """The file's row of each line."""
+    total_row: int | None = None
+    """The file's row of the 合计 row."""
+
+    def validate(self, tree: RegionTree, issuer_code: str) -> list[Problem]:
+        """The reading problems, or else the table's problems (``validate_lines``) at the file's rows."""
+        if self.problems:
+            return self.problems
+        problems = validate_lines(
+            self.lines,
+            tree=tree,
+            issuer_code=issuer_code,
+            declared=self.declared,
+            declared_total=self.declared_total,
+            row_numbers=self.row_numbers,
+            total_row=self.total_row,
+        )
+        return [replace(p, where=replace(p.where, sheet=self.sheet)) for p in problems]
+
+    def at_file_rows(self, problems: list[Problem]) -> list[Problem]:
+        """Problems a service found in the lines (rows 1…n, the lines' order) at the file's rows instead."""
+
+        def row(number: int | None) -> int | None:
+            if number is not None and 1 <= number <= len(self.row_numbers):
+                return self.row_numbers[number - 1]
+            return number
+
+        return [replace(p, where=replace(p.where, sheet=self.sheet, row=row(p.where.row))) for p in problems]
+
+
+JSON_COLUMNS = ("name", "base", "decrease", "increase", "net", "final")
 
 
 def read_rows(data: bytes) -> tuple[str, list[list[str]]]:
-    """(sheet name, rows as text) from XLSX/XLS content or CSV (UTF-8 or GB18030), by content
-    (``jiuzhu.core.tables``). A file that cannot be read raises ValueError with the reason in Chinese."""
+    """(sheet name, rows as text) from XLSX/XLS content, CSV (UTF-8 or GB18030), by content
+    (``jiuzhu.core.tables``), or the JSON export. A file that cannot be read raises ValueError with the reason
+    in Chinese."""
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{":
+        return "JSON", _json_rows(data)
     try:
         table = read_table(data, max_bytes=MAX_BYTES)
     except InvalidInput as exc:
         raise ValueError("；".join(p.message for p in exc.problems)) from exc
     return table.sheet or "CSV", [[_cell_text(c) for c in row] for row in table.rows]
+
+
+def _json_rows(data: bytes) -> list[list[str]]:
+    """The JSON export as a table in 元: 单位, header, 合计, one row per region (the JSON's rows from row 4)."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"文件超过{MAX_BYTES // (1024 * 1024)} MB，请拆分后再导入")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+        total, lines = document["total"], document["rows"]
+        rows = [["单位：元"], list(JSON_COLUMNS)]
+        rows.append(["合计", *(str(total[k]) for k in JSON_COLUMNS[1:])])
+        rows += [[str(r[k]) for k in JSON_COLUMNS] for r in lines]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError("JSON文件不是本系统导出的分配表（应有 total 与 rows）") from exc
+    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -53,14 +107,19 @@ def _cell_text(value: object) -> str:
 
 
 def parse_table(sheet: str, rows: list[list[str]], tree: RegionTree, *, unit: str = "万元") -> ReadTable:
-    header_index = next((i for i, r in enumerate(rows) if any("调减" in c for c in r)), None)
+    header_index = next(
+        (i for i, r in enumerate(rows) if any("调减" in c or c == "decrease" for c in r)), None
+    )
     if header_index is None:
         return ReadTable(
             [], [], None, [Problem("NO_HEADER", "未找到表头（应包含“调减”“调增”列）", Where(sheet=sheet))]
         )
     if any("单位" in c and "元" in c and "万元" not in c for r in rows[:header_index] for c in r):
         unit = "元"
-    columns = _columns(rows[header_index : header_index + 2])
+    # A two-row header whose merged titles (地区, 额度) sit in the row above the one naming 调减.
+    header = rows[max(header_index - 1, 0) : header_index + 2]
+    columns, title_unit = _columns(header)
+    unit = title_unit or unit
     missing = [k for k in ("region", "base", "decrease", "increase") if k not in columns]
     if missing:
         return ReadTable(
@@ -75,8 +134,9 @@ def parse_table(sheet: str, rows: list[list[str]], tree: RegionTree, *, unit: st
                 )
             ],
         )
-    lines, declared, problems = [], [], []
+    lines, declared, problems, numbers = [], [], [], []
     total: Totals | None = None
+    total_row: int | None = None
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         name = _at(row, columns["region"])
         if not name or name in {"1", "2", "3"} or all(not c for c in row):
@@ -86,7 +146,7 @@ def parse_table(sheet: str, rows: list[list[str]], tree: RegionTree, *, unit: st
         if cell_problems:
             continue
         if name == "合计":
-            total = _totals(values)
+            total, total_row = _totals(values), number
             continue
         node = tree.find(name)
         code = node.code if node else name
@@ -99,18 +159,33 @@ def parse_table(sheet: str, rows: list[list[str]], tree: RegionTree, *, unit: st
             )
         )
         declared.append(DeclaredRow(net=values.get("net"), final=values.get("final")))
-    return ReadTable(lines, declared, total, problems)
+        numbers.append(number)
+    return ReadTable(lines, declared, total, problems, sheet, tuple(numbers), total_row)
 
 
-def _columns(header_rows: list[list[str]]) -> dict[str, int]:
+_TITLE_UNIT = re.compile(r"[（(](万元|元)[）)]$")
+
+
+def _columns(header_rows: list[list[str]]) -> tuple[dict[str, int], str]:
+    """Each known column's index, and the unit the amount columns' titles state (the CSV export's （万元）)."""
     found: dict[str, int] = {}
+    units: set[str] = set()
     for row in header_rows:
         for index, title in enumerate(row):
             clean = "".join(title.split())
+            stated = _TITLE_UNIT.search(clean)
+            if stated:
+                clean = clean[: stated.start()]
+            if clean.endswith(
+                "补助资金额度"
+            ):  # 自治区… or 中央…, as the export titles it by the fund's source
+                clean = "补助资金额度"
             for key, names in HEADERS.items():
                 if key not in found and clean in names:
                     found[key] = index
-    return found
+                    if stated and key != "region":
+                        units.add(stated.group(1))
+    return found, units.pop() if len(units) == 1 else ""
 
 
 def _at(row: list[str], index: int) -> str:

@@ -21,6 +21,15 @@ class Limits:
     """Bytes of a workbook or document once its zip members are inflated."""
     members: int = 1000
     """Members of a workbook's or document's zip package."""
+    document_bytes: int = 16 * 1024 * 1024
+    """Bytes of a document (DOCX) once inflated, its pictures included."""
+    parse_memory_bytes: int = 1024 * 1024 * 1024
+    """Memory a background import's parse may take in its child process (``core.sandbox``)."""
+    parse_seconds: int = 60
+    """CPU seconds a background import's parse may take in its child process."""
+    document_xml_bytes: int = 4 * 1024 * 1024
+    """Bytes of a document's XML parts once inflated: python-docx holds their whole tree, some 50 times the XML
+    (4MB of paragraphs take 200MB and 2.5 s), and a notice with its attachments has well under 1MB."""
 
 
 def upload_limits() -> Limits:

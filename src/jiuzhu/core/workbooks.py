@@ -80,8 +80,24 @@ def _long_text(limits: Limits) -> Callable[[bytes], bool]:
     return check
 
 
+def declared_members(data: bytes) -> int | None:
+    """The member count the zip's end record states (its last 64 KB), before the central directory is read —
+    a directory of millions of entries costs memory to list; None when there is no end record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 12 > len(data):
+        return None
+    count = int.from_bytes(data[end + 10 : end + 12], "little")
+    zip64 = data.rfind(b"PK\x06\x06", max(0, end - 4096), end)
+    if count == 0xFFFF and zip64 >= 0 and zip64 + 40 <= len(data):
+        count = int.from_bytes(data[zip64 + 32 : zip64 + 40], "little")
+    return count
+
+
 def open_package(data: bytes, limits: Limits, *, what: str = "表格") -> zipfile.ZipFile:
     """The zip package, its members counted and their declared inflated sizes summed against the limits."""
+    stated = declared_members(data)
+    if stated is not None and stated > limits.members:
+        raise refuse("TOO_MANY_PARTS", f"{what}文件包含{stated}个部件，超过上限{limits.members}个")
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         members = package.infolist()

@@ -4,7 +4,8 @@ or plain text.
 PDF text comes from poppler's ``pdftotext -layout`` (poppler-utils is already a system dependency for
 rendering checks): it keeps table columns apart by runs of spaces, which the checker reads as cells, and it
 reads the CID fonts WeasyPrint and LibreOffice embed. DOCX is read with python-docx, paragraphs and table rows
-in body order, table cells joined by tabs. A saved web page (a bureau publishes its notices so) keeps its
+in body order, table cells joined by tabs, once its zip has passed the upload limits (``core.limits``: parts,
+inflated bytes — python-docx would hold a zip bomb's whole tree). A saved web page (a bureau publishes its notices so) keeps its
 block elements as lines and its table rows as cells joined by `` | ``; scripts and styles are dropped.
 """
 
@@ -13,10 +14,15 @@ import io
 import re
 import subprocess
 import zipfile
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from docx import Document
 from docx.oxml.ns import qn
+
+from jiuzhu.core.errors import InvalidInput
+from jiuzhu.core.limits import Limits, megabytes, upload_limits
+from jiuzhu.core.workbooks import open_package
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -30,12 +36,9 @@ def kind_of(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if "word/document.xml" in z.namelist():
-                    return "docx"
-        except zipfile.BadZipFile as exc:
-            raise ExtractError("文件已损坏，无法读取") from exc
+        with _checked_package(data) as z:
+            if "word/document.xml" in z.namelist():
+                return "docx"
         raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF、网页 HTML 或纯文本")
     if b"\x00" in data[:4096]:
         raise ExtractError("不支持的文件类型：只接受 DOCX、带文字层的 PDF、网页 HTML 或纯文本")
@@ -43,6 +46,29 @@ def kind_of(data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]:
         return "html"
     return "text"
+
+
+def document_limits() -> Limits:
+    """The upload limits, with a document's inflated bytes (``Limits.document_bytes``) as the inflated limit."""
+    limits = upload_limits()
+    return replace(limits, inflated_bytes=min(limits.inflated_bytes, limits.document_bytes))
+
+
+def _checked_package(data: bytes) -> zipfile.ZipFile:
+    """The DOCX's zip, refused before python-docx reads it when its parts are too many or inflate too far, in all or in its XML (a
+    zip member never inflates past the size it declares: ``zipfile`` stops there)."""
+    limits = document_limits()
+    try:
+        package = open_package(data, limits, what="文档")
+    except InvalidInput as exc:
+        raise ExtractError("；".join(p.message for p in exc.problems)) from exc
+    xml = sum(m.file_size for m in package.infolist() if m.filename.endswith((".xml", ".rels")))
+    if xml > limits.document_xml_bytes:
+        package.close()
+        raise ExtractError(
+            f"文档的文字部分解压后为{megabytes(xml)}，超过上限{megabytes(limits.document_xml_bytes)}"
+        )
+    return package
 
 
 def extract_text(data: bytes) -> str:

@@ -80,19 +80,25 @@ def validate_lines(
     issuer_code: str,
     declared: Sequence[DeclaredRow] | None = None,
     declared_total: Totals | None = None,
+    row_numbers: Sequence[int] | None = None,
+    total_row: int | None = None,
 ) -> list[Problem]:
-    """Every problem of the table: regions, signs, the decrease/base rule, and stated sums that do not add up."""
+    """Every problem of the table: regions, signs, the decrease/base rule, and stated sums that do not add up.
+
+    Problems name the line's place in the table (1…n) unless ``row_numbers`` gives each line's row in the file
+    it was read from, and ``total_row`` the 合计 row's."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, line in enumerate(lines, start=1):
-        problems += _region_problems(line, index, tree=tree, issuer_code=issuer_code, seen=seen)
-        problems += _amount_problems(line, index, _label(tree, line.region_code))
+        number = row_numbers[index - 1] if row_numbers is not None else index
+        problems += _region_problems(line, number, tree=tree, issuer_code=issuer_code, seen=seen)
+        problems += _amount_problems(line, number, _label(tree, line.region_code))
         if declared is not None and index <= len(declared):
             problems += _declared_row_problems(
-                line, declared[index - 1], index, _label(tree, line.region_code)
+                line, declared[index - 1], number, _label(tree, line.region_code)
             )
     if declared_total is not None:
-        problems += _declared_total_problems(totals(lines), declared_total)
+        problems += _declared_total_problems(totals(lines), declared_total, total_row)
     return problems
 
 
@@ -177,7 +183,7 @@ def _declared_row_problems(
     return problems
 
 
-def _declared_total_problems(computed: Totals, stated: Totals) -> list[Problem]:
+def _declared_total_problems(computed: Totals, stated: Totals, row: int | None) -> list[Problem]:
     problems = []
     for key, title in COLUMNS.items():
         value, expected = getattr(stated, key), getattr(computed, key)
@@ -186,7 +192,7 @@ def _declared_total_problems(computed: Totals, stated: Totals) -> list[Problem]:
                 Problem(
                     "TOTAL_MISMATCH",
                     f"合计行的{title}填为{format_yuan(value)}元，各行相加为{format_yuan(expected)}元",
-                    Where(row=0, column=title, entity="合计"),
+                    Where(row=row, column=title, entity="合计"),
                     numbers={"stated": value, "computed": expected},
                 )
             )

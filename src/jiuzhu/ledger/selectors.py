@@ -36,8 +36,9 @@ ZERO = Decimal("0.00")
 APPROVED_PAYMENT = Q(batch__approved_at__isnull=False)
 APPROVED_PAYOUT = Q(batch__isnull=True) | Q(batch__approved_at__isnull=False)
 APPROVED_LINE = Q(registration__status=Registration.APPROVED)
-#: A running import that has not reported for this long is shown as 已中断 and may be retried.
-STALL_AFTER = datetime.timedelta(minutes=10)
+#: A running import that has not reported for this long is shown as 已中断 and may be retried; its worker died
+#: (a live one beats every 15 s, ``services.liveness``), and ``liveness.fail_stalled`` marks it failed.
+STALL_AFTER = datetime.timedelta(seconds=60)
 
 
 def visible_movements(user: Any) -> QuerySet[Movement]:

@@ -183,6 +183,7 @@ def payouts(request: AuthedRequest) -> HttpResponse:
     """支付发放: upload payment and payout files, follow their imports, see vouchers and payouts (IDs masked)."""
     if request.method == "POST":
         return _upload(request)
+    services.fail_stalled(selectors.visible_batches(request.user))  # a dead worker's batch shows as failed
     approved = selectors.approved_payout_batches(request.user)
     shown = selectors.chosen_batch(approved, request.GET.get("batch"))
     page: Any = Paginator(selectors.BatchPage(shown), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
@@ -284,6 +285,8 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     from .preview import preview
 
     batch = get_scoped_or_404(ImportBatch.objects.select_related("region"), request.user, pk=pk)
+    if selectors.is_stalled(batch) and services.fail_stalled(ImportBatch.objects.filter(pk=batch.pk)):
+        batch.refresh_from_db()
     return render(
         request,
         "ledger/batch.html",

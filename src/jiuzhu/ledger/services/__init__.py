@@ -25,6 +25,7 @@ from .appropriations import LIVE_LINES, book_plan_movements, refuse_tag_change
 from .batch_review import BatchReview, batch_department
 from .batches import IMPORT, ImportOutcome, ImportRejected, read_kept_file, sha256_of
 from .imports import do_import_file, do_queue_import, do_retry_import
+from .liveness import fail_stalled
 from .registrations import REGISTRATION, RegistrationReview, do_register_receipt
 from .reviewers import review_refusal
 from .runner import run_batch
@@ -43,6 +44,7 @@ __all__ = [
     "do_queue_import",
     "do_register_receipt",
     "do_retry_import",
+    "fail_stalled",
     "read_kept_file",
     "refuse_tag_change",
     "review_refusal",

@@ -154,9 +154,11 @@ def finish_batch(
     problems: Sequence[Problem] = (),
     error: str = "",
     ip: str = "",
+    only: QuerySet[ImportBatch] | None = None,
 ) -> None:
+    """The batch ends ``status``; ``only`` narrows the move to batches still matching it (else it is refused)."""
     IMPORT_STATES.move_rows(
-        ImportBatch.objects.filter(pk=batch.pk),
+        (only if only is not None else ImportBatch.objects).filter(pk=batch.pk),
         status,
         problems=[p.as_dict() for p in problems][:2000],
         error=error[:2000],

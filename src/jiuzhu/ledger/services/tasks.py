@@ -1,5 +1,6 @@
 """Background imports (django-tasks, database backend): the batch row keeps state and progress; a task that
-died leaves its batch ``running`` without heartbeat, which the page shows as 已中断 with a retry button.
+died leaves its batch ``running`` without heartbeat, which the page shows as 已中断 with a retry button, and
+which the next task (or the next look at the imports) marks failed (``liveness``).
 
 Inside the services package so that importing it runs no other part of ledger: the import starters
 (``imports``) call it, it calls the runner, and nothing leads back (a module beside the package would import the
@@ -14,6 +15,7 @@ from jiuzhu.core.errors import InvalidInput
 from ..actors import SystemActor
 from ..models import ImportBatch
 from .batches import read_kept_file
+from .liveness import fail_stalled
 from .runner import run_batch
 
 
@@ -25,11 +27,12 @@ def _maker(batch: ImportBatch) -> Actor:
 
 @task()
 def import_batch(batch_id: int) -> str:
+    fail_stalled(ImportBatch.objects.all())
     batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
     if batch.status != ImportBatch.QUEUED:
         return batch.status
     try:
-        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=_maker(batch))
+        outcome = run_batch(batch=batch, data=read_kept_file(batch), actor=_maker(batch), bounded=True)
     except InvalidInput:
         return ImportBatch.REJECTED
     return outcome.batch.status

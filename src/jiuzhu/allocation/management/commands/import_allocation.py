@@ -8,14 +8,13 @@ from jiuzhu.allocation import services
 from jiuzhu.allocation.imports import parse_table, read_rows
 from jiuzhu.allocation.models import Plan
 from jiuzhu.core.errors import ActionRefused, InvalidInput
-from jiuzhu.domain.allocation import validate_lines
 from jiuzhu.domain.docno import DocNoError, normalise_docno
 from jiuzhu.domain.problems import has_errors
 from jiuzhu.regions.models import load_tree
 
 
 class Command(BaseCommand):
-    help = "从 XLSX/CSV 分配表导入到草稿方案（全部校验通过才保存）"
+    help = "从 XLSX/CSV 分配表（或本系统导出的 JSON）导入到草稿方案（全部校验通过才保存）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -42,17 +41,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         tree = load_tree()
         table = parse_table(sheet, rows, tree, unit=options["unit"])
-        problems = table.problems or validate_lines(
-            table.lines,
-            tree=tree,
-            issuer_code=plan.issuer.code,
-            declared=table.declared,
-            declared_total=table.declared_total,
-        )
+        problems = table.validate(tree, plan.issuer.code)
         try:
             if has_errors(problems):
                 raise InvalidInput(problems)
-            services.do_save_rows(actor=actor, plan=plan, lines=table.lines)
+            try:
+                services.do_save_rows(actor=actor, plan=plan, lines=table.lines)
+            except InvalidInput as exc:
+                raise InvalidInput(table.at_file_rows(exc.problems)) from exc
         except InvalidInput as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
