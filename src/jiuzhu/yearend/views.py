@@ -123,7 +123,7 @@ def execution(request: AuthedRequest) -> HttpResponse:
 def closes(request: AuthedRequest) -> HttpResponse:
     """年终结转 and 收回: the documents of the area, and for a maker the preview of what a close would carry."""
     deny_unless(request.user, "yearend.view")
-    year = _year(request, min(_latest_year(), timezone.localdate().year - 1))
+    year = _year(request, timezone.localdate().year - 1)
     region = request.user.region if request.user.can("yearend.close") else None
     preview = refusal = None
     candidates: list[recovery.Candidate] = []
@@ -148,7 +148,7 @@ def closes(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def submit_close(request: AuthedRequest) -> HttpResponse:
     deny_unless(request.user, "yearend.close")
-    year = _year(request, min(_latest_year(), timezone.localdate().year - 1))
+    year = _year(request, timezone.localdate().year - 1)
     try:
         close = closing.do_submit_close(
             actor=request.user,
