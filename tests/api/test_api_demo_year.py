@@ -147,7 +147,7 @@ def test_archive_reproduces_the_county_month(year, reference):
             registration.refresh_from_db()
             if registration.status == "submitted":
                 review.approve(registration, checker)
-    for batch in ImportBatch.objects.order_by("-kind"):  # payments before payouts
+    for batch in ImportBatch.objects.order_by("kind"):  # payments before payouts
         for checker in checkers:
             batch.refresh_from_db()
             if batch.approved_at is None:
