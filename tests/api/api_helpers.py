@@ -110,3 +110,17 @@ def payout_row(serial: int, amount: str = "500.00", month: str = "05") -> dict[s
         "xpay_amt": amount,
         "pay_month": month,
     }
+
+
+def registration_body(movement, **changes: object) -> dict[str, object]:
+    """The API's 指标登记 of 裕民县's 8号 receipt as register_yumin books it (30万 低保 + 9万 临时救助)."""
+    body: dict[str, object] = {
+        "mof_div_code": movement.region.mof_div_code,
+        "sup_bgt_doc_no": movement.sup_bgt_doc_no,
+        "cor_bgt_doc_no": "裕财社〔2022〕3号",
+        "lines": [
+            {"exp_func_code": "2081902", "purpose": "dibao", "amount": "300000.00"},
+            {"exp_func_code": "2082001", "purpose": "linshi", "amount": "90000.00"},
+        ],
+    }
+    return body | changes

@@ -1,11 +1,20 @@
 """A county token cannot read or write another county's data, on every route of the OpenAPI document."""
 
 import pytest
-from api_helpers import EMIN, YUMIN, TokenClient, make_token, payout_row, register_yumin, voucher_row
+from api_helpers import (
+    EMIN,
+    YUMIN,
+    TokenClient,
+    make_token,
+    payout_row,
+    register_yumin,
+    registration_body,
+    voucher_row,
+)
 
 from jiuzhu.api.api import api
 from jiuzhu.approvals import review
-from jiuzhu.ledger.models import ImportBatch, Payment, Payout
+from jiuzhu.ledger.models import ImportBatch, Movement, Payment, Payout, Registration
 
 #: Text of 裕民县's records that must never reach 额敏县's token.
 YUMIN_MARKERS = ["654225", "裕民", "裕财社", "D012022-V02CTD-08061", "测试1"]
@@ -52,7 +61,11 @@ def test_the_routes_are_the_expected_ones():
             ]
         )
     ]
-    assert routes("post") == ["/api/v1/payment-vouchers", "/api/v1/payout-batches"]
+    assert routes("post") == [
+        "/api/v1/payment-vouchers",
+        "/api/v1/payout-batches",
+        "/api/v1/registrations",
+    ]
 
 
 @pytest.mark.parametrize("path", routes("get"))
@@ -85,10 +98,15 @@ def test_reads_stay_inside_the_token_area(world, path):
 def test_writes_into_another_county_are_refused_with_nothing_stored(world, path):
     before = (Payment.objects.count(), Payout.objects.count(), ImportBatch.objects.count())
     row = voucher_row("EMIN-TRY") if "payment" in path else payout_row(9)
-    r = world["emin"].post_json(path, {"mof_div_code": "654225000", "rows": [row]}, key="try")
+    body: dict[str, object] = {"mof_div_code": "654225000", "rows": [row]}
+    if path.endswith("/registrations"):
+        body = registration_body(Movement.objects.filter(region__code=YUMIN).first())
+    registrations = Registration.objects.count()
+    r = world["emin"].post_json(path, body, key="try")
     assert r.status_code == 403
     assert r.json()["detail"] == "该地区不在您的管辖范围内"
     assert (Payment.objects.count(), Payout.objects.count(), ImportBatch.objects.count()) == before
+    assert Registration.objects.count() == registrations
 
 
 def test_whole_identity_numbers_only_for_roles_that_may_see_them(world):

@@ -13,6 +13,7 @@ CASES = {
     "api_v1:api-root": [Case("根路径", expect=lambda w, u: 404, anonymous=404)],
     "api_v1:post_payments": _POST_TOKEN_ONLY,
     "api_v1:post_payouts": _POST_TOKEN_ONLY,
+    "api_v1:post_registrations": _POST_TOKEN_ONLY,
 }
 for _path, _item in api.get_openapi_schema()["paths"].items():
     for _method, _operation in _item.items():

@@ -13,7 +13,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jiuzhu.core.errors import ActionRefused
 
-from . import reads, writes
+from . import (
+    reads,
+    registrations,  # noqa: F401  (adds POST /registrations to reads' router: the same path)
+    writes,
+)
 from .auth import TokenAuth
 from .calls import audit_call
 from .problems import CONTENT_TYPE, ApiProblem, problem_response

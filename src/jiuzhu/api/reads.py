@@ -173,6 +173,16 @@ def appropriations(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
     return _answer(request, "appropriations", keyset_page(qs, f.cursor, f.limit, row))
 
 
+def registration_line(line: RegistrationLine) -> dict[str, Any]:
+    """One line of a registration as the API shows it (read, and answered to its write)."""
+    return {
+        "bgt_id": line.appropriation.bgt_id,
+        "exp_func_code": line.appropriation.exp_func_code,
+        "purpose": line.appropriation.purpose,
+        "amount": s.yuan(line.amount),
+    }
+
+
 @router.get("/registrations", response={200: s.RegistrationPage, **ERRORS}, summary="指标登记")
 def registrations(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
     user = api_user(request)
@@ -194,15 +204,7 @@ def registrations(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
             "registered_on": r.registered_on.isoformat(),
             "status": r.status,
             "amount": s.yuan(sum((x.amount for x in lines), Decimal(0))),
-            "lines": [
-                {
-                    "bgt_id": x.appropriation.bgt_id,
-                    "exp_func_code": x.appropriation.exp_func_code,
-                    "purpose": x.appropriation.purpose,
-                    "amount": s.yuan(x.amount),
-                }
-                for x in lines
-            ],
+            "lines": [registration_line(x) for x in lines],
         }
 
     return _answer(request, "registrations", keyset_page(qs, f.cursor, f.limit, row))

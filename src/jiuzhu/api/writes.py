@@ -125,11 +125,11 @@ def pointers(problems: list[LedgerProblem], titles: dict[str, str]) -> list[dict
     return out
 
 
-def _body_hash(payload: Schema) -> str:
+def body_hash(payload: Schema) -> str:
     return hashlib.sha256(json.dumps(payload.model_dump(), sort_keys=True).encode()).hexdigest()
 
 
-def _replayed(request: HttpRequest, route: str, key: str, digest: str) -> HttpResponse | None:
+def replayed(request: HttpRequest, route: str, key: str, digest: str) -> HttpResponse | None:
     user = api_user(request)
     earlier = IdempotentWrite.objects.filter(account=user.api_account, key=key).first()
     if earlier is None:
@@ -149,11 +149,23 @@ def _replayed(request: HttpRequest, route: str, key: str, digest: str) -> HttpRe
     return response
 
 
+def remember(request: HttpRequest, route: str, key: str, digest: str, status: int, body: Any) -> None:
+    """Keep the answer under the key, for a retry to receive it again."""
+    IdempotentWrite.objects.create(
+        account=api_user(request).api_account,
+        key=key,
+        route=route,
+        body_sha256=digest,
+        status_code=status,
+        response=body,
+    )
+
+
 def _import(
     request: HttpRequest, route: str, key: str, payload: Any, kind: str, titles: dict[str, str]
 ) -> Any:
-    digest = _body_hash(payload)
-    replay = _replayed(request, route, key, digest)
+    digest = body_hash(payload)
+    replay = replayed(request, route, key, digest)
     if replay is not None:
         return replay
     user = api_user(request)
@@ -195,16 +207,9 @@ def _import(
     status = 200 if outcome.already_imported else 201
     try:
         with transaction.atomic():
-            IdempotentWrite.objects.create(
-                account=user.api_account,
-                key=key,
-                route=route,
-                body_sha256=digest,
-                status_code=status,
-                response=body,
-            )
+            remember(request, route, key, digest, status, body)
     except IntegrityError:  # the same key finished meanwhile in another request: answer as it did
-        replay = _replayed(request, route, key, digest)
+        replay = replayed(request, route, key, digest)
         if replay is not None:
             return replay
     audit_call(request, what=route, rows=0 if outcome.already_imported else batch.rows_stored, status=status)
