@@ -21,8 +21,9 @@ def test_demo_year_ledger_invariants(db, settings):
     settings.JIUZHU_DEMO_LEDGER_YEAR = True
     started = time.monotonic()
     call_command("demo", stdout=io.StringIO())
-    # about 6 s alone on SQLite (README); the bound is loose because CI machines are shared and noisy
-    assert time.monotonic() - started < 120
+    # about 6 s alone on SQLite (README); the bound only catches a runaway load: CI machines are shared and noisy
+    # (360 s once on PostgreSQL with a second full suite running beside it); the speed is bench/'s to measure
+    assert time.monotonic() - started < 600
     out = io.StringIO()
     call_command("ledger", "--json", stdout=out)
     report = json.loads(out.getvalue())
