@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files under gunicorn (and any WSGI server) as under `make run`.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API refuses a NUL character before any view reads it (PostgreSQL text cannot hold one).
+    "jiuzhu.api.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -115,3 +115,22 @@ def test_whole_identity_numbers_only_for_roles_that_may_see_them(world):
     maker = world["yumin"].get("/api/v1/payouts").json()["items"]
     assert checker and all("*" in p["iden_no"] for p in checker)
     assert {p["iden_no"] for p in maker} == {payout_row(1)["iden_no"], payout_row(2)["iden_no"]}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/regions?mof_div_code=65%00", "/api/v1/payouts?cursor=%00", "/api/v1/funds?x=\\u0000"]
+)
+def test_a_nul_character_is_refused_before_any_view_reads_it(world, path):
+    r = world["yumin"].get(path)
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/problem+json")
+    assert "空字符" in r.json()["detail"]
+
+
+def test_a_nul_in_a_written_body_is_refused_with_nothing_stored(world):
+    before = (Payment.objects.count(), ImportBatch.objects.count())
+    row = {**voucher_row("NUL-1"), "use_des": "用途\u0000"}
+    r = world["yumin"].post_json(
+        "/api/v1/payment-vouchers", {"mof_div_code": "654225000", "rows": [row]}, key="n"
+    )
+    assert r.status_code == 400
+    assert (Payment.objects.count(), ImportBatch.objects.count()) == before

@@ -83,4 +83,4 @@ def problem_response(request: HttpRequest, problem: ApiProblem) -> HttpResponse:
 
 
 #: The documented error responses of every route.
-ERRORS: dict[int, type[Problem]] = dict.fromkeys((401, 403, 404, 422, 429), Problem)
+ERRORS: dict[int, type[Problem]] = dict.fromkeys((400, 401, 403, 404, 422, 429), Problem)
