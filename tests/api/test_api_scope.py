@@ -31,11 +31,35 @@ def world(seed):
         r = yumin.post_json(path, body, key=path)
         assert r.status_code == 201, r.content
         review.approve(ImportBatch.objects.get(pk=r.json()["batch_id"]), seed["ymx_cz_sh"])
+    _finding_and_report_of_yumin(seed)
     return {
         "yumin": yumin,
         "emin": TokenClient(make_token(EMIN)),
         "prefecture": TokenClient(make_token("654200")),
     }
+
+
+def _finding_and_report_of_yumin(seed) -> None:
+    """A finding and a usage report of 裕民县, so that those routes have records to keep from 额敏县."""
+    from django.utils import timezone
+
+    from jiuzhu.monitoring.models import Finding
+    from jiuzhu.regions.models import Region
+    from jiuzhu.reports import services as reports
+
+    yumin = Region.objects.get(code="654225")
+    now = timezone.now()
+    Finding.objects.create(
+        rule="voucher_mismatch",
+        key="api-scope-probe",
+        region=yumin,
+        fiscal_year=2022,
+        severity="red",
+        message="裕民县探针预警",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    reports.do_open_report(actor=seed["ymx_cz_jb"], region=yumin, year=2022, month=5)
 
 
 def routes(method: str) -> list[str]:
@@ -85,6 +109,8 @@ def test_reads_stay_inside_the_token_area(world, path):
         "payments",
         "payouts",
         "execution",
+        "findings",
+        "usage-reports",
     }:
         assert "654225" in own.content.decode()
         assert "654225" in above.content.decode()
