@@ -18,6 +18,7 @@ from jiuzhu.domain.targets import target_set_for
 from jiuzhu.funds.models import Fund
 
 from . import monitoring_report, services
+from .actuals import computed
 from .models import Status, TargetTable
 
 FUND_LABEL = "自治区"
@@ -75,6 +76,8 @@ def load_performance_demo() -> None:
     table.refresh_from_db()
     assert table.status == Status.APPROVED
     indicators = {x.level3: x for x in table.indicators.all()}
+    # the ledger's actuals of the mid-year period, computed once: each computation scans the demo year
+    ledger = computed(table.fund_id, 2022, monitoring_report.default_month())
     for column in table.columns.select_related("region"):
         region = column.region
         county_maker = User.objects.filter(region=region, department="finance", role="maker").first()
@@ -83,7 +86,7 @@ def load_performance_demo() -> None:
             _enter(maker, checker, indicators, region, month, own)
         if county_maker is not None and region.pk != prefecture.pk:
             services.do_confirm_column(actor=county_maker, column=column)
-            _midyear(county_maker, table, region)
+            _midyear(county_maker, table, region, ledger)
 
 
 def _enter(
@@ -131,16 +134,16 @@ POLICY_EXPLAINED = monitoring_report.LineInput(
 )
 
 
-def _midyear(county_maker: User, table: TargetTable, region: Any) -> None:
+def _midyear(county_maker: User, table: TargetTable, region: Any, ledger: Any) -> None:
     """The county's 1—7月 report: 托里县 explains its deviation; a report whose deviations are all explained is
     submitted to the prefecture, 裕民县's stays a draft (for the demo's clerk to fill in)."""
-    report = monitoring_report.do_open_report(actor=county_maker, table=table, region=region)
-    view = monitoring_report.view(report)
+    report = monitoring_report.do_open_report(actor=county_maker, table=table, region=region, ledger=ledger)
+    view = monitoring_report.view(report, ledger)
     if region.code == POLICY_MISS:
         lines = {
             r.line.pk: POLICY_EXPLAINED for r in view.deviating if r.line.indicator.level3 == "政策知晓率"
         }
         monitoring_report.do_save_report(actor=county_maker, report=report, lines=lines)
-        view = monitoring_report.view(report)
+        view = monitoring_report.view(report, ledger)
     if region.code != "654225" and not any(r.incomplete for r in view.rows):
-        monitoring_report.do_submit_report(actor=county_maker, report=report)
+        monitoring_report.do_submit_report(actor=county_maker, report=report, ledger=ledger)

@@ -87,8 +87,9 @@ def view(report: MonitoringReport, ledger: Any = None) -> ReportView:
 
 @transaction.atomic
 def do_open_report(
-    *, actor: Any, table: TargetTable, region: Region, through_month: int = 0
+    *, actor: Any, table: TargetTable, region: Region, through_month: int = 0, ledger: Any = None
 ) -> MonitoringReport:
+    """``ledger``: ``actuals.computed`` of the period, when the caller has it already (it scans the year)."""
     _require_fill(actor, region)
     if not table.columns.filter(region=region).exists():
         raise ActionRefused("本表没有分解到本地区的目标")
@@ -97,7 +98,7 @@ def do_open_report(
         table=table, region=region, through_month=n, defaults={"created_by": actor}
     )
     if created:
-        for c in completions(table, region, n):
+        for c in completions(table, region, n, ledger):
             MonitoringLine.objects.create(report=report, indicator=c.indicator, expected=c.shown)
         record(
             actor=actor,
@@ -172,13 +173,13 @@ def facts(v: ReportView) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_submit_report(*, actor: Any, report: MonitoringReport) -> MonitoringReport:
+def do_submit_report(*, actor: Any, report: MonitoringReport, ledger: Any = None) -> MonitoringReport:
     report = (
         MonitoringReport.objects.select_for_update().select_related("region", "table__fund").get(pk=report.pk)
     )
     _require_fill(actor, report.region)
     require(actor, "performance.monitor")
-    v = view(report)
+    v = view(report, ledger)
     missing = [r.completion.indicator.level3 for r in v.rows if r.incomplete]
     if missing:
         raise ActionRefused("偏离目标的指标须填写偏差原因、完成目标可能性和整改措施：" + "、".join(missing))

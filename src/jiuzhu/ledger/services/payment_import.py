@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from jiuzhu.regions.models import Region
 
 from ..models import Appropriation, ImportBatch, Payment, Registration
 from ..models import RegistrationLine as LineModel
+from ..statistics import refresh_after_load
 from .appropriations import LIVE_LINES
 from .batches import Progress, mark_done, sorted_problems
 
@@ -100,6 +101,8 @@ def import_payments(batch: ImportBatch, table: Any, track: Progress, *, actor: A
             )
             for r in records
         )
+        with connection.cursor() as cursor:
+            refresh_after_load(cursor, Payment._meta.db_table, len(records))
         total = sum((r.xpay_amt for r in records), Decimal(0))
         mark_done(
             batch, len(records), actor=actor, ip=ip, summary={"xpay_amt": str(total)}, fiscal_year=fiscal_year

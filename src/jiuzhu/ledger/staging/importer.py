@@ -14,6 +14,7 @@ from jiuzhu.domain import payout_problems
 
 from .. import frames
 from ..io.readers import PayoutRows
+from ..statistics import refresh_after_load
 from . import checks, duplicates
 from .base import Backend, Load, Progress, Scope, drop_temporary
 from .checks import KEYS, OPTIONAL, Combos, Voucher
@@ -140,6 +141,7 @@ class PayoutImport:
                     with transaction.atomic():
                         self.progress("写入", 0, frame.height)
                         self.db.load(cursor, Load(frame, kinds, constants, upper, texts), self.progress)
+                        refresh_after_load(cursor, "ledger_payout", frame.height)
                         checked = people.result()
                         if not checked.rows_clean or in_file.result():
                             raise _Refused
