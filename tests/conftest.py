@@ -29,11 +29,40 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def demo(db):
-    """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
+def _transactional(node) -> bool:
+    marker = node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(scope="module")
+def _demo_of_module(request, django_db_setup, django_db_blocker):
+    """The demo loaded once for a module, in a transaction rolled back at the module's end; each test runs in a
+    savepoint inside it (pytest-django's ``db``), so each starts from the demo as loaded. A module whose tests are
+    transactional (a live server for the browser commits, then flushes) gets nothing here: ``demo`` loads it for
+    each of its tests."""
+    if _transactional(request.node):
+        yield False
+        return
+    from django.db import transaction
+
     from jiuzhu.demo.scenario import load_demo
 
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield True
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(request, _demo_of_module):
+    """The seed scenario, loaded through the services exactly as `jiuzhu demo` does."""
+    if _demo_of_module:
+        assert not _transactional(request.node), "a transactional test needs its own module for the demo"
+        request.getfixturevalue("db")
+        return
+    from jiuzhu.demo.scenario import load_demo
+
+    request.getfixturevalue("transactional_db")
     load_demo()
 
 
