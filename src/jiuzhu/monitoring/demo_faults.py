@@ -33,6 +33,7 @@ from jiuzhu.ledger.models import (
     RegistrationLine,
     ReviewStatus,
 )
+from jiuzhu.ledger.services.registrations import bgt_id_for
 from jiuzhu.regions.models import Region
 
 MARKER = "demo-monitoring-faults"
@@ -260,7 +261,7 @@ def _registration_lines(fund: Fund) -> None:
     code it never pays from (idle money); 和布克赛尔县 moves a quarter of its 孤儿 amount from 低保 (behind)."""
     tuoli = _appropriation("654224", fund, "dibao")
     idle = Appropriation.objects.create(
-        bgt_id=f"{tuoli.region.mof_div_code}-2022-{fund.pk}-2081901-dibao",
+        bgt_id=bgt_id_for(tuoli.region, 2022, fund.pk, "2081901", "dibao"),
         region=tuoli.region,
         fund=fund,
         fiscal_year=2022,

@@ -41,7 +41,7 @@ from .reviewers import review_refusal
 REGISTRATION = "ledger.registration"
 
 
-def _bgt_id(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: str) -> str:
+def bgt_id_for(region: Region, fiscal_year: int, fund_id: int, code: str, purpose: str) -> str:
     """654225000-2022-1-2081902-01: region, year, fund, expenditure code and the purpose's number (its place
     in ``Purpose``: 01 低保 … 05 孤儿) — digits only, no pinyin in a key clerks read and type."""
     number = [p.value for p in Purpose].index(purpose) + 1
@@ -127,7 +127,7 @@ def do_register_receipt(
             exp_func_code=line.exp_func_code,
             purpose=line.purpose.value,
             defaults={
-                "bgt_id": _bgt_id(
+                "bgt_id": bgt_id_for(
                     movement.region, fund.fiscal_year, fund.pk, line.exp_func_code, line.purpose.value
                 ),
                 "fiscal_year": fund.fiscal_year,
