@@ -63,11 +63,12 @@ def payout_rows(rows: int, prefix: str = "654225") -> list[list[str]]:
     return out
 
 
-def files(rows: int, folder: Path) -> tuple[Path, Path]:
-    """The CSV and XLSX of ``rows`` payouts, generated once and kept in ``folder``."""
+def files(rows: int, folder: Path, formats: list[str]) -> tuple[Path, Path]:
+    """The CSV and XLSX (of those in ``formats``) of ``rows`` payouts, generated once and kept in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / f"payouts-{rows}.csv", folder / f"payouts-{rows}.xlsx"
-    if csv_path.exists() and xlsx_path.exists():
+    wanted = [p for p in (csv_path, xlsx_path) if p.suffix[1:] in formats]
+    if all(p.exists() for p in wanted):
         return csv_path, xlsx_path
     started = time.perf_counter()
     data = payout_rows(rows)
@@ -75,6 +76,9 @@ def files(rows: int, folder: Path) -> tuple[Path, Path]:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         writer.writerows(data)
+    if xlsx_path not in wanted:
+        print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+        return csv_path, xlsx_path
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
@@ -132,7 +136,7 @@ def worker(
     results: dict[str, object] = {}
     for path in paths:
         data = Path(path).read_bytes()
-        times, phases = [], []
+        times, phases, peaks = [], [], []
         for _ in range(repeat):
             _reset(keep)
             marks: list[tuple[str, float]] = []
@@ -141,6 +145,7 @@ def worker(
                 if not marks or marks[-1][0] != phase:
                     marks.append((phase, time.perf_counter()))
 
+            reset_peak_memory()
             started = time.perf_counter()
             outcome = do_import_file(
                 actor=actor, kind="payouts", region=region, data=data, filename=path, progress=progress
@@ -148,12 +153,15 @@ def worker(
             ended = time.perf_counter()
             assert outcome.batch.rows_stored == rows, outcome.batch.rows_stored
             times.append(ended - started)
+            peaks.append(peak_memory_mb())
             points = [("begin", started), *marks]
             phases.append({a: t2 - t1 for (a, t1), (_, t2) in itertools.pairwise(points)})
         results[Path(path).suffix] = {
             "median": statistics.median(times),
             "runs": times,
             "phases": {k: statistics.median(p.get(k, 0.0) for p in phases) for k in PHASE_NAMES},
+            "peak_mb": max(peaks),
+            "file_mb": len(data) / 1e6,
         }
     if refused:
         results["refused"] = _refused(Path(paths[0]).read_bytes(), actor, region, repeat)
@@ -161,6 +169,19 @@ def worker(
         results["copy"] = _raw_copy(paths[0], repeat)
     _reset()
     return results
+
+
+def reset_peak_memory() -> None:
+    """Linux: set this process's peak resident size (VmHWM) back to its current size (proc(5), clear_refs 5), so
+    that the next reading is the import's own peak — the file's bytes, which the import is handed, included."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_memory_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM is not in /proc/self/status")
 
 
 def _refused(data: bytes, actor: object, region: object, repeat: int) -> dict[str, object]:
@@ -318,10 +339,11 @@ def main() -> None:
     folder = Path(args.out)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
-    csv_path, xlsx_path = files(args.rows, folder)
+    csv_path, xlsx_path = files(args.rows, folder, args.formats.split(","))
     chosen = [p for p in (csv_path, xlsx_path) if p.suffix[1:] in args.formats.split(",")]
+    sizes = ", ".join(f"{p.suffix[1:].upper()} {p.stat().st_size / 1e6:.1f} MB" for p in chosen)
     print(
-        f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
+        f"{args.rows:,} rows: {sizes}"
         f"; median of {args.repeat} run(s) each"
         + (
             f"; {args.rows:,} payouts of other people of the same year stored beforehand"
@@ -397,6 +419,11 @@ def report(
                 "           phases (median s): "
                 + "  ".join(f"{PHASE_NAMES[k]} {phases[k]:.2f}" for k in PHASE_NAMES)
                 + f"   runs: {runs_text}"
+            )
+            peak, size = timing["peak_mb"], timing["file_mb"]
+            print(
+                f"           peak memory of the import: {peak:,.0f} MB for a {size:,.0f} MB file"
+                f" = {peak / size:.1f}× the file (goal for a 200 MB CSV: within 1,024 MB)"
             )
         if "refused" in result:
             refused: dict = result["refused"]  # type: ignore[assignment]
