@@ -84,3 +84,33 @@ def test_a_queued_workbook_beyond_the_parse_limit_is_rejected_and_nothing_stored
 def test_a_queued_workbook_within_the_limits_is_imported(people, voucher, django_capture_on_commit_callbacks):
     batch = _queued_and_run(people, django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.DONE and Payout.objects.filter(batch=batch).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_small_workbook_uploaded_on_the_page_is_parsed_in_the_limited_child_too(
+    client, people, voucher, settings, monkeypatch
+):
+    """A file small enough to import within the request is still parsed first in the child process: a parse
+    beyond the limit is a refusal on the batch's page, and the serving process goes on."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from jiuzhu.ledger.services import runner
+
+    settings.JIUZHU_UPLOAD_LIMITS = {"parse_memory_bytes": 64 << 20}
+    monkeypatch.setattr(runner, "_trial_parse", lambda kind, data: _greedy())
+    client.force_login(people["ymx_cz_jb"])
+    data = one_sheet([good_row(1), good_row(2, name="李四")])
+    response = client.post(
+        reverse("ledger:payouts"), {"kind": "payouts", "file": SimpleUploadedFile("small.xlsx", data)}
+    )
+    batch = ImportBatch.objects.get(filename="small.xlsx")
+    assert response.status_code == 302 and response["Location"] == reverse("ledger:batch", args=[batch.pk])
+    assert batch.status == ImportBatch.REJECTED and batch.problems[0]["code"] == "PARSE_LIMIT"
+    assert not Payout.objects.exists()
+    # the same page's upload within the limits imports at once
+    monkeypatch.undo()
+    settings.JIUZHU_UPLOAD_LIMITS = {}
+    again = one_sheet([good_row(1), good_row(2, name="王五")])
+    client.post(reverse("ledger:payouts"), {"kind": "payouts", "file": SimpleUploadedFile("ok.xlsx", again)})
+    assert Payout.objects.filter(batch__filename="ok.xlsx").count() == 2

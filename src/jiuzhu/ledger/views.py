@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -248,24 +249,18 @@ def _upload(request: AuthedRequest) -> HttpResponse:
     data = upload.read()
     region = _own_region(request)
     try:
-        if len(data) <= INLINE_BYTES:
-            outcome = services.do_import_file(
-                actor=request.user,
-                kind=kind,
-                region=region,
-                data=data,
-                filename=upload.name or "upload",
-                ip=client_ip(request),
-            )
-        else:
-            outcome = services.do_queue_import(
-                actor=request.user,
-                kind=kind,
-                region=region,
-                data=data,
-                filename=upload.name or "upload",
-                ip=client_ip(request),
-            )
+        # a small file is imported now, a large one by the background worker; a workbook is parsed first in a
+        # limited child process either way, never in the serving process alone
+        inline = len(data) <= INLINE_BYTES
+        start = partial(services.do_import_file, bounded=True) if inline else services.do_queue_import
+        outcome = start(
+            actor=request.user,
+            kind=kind,
+            region=region,
+            data=data,
+            filename=upload.name or "upload",
+            ip=client_ip(request),
+        )
     except services.ImportRejected as exc:
         messages.error(request, f"文件有{len(exc.problems)}个问题，未导入任何数据")
         return redirect("ledger:batch", pk=exc.batch.pk)

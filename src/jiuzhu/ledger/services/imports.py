@@ -27,8 +27,12 @@ def do_import_file(
     filename: str,
     progress: Progress = no_progress,
     ip: str = "",
+    bounded: bool = False,
 ) -> ImportOutcome:
-    """Import a payment or payout file now. Raises InvalidInput with every problem when the file is refused."""
+    """Import a payment or payout file now. Raises InvalidInput with every problem when the file is refused.
+
+    ``bounded``: a workbook is first parsed in a limited child process (``run_batch``), as a web upload is, so
+    that a file no parser can cope with costs a refusal and not the serving process."""
     require(actor, "ledger.import")
     require_within(actor, region)
     if kind not in (ImportBatch.PAYMENTS, ImportBatch.PAYOUTS):
@@ -37,7 +41,9 @@ def do_import_file(
     started = batch_for(actor=actor, kind=kind, region=region, data=data, sha=sha, filename=filename)
     if started.already_imported:
         return started
-    return run_batch(batch=started.batch, data=data, actor=actor, progress=progress, ip=ip, early=early)
+    return run_batch(
+        batch=started.batch, data=data, actor=actor, progress=progress, ip=ip, early=early, bounded=bounded
+    )
 
 
 @transaction.atomic
