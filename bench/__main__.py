@@ -33,6 +33,10 @@ PHASE_NAMES = {
 }
 
 
+#: 实发 of each payout: small, so that the 2,820,000 rows of a 200 MB file fit 裕民县's registered appropriation
+PER_ROW = "0.10"
+
+
 def people(rows: int) -> int:
     return -(-rows // MONTHS)
 
@@ -54,8 +58,8 @@ def payout_rows(rows: int, prefix: str = "654225") -> list[list[str]]:
                 "身份证号",
                 ids[person],
                 "到人",
-                "1.00",
-                "1.00",
+                PER_ROW,
+                PER_ROW,
                 f"{month + 1:02d}",
                 f"BENCH-{month + 1:02d}",
             ]
@@ -252,7 +256,7 @@ def _vouchers(rows: int, *, twice: bool = False) -> None:
             lines=[RegistrationLine("2081902", Purpose.SUBSISTENCE, movement.amount)],
             registered_on=datetime.date(2022, 11, 20),
         )
-    amount = Decimal(people(rows) * (2 if twice else 1))
+    amount = Decimal(PER_ROW) * people(rows) * (2 if twice else 1)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

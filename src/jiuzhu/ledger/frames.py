@@ -32,6 +32,7 @@ def read_frame(rows: PayoutRows, columns: Sequence[str] = ()) -> pl.DataFrame:
     if rows.clean_csv is not None:
         with contextlib.suppress(Irregular):  # Python reads it below
             frame = _clean_csv_frame(rows)
+        rows.clean_csv = None  # a copy of the file's body, needed no more: the import's peak memory is later
     if frame is None:
         names, cleaned = rows.columns()
         rows.names = names
@@ -54,7 +55,7 @@ def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
         return pl.DataFrame({**{n: [] for n in rows.names}, ROW_NO: []}, schema=_schema(rows.names))
     try:
         frame = pl.read_csv(
-            io.BytesIO(body),
+            body,
             has_header=False,
             new_columns=rows.names,
             schema=_schema(rows.names, row_no=False),
