@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from jiuzhu.approvals import review
+from jiuzhu.approvals.services import do_create_rule, required_approvals, round_state
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.demo.ledger_year import code_for
 from jiuzhu.domain.ledger import RegistrationLine
@@ -82,6 +83,17 @@ def test_a_balance_carried_two_years_goes_back_to_the_prefecture_balanced_to_the
     prefecture = Region.objects.get(code="654200")
     before = {code: _available(users["dq_cz_sh"], 2024, code) for code in (*counties, "654200")}
     assert before == {**counties, "654200": Decimal(0)}
+    # the prefecture asks two checkers for every 收回 (a rule of that subject alone)
+    rule = do_create_rule(
+        actor=users["admin"],
+        region=prefecture,
+        subject="yearend.recovery",
+        fund=None,
+        min_amount=Decimal(0),
+        approvals_required=2,
+    )
+    rule.full_clean()  # the subject is one of the rule's choices
+    assert required_approvals(subject="ledger.year_end", region=prefecture, fund=[], amount=Decimal(1)) == 1
     recovery = do_submit_recovery(
         actor=users["dq_cz_jb"],
         year=2024,
@@ -89,9 +101,14 @@ def test_a_balance_carried_two_years_goes_back_to_the_prefecture_balanced_to_the
         doc_no="塔地财社〔2024〕7号",
         doc_date=datetime.date(2024, 3, 1),
     )
-    # waiting: nothing moves yet
+    assert round_state("yearend.recovery", recovery.pk).required == 2
+    # waiting: nothing moves yet, nor after the first of the two checkers
     assert {code: _available(users["dq_cz_sh"], 2024, code) for code in before} == before
-    _approve(recovery, users["dq_cz_sh"], users["dq_cz_sh2"])
+    assert not review.approve(recovery, users["dq_cz_sh"]).complete
+    recovery.refresh_from_db()
+    assert recovery.status == "submitted"
+    assert {code: _available(users["dq_cz_sh"], 2024, code) for code in before} == before
+    _approve(recovery, users["dq_cz_sh2"])
     recovery.refresh_from_db()
     assert recovery.status == "approved"
     after = {code: _available(users["dq_cz_sh"], 2024, code) for code in before}

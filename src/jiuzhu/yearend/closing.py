@@ -34,7 +34,7 @@ from jiuzhu.ledger.models import (
 )
 from jiuzhu.regions.models import Region
 
-from .models import LIVE, CarryoverLine, RecoveryLine, YearClose, YearReopen
+from .models import LIVE, CarryoverLine, Recovery, RecoveryLine, YearClose, YearReopen
 from .models import ReviewStatus as DocStatus
 
 SUBJECT = "ledger.year_end"
@@ -176,11 +176,12 @@ def close_refusal(*, year: int, region: Region) -> str:
     return ""
 
 
-def facts(close: YearClose) -> dict[str, Any]:
-    lines = list(close.lines.all())
+def facts(document: YearClose | Recovery) -> dict[str, Any]:
+    """What the audit trail keeps of a year-end document (a close or a recovery): its state and its lines."""
+    lines = list(document.lines.all())
     return {
-        "status": close.status,
-        "fiscal_year": close.fiscal_year,
+        "status": document.status,
+        "fiscal_year": document.fiscal_year,
         "lines": len(lines),
         "amount_fen": sum(to_fen(x.amount) for x in lines),
     }
