@@ -59,6 +59,14 @@ def _sums(queryset: Any, key: str, field: str) -> dict[Any, Decimal]:
     return dict(queryset.values_list(key).annotate(t=Sum(field)).order_by().values_list(key, "t"))
 
 
+def recovered_from(appropriation_ids: Any, *, states: Any = (DocStatus.APPROVED,)) -> dict[int, Decimal]:
+    """Per appropriation id, what 收回 documents in ``states`` took back of the balances carried from it."""
+    lines = RecoveryLine.objects.filter(
+        carryover__appropriation__in=appropriation_ids, recovery__status__in=list(states)
+    )
+    return _sums(lines, "carryover__appropriation", "amount")
+
+
 def positions(*, year: int, region: Region) -> list[tuple[Appropriation, Position]]:
     """Each live appropriation with its balance at the end of ``year``: registered − paid − recovered."""
     appropriations = list(live_appropriations(year=year, region=region).order_by("region__path", "bgt_id"))
@@ -75,11 +83,7 @@ def positions(*, year: int, region: Region) -> list[tuple[Appropriation, Positio
         "appropriation",
         "xpay_amt",
     )
-    recovered = _sums(
-        RecoveryLine.objects.filter(carryover__appropriation__in=ids, recovery__status=DocStatus.APPROVED),
-        "carryover__appropriation",
-        "amount",
-    )
+    recovered = recovered_from(ids)
     return [
         (
             a,
