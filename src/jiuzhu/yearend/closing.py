@@ -182,7 +182,7 @@ def close_refusal(*, year: int, region: Region) -> str:
 
 def facts(document: YearClose | Recovery) -> dict[str, Any]:
     """What the audit trail keeps of a year-end document (a close or a recovery): its state and its lines."""
-    lines = list(document.lines.all())
+    lines: list[CarryoverLine | RecoveryLine] = list(document.lines.all())
     return {
         "status": document.status,
         "fiscal_year": document.fiscal_year,
