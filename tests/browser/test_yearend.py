@@ -4,15 +4,12 @@ has overtaken), the close of 2022 submitted by the prefecture's clerk and approv
 上年结转. Every page is screenshot to var/yearend-*.png."""
 
 import datetime
-import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from browser_helpers import open_as
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "Jiuzhu@2022"
 
 
 @pytest.fixture
@@ -55,31 +52,12 @@ def paid(demo):
     return movement.fund
 
 
-@pytest.fixture
-def browser(live_server, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def _login(browser, base, username):
-    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    return page
-
-
 def test_execution_proposal_and_the_close_of_2022(browser, live_server, paid):
     from jiuzhu.allocation.models import Plan
     from jiuzhu.yearend.models import YearClose
 
     base = live_server.url
-    clerk = _login(browser, base, "dq_cz_jb")
+    clerk = open_as(browser, base, "dq_cz_jb")
 
     # 支出进度: 裕民县's table and chart, 27万元 paid of 39万元
     clerk.goto(f"{base}/yearend/?year=2022&as_of=2022-09-30")
@@ -121,7 +99,7 @@ def test_execution_proposal_and_the_close_of_2022(browser, live_server, paid):
     # the checkers approve: the year is closed
     close = YearClose.objects.get(fiscal_year=2022)
     for name in ("dq_cz_sh", "dq_cz_sh2"):
-        checker = _login(browser, base, name)
+        checker = open_as(browser, base, name)
         checker.goto(f"{base}/yearend/closes/{close.pk}/")
         checker.click("button:has-text('审核通过')")
         expect(checker.locator(".messages")).to_contain_text("已审核")
