@@ -7,7 +7,7 @@ import json
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
@@ -166,6 +166,13 @@ def test_the_picture_on_october_15_is_the_shape_of_82(u):
             rules=rules_from_settings(),
             doc_no="塔地财社〔2022〕91号",
             as_received=True,
+        )
+    with pytest.raises(CommandError, match="82号"):
+        call_command(
+            "propose_adjustment",
+            *("--fund", "自治区", "--as-of", "2022-10-15", "--as-received"),
+            *("--user", "dq_cz_jb", "--doc-no", "塔地财社〔2022〕91号"),
+            stdout=io.StringIO(),
         )
     assert Plan.objects.count() == plans
     client = Client()
