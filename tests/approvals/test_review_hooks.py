@@ -27,6 +27,15 @@ def test_every_declared_subject_implements_them():
     assert {key: cls.__abstractmethods__ for key, cls in declared.items() if cls.__abstractmethods__} == {}
 
 
+def test_every_declared_subject_can_be_chosen_for_an_approval_rule():
+    """The rule's field takes its choices from ``SUBJECTS`` when the models load, before the review modules run."""
+    from jiuzhu.approvals.models import ApprovalRule
+
+    choices = dict(ApprovalRule._meta.get_field("subject").choices)
+    assert {s.key for s in review.subjects()} - set(choices) == set()
+    assert choices["yearend.recovery"] == "收回"
+
+
 def test_a_subject_without_its_hooks_is_refused_and_not_registered():
     with pytest.raises(TypeError, match=r"'tests\.half' does not implement on_approve, on_return, page$"):
 

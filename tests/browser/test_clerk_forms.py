@@ -8,37 +8,15 @@
 """
 
 import datetime
-import shutil
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from browser_helpers import open_as
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 YUMIN = "654225"
-
-
-@pytest.fixture
-def browser(live_server, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def open_as(browser, base, username):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Jiuzhu@2022")
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_be_visible()
-    return page
 
 
 def selected(page, name):

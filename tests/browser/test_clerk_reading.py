@@ -8,36 +8,14 @@
 """
 
 import datetime
-import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from browser_helpers import open_as
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 YUMIN = "654225"
-
-
-@pytest.fixture
-def browser(live_server, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def open_as(browser, base, username):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Jiuzhu@2022")
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_be_visible()
-    return page
 
 
 def yumin_pays_two_people():
@@ -90,7 +68,7 @@ def test_notices_audit_and_search_read_as_a_clerk_reads(browser, live_server, de
     base = live_server.url
 
     # 10 + 4. the 中央 fund's notice downloads; its 附件1 is 序号 / 地区 / 金额 only
-    clerk = open_as(browser, base, "dq_cz_jb")
+    clerk = open_as(browser, base, "dq_cz_jb", accept_downloads=True)
     clerk.goto(f"{base}/documents/")
     row = clerk.locator("tr", has_text="塔地财社〔2022〕5号")
     with clerk.expect_download() as download:
@@ -104,7 +82,7 @@ def test_notices_audit_and_search_read_as_a_clerk_reads(browser, live_server, de
     assert "调减资金情况" not in annex and "调整数小计" not in annex
 
     # 10. the template editor's variable buttons insert {{ … }} at the cursor
-    admin = open_as(browser, base, "admin")
+    admin = open_as(browser, base, "admin", accept_downloads=True)
     admin.goto(f"{base}/documents/")
     admin.locator("#templates ~ table tr, #templates + * tr", has_text="中央").first.locator("a").click()
     expect(admin.locator("#var-buttons[data-ready='1']")).to_have_count(1)
@@ -114,7 +92,7 @@ def test_notices_audit_and_search_read_as_a_clerk_reads(browser, live_server, de
     admin.screenshot(path="docs/template-variable-buttons.png", full_page=True)
 
     # 6. the full number finds 王老师's months, each with its year; the number is shown masked
-    county = open_as(browser, base, "ymx_cz_jb")
+    county = open_as(browser, base, "ymx_cz_jb", accept_downloads=True)
     county.goto(f"{base}/ledger/search/")
     county.fill("input[name=q]", wang)
     county.click("button.primary")
@@ -138,7 +116,7 @@ def test_notices_audit_and_search_read_as_a_clerk_reads(browser, live_server, de
     assert "2022-05" in download.value.suggested_filename
 
     # 5. the audit bureau reads who did what to which file, in Chinese, and sees the export recorded
-    auditor = open_as(browser, base, "dq_sj_ck")
+    auditor = open_as(browser, base, "dq_sj_ck", accept_downloads=True)
     auditor.goto(f"{base}/audit/")
     listing = auditor.locator("table.grid")
     expect(listing).to_contain_text("导出到人到户发放明细（含个人信息）")

@@ -1,7 +1,8 @@
 """What can be submitted for approval: key → label, for the rules page and ``open_round``.
 
-Declaring a ``review.Subject`` adds its key here; the keys below exist already so that the thresholds of
-subjects still to come (monthly reports, year-end closing) can be set and migrations stay as they are.
+Every declared ``review.Subject`` has its key here (tests/approvals/test_review_hooks.py): the rule's ``subject``
+field takes its choices from this table when the models are loaded, before the apps' review modules declare
+their subjects, so a key missing here could not be chosen for a rule.
 """
 
 SUBJECTS: dict[str, str] = {
@@ -10,4 +11,8 @@ SUBJECTS: dict[str, str] = {
     "ledger.import": "资金导入",
     "reports.monthly": "月度跟踪反馈表",
     "ledger.year_end": "年终结转",
+    "yearend.recovery": "收回",
+    "monitoring.false_positive": "红灯预警误报认定",
+    "performance.table": "绩效目标表",
+    "performance.monitoring": "绩效运行监控表",
 }

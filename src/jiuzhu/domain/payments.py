@@ -1,12 +1,15 @@
 """国库集中支付 (payment) voucher files: XLSX or CSV with element names or Chinese titles.
 
-Each voucher is linked to an appropriation of the importing region (by bgt_id, or by cor_bgt_doc_no and the
-function code) and refused when it would overspend it, when its function code or direct-fund tag differs, or
-when it is dated outside the fiscal year. Every problem of the file is reported at once.
+A file belongs to the budget year its vouchers were paid in (``voucher_year``). Each voucher is linked to an
+appropriation the importing region may pay from in that year — the year's own, or a balance carried into it —
+(by bgt_id, or by cor_bgt_doc_no and the function code) and refused when it would overspend it, when its function
+code or direct-fund tag differs, or when it is dated outside the year. Every problem of the file is reported at
+once.
 """
 
 import datetime
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,7 +72,9 @@ class AppropriationInfo:
     exp_func_code: str
     is_dir: str
     available: Decimal
-    """Registered − already paid."""
+    """Registered − already paid (− taken back, for a balance carried over)."""
+    fiscal_year: int = 0
+    """The appropriation's own year (a balance carried into a later year keeps it)."""
 
 
 def parse_date(value: object) -> datetime.date | None:
@@ -213,6 +218,22 @@ def resolve(record: PaymentRecord, appropriations: Sequence[AppropriationInfo]) 
     return narrowed or by_doc
 
 
+def voucher_year(records: Sequence[PaymentRecord]) -> int | None:
+    """The budget year of a file: the year most of its vouchers were paid in (the latest of equals); the others
+    are then refused as outside it. None for a file without a readable voucher."""
+    years = Counter(r.xpay_date.year for r in records)
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def _not_in_year(key: str, found: AppropriationInfo, fiscal_year: int) -> str:
+    if found.fiscal_year > fiscal_year:
+        return f"指标“{key}”是{found.fiscal_year}年度的指标，不能用于{fiscal_year}年度的支付"
+    return (
+        f"指标“{key}”是{found.fiscal_year}年度的指标，其结余未结转到{fiscal_year}年度："
+        f"{fiscal_year - 1}年度年终结转审核通过后，结转的资金方可在{fiscal_year}年度支付"
+    )
+
+
 def check_payments(
     records: Sequence[PaymentRecord],
     *,
@@ -220,8 +241,12 @@ def check_payments(
     fiscal_year: int,
     stored_numbers: set[str],
     sheet: str = "",
+    elsewhere: Sequence[AppropriationInfo] = (),
 ) -> tuple[dict[int, AppropriationInfo], list[Problem]]:
-    """Link each voucher to its appropriation (row → appropriation) and report every rule it breaks."""
+    """Link each voucher to its appropriation (row → appropriation) and report every rule it breaks.
+
+    ``appropriations`` are those the year may pay from (its own and the balances carried into it);
+    ``elsewhere`` the region's others, named when a voucher points at one of them."""
     links: dict[int, AppropriationInfo] = {}
     problems: list[Problem] = []
     spent: dict[str, Decimal] = {}
@@ -253,12 +278,12 @@ def check_payments(
         found = resolve(record, appropriations)
         key = record.bgt_id or record.cor_bgt_doc_no
         if not found:
-            add(
-                "UNKNOWN_APPROPRIATION",
-                record,
-                "bgt_id" if record.bgt_id else "cor_bgt_doc_no",
-                f"本地区没有指标“{key}”",
-            )
+            column = "bgt_id" if record.bgt_id else "cor_bgt_doc_no"
+            other = resolve(record, elsewhere)
+            if other:
+                add("NOT_IN_YEAR", record, column, _not_in_year(key, other[0], fiscal_year))
+            else:
+                add("UNKNOWN_APPROPRIATION", record, column, f"本地区没有指标“{key}”")
             continue
         if len(found) > 1:
             add(

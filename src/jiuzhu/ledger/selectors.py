@@ -151,11 +151,13 @@ def _sums(queryset: QuerySet[Any], key: str, field: str, only: Q | None = None) 
     return {k: v or ZERO for k, v in queryset.values_list(key).annotate(t=total).values_list(key, "t")}
 
 
-def _paid_out_by_appropriation(appropriations: QuerySet[Appropriation]) -> dict[int, Decimal]:
-    """Σ实发 of the counted payouts per appropriation (through their vouchers), from ``payout_sums``."""
+def _paid_out_by_appropriation(appropriations: QuerySet[Appropriation], paid_by: Q) -> dict[int, Decimal]:
+    """Σ实发 of the counted payouts per appropriation (through their vouchers ``paid_by``), from ``payout_sums``."""
     by_payment = paid_out_by_payment()
     totals: dict[int, Decimal] = {}
-    vouchers = Payment.objects.filter(appropriation__in=appropriations).values_list("pk", "appropriation_id")
+    vouchers = Payment.objects.filter(paid_by, appropriation__in=appropriations).values_list(
+        "pk", "appropriation_id"
+    )
     for payment, appropriation in vouchers:
         if payment in by_payment:
             totals[appropriation] = totals.get(appropriation, ZERO) + by_payment[payment]
@@ -169,7 +171,8 @@ def ledger_report(
 
     ``received`` is what the region's movements brought (下达 + 调增 − 调减); ``registered`` what it booked into
     its own appropriations; ``paid`` the treasury payments (xpay_amt); ``paid_out`` the per-person payouts;
-    ``balance`` = registered − paid. Only approved registrations and batches count; an appropriation appears
+    ``balance`` = registered − paid (with ``fiscal_year``: the payments of that year and before, not those of a
+    later year from a balance carried over). Only approved registrations and batches count; an appropriation appears
     once a registration of it is approved. ``fund`` on a line or receipt is the fund's level (``自治区``,
     ``中央``): the region's totals add up every fund. Amounts are strings of 元 with 2 places.
     """
@@ -193,8 +196,16 @@ def ledger_report(
     registered = _sums(
         appropriations, "pk", "lines__amount", Q(lines__registration__status=Registration.APPROVED)
     )
-    paid = _sums(appropriations, "pk", "payments__xpay_amt", Q(payments__batch__approved_at__isnull=False))
-    paid_out = _paid_out_by_appropriation(appropriations)
+    # a year's report leaves out the later years' payments of a balance carried over (yearend)
+    paid_by = Q(fiscal_year__lte=fiscal_year) if fiscal_year is not None else Q()
+    paid = _sums(
+        appropriations,
+        "pk",
+        "payments__xpay_amt",
+        Q(payments__batch__approved_at__isnull=False)
+        & Q(**({"payments__fiscal_year__lte": fiscal_year} if fiscal_year is not None else {})),
+    )
+    paid_out = _paid_out_by_appropriation(appropriations, paid_by)
     region_ids = set(received) | {a.region_id for a in appropriations}
     out = []
     for reg in Region.objects.filter(pk__in=region_ids).order_by("path"):

@@ -34,7 +34,7 @@ from jiuzhu.ledger.models import (
 )
 from jiuzhu.regions.models import Region
 
-from .models import LIVE, CarryoverLine, RecoveryLine, YearClose, YearReopen
+from .models import LIVE, CarryoverLine, Recovery, RecoveryLine, YearClose, YearReopen
 from .models import ReviewStatus as DocStatus
 
 SUBJECT = "ledger.year_end"
@@ -59,6 +59,14 @@ def _sums(queryset: Any, key: str, field: str) -> dict[Any, Decimal]:
     return dict(queryset.values_list(key).annotate(t=Sum(field)).order_by().values_list(key, "t"))
 
 
+def recovered_from(appropriation_ids: Any, *, states: Any = (DocStatus.APPROVED,)) -> dict[int, Decimal]:
+    """Per appropriation id, what 收回 documents in ``states`` took back of the balances carried from it."""
+    lines = RecoveryLine.objects.filter(
+        carryover__appropriation__in=appropriation_ids, recovery__status__in=list(states)
+    )
+    return _sums(lines, "carryover__appropriation", "amount")
+
+
 def positions(*, year: int, region: Region) -> list[tuple[Appropriation, Position]]:
     """Each live appropriation with its balance at the end of ``year``: registered − paid − recovered."""
     appropriations = list(live_appropriations(year=year, region=region).order_by("region__path", "bgt_id"))
@@ -75,11 +83,7 @@ def positions(*, year: int, region: Region) -> list[tuple[Appropriation, Positio
         "appropriation",
         "xpay_amt",
     )
-    recovered = _sums(
-        RecoveryLine.objects.filter(carryover__appropriation__in=ids, recovery__status=DocStatus.APPROVED),
-        "carryover__appropriation",
-        "amount",
-    )
+    recovered = recovered_from(ids)
     return [
         (
             a,
@@ -176,11 +180,12 @@ def close_refusal(*, year: int, region: Region) -> str:
     return ""
 
 
-def facts(close: YearClose) -> dict[str, Any]:
-    lines = list(close.lines.all())
+def facts(document: YearClose | Recovery) -> dict[str, Any]:
+    """What the audit trail keeps of a year-end document (a close or a recovery): its state and its lines."""
+    lines: list[CarryoverLine | RecoveryLine] = list(document.lines.all())
     return {
-        "status": close.status,
-        "fiscal_year": close.fiscal_year,
+        "status": document.status,
+        "fiscal_year": document.fiscal_year,
         "lines": len(lines),
         "amount_fen": sum(to_fen(x.amount) for x in lines),
     }

@@ -17,12 +17,15 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 
+from jiuzhu.accounts.actions import require, require_within
 from jiuzhu.accounts.models import User
+from jiuzhu.allocation import holdings
 from jiuzhu.allocation.models import Plan
 from jiuzhu.allocation.selectors import current_amounts
 from jiuzhu.allocation.services import do_create_plan, do_save_rows
 from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
+from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.execution import project
 from jiuzhu.domain.proposal import County, ProposedLine, Rules, propose
 from jiuzhu.funds.models import Fund
@@ -64,8 +67,8 @@ def counties(
     """Every region of the issuer's area holding the fund, with what it has and its projected spending.
 
     The base is the region's plan amount now (what an adjustment plan starts from); with ``as_received`` it is
-    what the region had received by ``as_of`` instead — the picture on that day, before any later plan (shown,
-    not saved: a saved plan starts from the amounts now)."""
+    what the region had received by ``as_of`` instead — the picture on that day, before any later plan (saved
+    only while it is the same as the amounts now: ``save_refusal``)."""
     amounts = received_by(fund=fund, as_of=as_of) if as_received else current_amounts(fund=fund)
     regions = list(
         Region.objects.filter(
@@ -175,6 +178,25 @@ def proposal(
     return Proposal(fund, issuer, as_of, rules, propose(found, rules), as_received)
 
 
+def save_refusal(found: Proposal) -> str:
+    """Why ``found`` cannot be saved as a plan ('' when it can): a picture as received on an earlier date is a plan
+    only while no plan approved since has changed the amounts (an adjustment starts from the amounts now)."""
+    if not found.as_received:
+        return ""
+    now = holdings.issued_amounts(fund=found.fund, issuer=found.issuer)
+    codes = dict(Region.objects.filter(pk__in=now).values_list("code", "pk"))
+    if all(now.get(codes.get(x.county.region_code, 0)) == x.county.base for x in found.lines):
+        return ""
+    later = Plan.objects.filter(
+        fund=found.fund, issuer=found.issuer, status=Plan.APPROVED, doc_date__gt=found.as_of
+    ).order_by("doc_date", "pk")
+    names = "、".join(p.doc_no for p in later) or "其他方案"
+    return (
+        f"{found.as_of:%Y年%m月%d日}以后已审核通过{names}，各地区的额度已不是当日的到账数：按当日到账数测算的建议"
+        "只供对照，不能保存为调整方案（调整方案以现有额度为原额度）"
+    )
+
+
 @transaction.atomic
 def do_propose_adjustment(
     *,
@@ -186,9 +208,19 @@ def do_propose_adjustment(
     doc_no: str,
     title: str = "",
     doc_date: datetime.date | None = None,
+    as_received: bool = False,
     ip: str = "",
 ) -> tuple[Plan, Proposal]:
-    """The proposal saved as a draft adjustment plan of ``issuer`` (refused like any plan when it does not fit)."""
+    """The proposal saved as a draft adjustment plan of ``issuer`` (refused like any plan when it does not fit).
+
+    ``as_received``: from what each region had received by ``as_of`` (``counties``), refused when a plan approved
+    since changed the amounts (``save_refusal``)."""
+    require(actor, "allocation.edit")
+    require_within(actor, issuer)
+    found = proposal(fund=fund, issuer=issuer, as_of=as_of, rules=rules, as_received=as_received)
+    refusal = save_refusal(found)
+    if refusal:
+        raise ActionRefused(refusal)
     plan = do_create_plan(
         actor=actor,
         fund=fund,
@@ -199,7 +231,6 @@ def do_propose_adjustment(
         issuer=issuer,
         ip=ip,
     )
-    found = proposal(fund=fund, issuer=issuer, as_of=as_of, rules=rules)
     do_save_rows(actor=actor, plan=plan, lines=[x.line() for x in found.lines], ip=ip)
     AdjustmentProposal.objects.create(plan=plan, as_of=as_of, figures=found.as_json())
     record(

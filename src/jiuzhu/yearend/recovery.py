@@ -22,11 +22,11 @@ from jiuzhu.audit.actions import AuditAction
 from jiuzhu.audit.services import record
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.carryover import DEFAULT_RECOVERY_YEARS, due_for_recovery, recovery_moves
-from jiuzhu.domain.money import to_fen
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.models import Payment
 from jiuzhu.regions.models import Region
 
+from .closing import facts
 from .models import LIVE, CarryoverLine, Recovery, RecoveryLine, ReviewStatus
 
 SUBJECT = "yearend.recovery"
@@ -88,16 +88,6 @@ def candidates(*, year: int, region: Region, excluding: Recovery | None = None) 
     by_pk = {str(x.pk): x for x in lines}
     parents: dict[str, Region] = {x.region.code: x.region.parent for x in lines if x.region.parent}
     return [Candidate(by_pk[m.key], m.amount, parents[m.region]) for m in moves]
-
-
-def facts(recovery: Recovery) -> dict[str, Any]:
-    lines = list(recovery.lines.all())
-    return {
-        "status": recovery.status,
-        "fiscal_year": recovery.fiscal_year,
-        "lines": len(lines),
-        "amount_fen": sum(to_fen(x.amount) for x in lines),
-    }
 
 
 @transaction.atomic

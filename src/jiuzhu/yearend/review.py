@@ -14,11 +14,9 @@ from django.utils import timezone
 from jiuzhu.approvals.review import Subject
 
 from .closing import SUBJECT as CLOSE_SUBJECT
-from .closing import facts as close_facts
-from .closing import still_fits
+from .closing import facts, still_fits
 from .models import DOCUMENT_STATES, Recovery, ReviewStatus, YearClose
 from .recovery import SUBJECT as RECOVERY_SUBJECT
-from .recovery import facts as recovery_facts
 from .recovery import recovery_fits
 
 
@@ -44,6 +42,9 @@ class _Document(Subject[Any]):
     def entity(self, obj: Any) -> str:
         return str(obj.doc_no)
 
+    def facts(self, obj: Any) -> dict[str, Any]:
+        return facts(obj)
+
 
 class YearCloseReview(_Document):
     key, label, model = CLOSE_SUBJECT, "年终结转", YearClose
@@ -54,9 +55,6 @@ class YearCloseReview(_Document):
 
     def fits(self, obj: YearClose) -> None:
         still_fits(obj)
-
-    def facts(self, obj: YearClose) -> dict[str, Any]:
-        return close_facts(obj)
 
     def page(self, obj: YearClose) -> str:
         return reverse("yearend:close", args=[obj.pk])
@@ -71,9 +69,6 @@ class RecoveryReview(_Document):
 
     def fits(self, obj: Recovery) -> None:
         recovery_fits(obj)
-
-    def facts(self, obj: Recovery) -> dict[str, Any]:
-        return recovery_facts(obj)
 
     def page(self, obj: Recovery) -> str:
         return reverse("yearend:recovery", args=[obj.pk])

@@ -25,7 +25,7 @@ from jiuzhu.funds.models import Fund
 
 from . import closing, recovery, selectors
 from .exports import carryover_xlsx, execution_xlsx
-from .proposals import do_propose_adjustment, proposal, rules_from_settings
+from .proposals import do_propose_adjustment, proposal, rules_from_settings, save_refusal
 from .visible import visible_closes, visible_lines, visible_recoveries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -265,6 +265,7 @@ def propose(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         as_of = timezone.localdate()
     rules, issuer = _rules(request), request.user.region
+    as_received = params.get("as_received") == "1"
     if request.method == "POST":
         deny_unless(request.user, "allocation.edit")
         if fund is None or issuer is None:
@@ -277,6 +278,7 @@ def propose(request: AuthedRequest) -> HttpResponse:
                 as_of=as_of,
                 rules=rules,
                 doc_no=params.get("doc_no", ""),
+                as_received=as_received,
                 ip=client_ip(request),
             )
         except InvalidInput as exc:
@@ -286,7 +288,11 @@ def propose(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已保存为调整方案草稿：{plan.doc_no}，可在方案编辑页修改后提交审核")
             return redirect("allocation:detail", pk=plan.pk)
-    found = proposal(fund=fund, issuer=issuer, as_of=as_of, rules=rules) if fund and issuer else None
+    found = (
+        proposal(fund=fund, issuer=issuer, as_of=as_of, rules=rules, as_received=as_received)
+        if fund and issuer
+        else None
+    )
     return render(
         request,
         "yearend/propose.html",
@@ -296,6 +302,8 @@ def propose(request: AuthedRequest) -> HttpResponse:
             "as_of": as_of,
             "rules": rules,
             "found": found,
+            "as_received": as_received,
+            "unsaved_because": save_refusal(found) if found else "",
             "may_save": request.user.can("allocation.edit"),
         },
     )

@@ -1,6 +1,7 @@
 """Maker-checker of import batches (``BatchReview``, through ``jiuzhu.approvals.review``): approving makes the
 rows count, returning removes them."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -11,6 +12,7 @@ from jiuzhu.accounts.scoping import scoped
 from jiuzhu.approvals.review import Subject
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.money import format_yuan
+from jiuzhu.yearend.closing import recovered_from
 
 from ..models import REVIEW_STATES, ImportBatch, Payment, Payout, ReviewStatus
 from .appropriations import approved_paid, approved_registered
@@ -26,7 +28,8 @@ def batch_department(batch: ImportBatch) -> str:
 
 def _batch_fits(batch: ImportBatch) -> None:
     """Nothing is approved before what it depends on: a voucher's appropriation must have approved registrations
-    covering every approved payment and this batch's; a payout's voucher must be approved."""
+    covering every approved payment, every approved 收回 of its carried balance and this batch's; a payout's
+    voucher must be approved."""
     if batch.kind == ImportBatch.PAYOUTS:
         waiting = (
             Payment.objects.filter(region_id=batch.region_id, batch__approved_at__isnull=True)
@@ -46,11 +49,14 @@ def _batch_fits(batch: ImportBatch) -> None:
         .values_list("appropriation", "appropriation__bgt_id")
         .annotate(t=Sum("xpay_amt"))
     )
+    recovered = recovered_from([a for a, _, _ in per_appropriation])
     for appropriation_id, bgt_id, amount in per_appropriation:
         registered, paid = approved_registered(appropriation_id), approved_paid(appropriation_id)
-        if registered - paid < amount:
+        taken = recovered.get(appropriation_id) or Decimal(0)
+        if registered - paid - taken < amount:
+            back = f"、已收回{format_yuan(taken)}元" if taken else ""
             raise ActionRefused(
-                f"指标{bgt_id}已审核登记{format_yuan(registered)}元、已审核支付{format_yuan(paid)}元，"
+                f"指标{bgt_id}已审核登记{format_yuan(registered)}元、已审核支付{format_yuan(paid)}元{back}，"
                 f"不足本批的{format_yuan(amount)}元：请先审核该指标的登记"
             )
 

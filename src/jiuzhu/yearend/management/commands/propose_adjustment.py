@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-received",
             action="store_true",
-            help="以截至日期已收到的额度为原额度测算（只列出，不保存；保存的方案以现有额度为原额度）",
+            help="以截至日期已收到的额度为原额度测算（此后已有方案审核通过、额度已变时只列出，不能保存）",
         )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -54,12 +54,18 @@ class Command(BaseCommand):
             k: None if options.get(k) is None else Decimal(options[k]) for k in ("margin", "unit", "total")
         }
         rules = rules_from_settings(months=options.get("months"), **money)
-        if options.get("user") and not options["as_received"]:
+        if options.get("user"):
             if not options.get("doc_no"):
                 raise CommandError("保存为调整方案须用 --doc-no 写明文号")
             try:
                 plan, found = do_propose_adjustment(
-                    actor=actor, fund=fund, issuer=region, as_of=as_of, rules=rules, doc_no=options["doc_no"]
+                    actor=actor,
+                    fund=fund,
+                    issuer=region,
+                    as_of=as_of,
+                    rules=rules,
+                    doc_no=options["doc_no"],
+                    as_received=options["as_received"],
                 )
             except InvalidInput as exc:
                 raise CommandError("；".join(p.message for p in exc.problems)) from exc
