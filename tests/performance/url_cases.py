@@ -190,6 +190,11 @@ CASES: dict[str, list[Case]] = {
         ),
         Case(label="双监控", kwargs=TABLE, query="?part=monitoring&month=7", expect=_sees("perf_table")),
     ],
+    "performance:monitoring": [
+        Case(kwargs=TABLE, expect=_sees("perf_table")),
+        Case(label="1—12月", kwargs=TABLE, query="?month=12", expect=_sees("perf_table")),
+        Case(label="13月", kwargs=TABLE, query="?month=13", expect=_sees("perf_table", 404)),
+    ],
     "performance:report": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_sees(n)) for n in REPORTS
     ],

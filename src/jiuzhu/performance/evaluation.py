@@ -26,6 +26,12 @@ class Row:
     completion: Completion
     scored: Scored
 
+    @property
+    def reason(self) -> str:
+        """未完成原因: the missed target and the numbers behind the actual (blank when met or not judged)."""
+        done = self.completion
+        return f"未达到{done.target}（{done.detail}）" if done.met is False else ""
+
 
 @dataclass(frozen=True)
 class SelfEvaluation:
@@ -40,20 +46,37 @@ class SelfEvaluation:
         return self.budget.rate
 
 
+@dataclass(frozen=True)
+class YearFigures:
+    """What every region's self-evaluation of a table reads from the ledger and the allocation: computed once for a
+    page or an export (``actuals.computed`` scans the year's payouts)."""
+
+    measured: dict[int, dict[str, Measured]]
+    spent: dict[int, Budget]
+    allotted: dict[int, Decimal]
+    """region id → its amount under the fund's latest approved plan."""
+
+
+def year_figures(table: TargetTable) -> YearFigures:
+    year = table.fund.fiscal_year
+    return YearFigures(
+        computed(table.fund_id, year, 12),
+        budgets(table.fund_id, year, 12),
+        current_amounts(fund=table.fund),
+    )
+
+
 def self_evaluation(
     table: TargetTable,
     region: Region,
     *,
     weights: Weights = DEFAULT_WEIGHTS,
-    ledger: dict[int, dict[str, Measured]] | None = None,
+    figures: YearFigures | None = None,
 ) -> SelfEvaluation:
-    year = table.fund.fiscal_year
-    if ledger is None:
-        ledger = computed(table.fund_id, year, 12)
-    spent = budgets(table.fund_id, year, 12).get(region.pk, Budget(Decimal(0), Decimal(0))).spent
-    allotted = current_amounts(fund=table.fund).get(region.pk, Decimal(0))
-    budget = Budget(allotted, spent)
-    done = completions(table, region, 12, ledger)
+    f = year_figures(table) if figures is None else figures
+    spent = f.spent.get(region.pk, Budget(Decimal(0), Decimal(0))).spent
+    budget = Budget(f.allotted.get(region.pk, Decimal(0)), spent)
+    done = completions(table, region, 12, f.measured)
     entries = [
         Entry(
             key=c.indicator.level3,
@@ -75,8 +98,8 @@ def self_evaluation(
 
 def all_evaluations(table: TargetTable) -> list[SelfEvaluation]:
     """Every column's region of the table, in the table's order."""
-    ledger = computed(table.fund_id, table.fund.fiscal_year, 12)
-    return [self_evaluation(table, c.region, ledger=ledger) for c in table.columns.select_related("region")]
+    figures = year_figures(table)
+    return [self_evaluation(table, c.region, figures=figures) for c in table.columns.select_related("region")]
 
 
 WORK_PERFORMANCE = "工作绩效"
