@@ -131,3 +131,53 @@ def test_the_command_writes_pdf(table, tmp_path):
             stdout=io.StringIO(),
         )
         assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.fixture
+def next_year(table, u):
+    """A draft 2023 allocation of the same fund by the prefecture's finance clerk."""
+    from helpers import draft_plan
+    from jiuzhu.funds.models import Fund
+
+    fund = Fund.objects.get(pk=table.fund_id)
+    fund.pk, fund.fiscal_year = None, 2023
+    fund.save()
+    return draft_plan(
+        u["dq_cz_jb"], doc_no="塔地财社〔2023〕1号", kind="allocation", title="2023年分配方案", fund=fund
+    )
+
+
+def test_the_allocation_editor_offers_the_self_evaluation_as_the_work_performance_factor(table, u, next_year):
+    from jiuzhu.performance.evaluation import all_evaluations
+
+    client = logged_in(u["dq_cz_jb"])
+    page = client.get(f"/allocation/{next_year.pk}/edit/").content.decode()
+    assert (
+        "加入工作绩效因素" in page
+        and "2022年度绩效自评总分（塔城地区《自治区对地方转移支付区域绩效目标表》" in page
+    )
+    scores = {e.region.code: e.evaluation.total for e in all_evaluations(table)}
+    assert f"{scores[TOLI]}" in page
+    response = client.post(
+        f"/allocation/{next_year.pk}/factors/",
+        {"total": "100万元", "unit": "1", "work": "1", "work_weight": "1"},
+    )
+    assert response.status_code == 302
+    amounts = {r.region.code: r.increase for r in next_year.rows.select_related("region")}
+    assert sum(amounts.values()) == 1000000 and set(amounts) <= set(scores)
+    # in proportion to the scores, each within one 元 of its exact share
+    whole = sum(scores[c] for c in amounts)
+    for code, amount in amounts.items():
+        assert abs(amount - 1000000 * scores[code] / whole) < 1
+
+
+def test_without_a_self_evaluation_the_factor_is_refused_and_nothing_saved(table, u):
+    from helpers import draft_plan
+    from jiuzhu.allocation.models import PlanRow
+
+    client = logged_in(u["dq_cz_jb"])
+    plan = draft_plan(u["dq_cz_jb"], doc_no="塔地财社〔2022〕991号", kind="allocation", title="分配方案")
+    assert "没有上一年度本地区的绩效自评" in client.get(f"/allocation/{plan.pk}/edit/").content.decode()
+    response = client.post(f"/allocation/{plan.pk}/factors/", {"total": "100万元", "work": "1"}, follow=True)
+    assert "没有上一年度的绩效自评，不能选用工作绩效因素" in response.content.decode()
+    assert not PlanRow.objects.filter(plan=plan).exists()

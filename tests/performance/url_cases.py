@@ -182,6 +182,10 @@ CASES: dict[str, list[Case]] = {
     ),
     "performance:export": [
         Case(label="附件2", kwargs=TABLE, expect=_sees("perf_table")),
+        Case(label="附件2 PDF", kwargs=TABLE, query="?format=pdf", expect=_sees("perf_table")),
+        Case(
+            label="双监控 PDF", kwargs=TABLE, query="?part=monitoring&format=pdf", expect=_sees("perf_table")
+        ),
         Case(
             label="自评 额敏县",
             kwargs=TABLE,

@@ -105,16 +105,47 @@ def all_evaluations(table: TargetTable) -> list[SelfEvaluation]:
 WORK_PERFORMANCE = "工作绩效"
 
 
+@dataclass(frozen=True)
+class WorkPerformance:
+    """The self-evaluation an allocation takes its 工作绩效 factor from, with each region's total and grade."""
+
+    table: TargetTable
+    evaluations: list[SelfEvaluation]
+
+    @property
+    def source(self) -> str:
+        """Where the scores come from, in the clerk's words."""
+        t = self.table
+        return f"{t.fund.fiscal_year}年度绩效自评总分（{t.region.name}《{t.title}》，{t.fund}）"
+
+    @property
+    def scores(self) -> dict[str, Decimal]:
+        """region code → total score (a region with two columns keeps its first)."""
+        out: dict[str, Decimal] = {}
+        for e in self.evaluations:
+            out.setdefault(e.region.code, e.evaluation.total)
+        return out
+
+    def factor(self, weight: Decimal) -> Factor:
+        return Factor(WORK_PERFORMANCE, weight, self.scores)
+
+
+def work_performance(
+    *, fund_name: str, year: int, source_label: str = "", region: Region | None = None
+) -> WorkPerformance | None:
+    """The latest self-evaluation of the fund (by name; also by level and issuing region when given) before
+    ``year``: what the factor method of an allocation of ``year`` offers as 工作绩效 (None when there is none)."""
+    tables = TargetTable.objects.filter(fund__name=fund_name, fund__fiscal_year__lt=year)
+    if source_label:
+        tables = tables.filter(fund__source_label=source_label)
+    if region is not None:
+        tables = tables.filter(region=region)
+    table = tables.select_related("fund", "region").order_by("-fund__fiscal_year", "region__path").first()
+    return None if table is None else WorkPerformance(table, all_evaluations(table))
+
+
 def work_performance_factor(*, fund_name: str, year: int, weight: Decimal) -> Factor | None:
     """The factor method's 工作绩效 factor for an allocation of ``year``: each region's total score in the latest
     self-evaluation of the fund before that year (keyed by region code; None when there is none)."""
-    table = (
-        TargetTable.objects.filter(fund__name=fund_name, fund__fiscal_year__lt=year)
-        .select_related("fund")
-        .order_by("-fund__fiscal_year", "region__path")
-        .first()
-    )
-    if table is None:
-        return None
-    scores = {e.region.code: e.evaluation.total for e in all_evaluations(table)}
-    return Factor(WORK_PERFORMANCE, weight, scores)
+    found = work_performance(fund_name=fund_name, year=year)
+    return None if found is None else found.factor(weight)
