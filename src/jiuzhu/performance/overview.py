@@ -39,6 +39,15 @@ class Overview:
     lines: list[Line]
 
     @property
+    def deviations(self) -> int:
+        return sum(len(x.deviating) for x in self.lines)
+
+    @property
+    def lagging(self) -> int:
+        """How many regions' budget execution is behind 时序进度."""
+        return sum(x.lagging for x in self.lines)
+
+    @property
     def reports(self) -> list[ReportView]:
         return [x.report for x in self.lines if x.report is not None]
 
