@@ -11,31 +11,19 @@ from openpyxl import load_workbook
 from helpers import logged_in
 from jiuzhu.documents.extract import extract_text
 from jiuzhu.performance import overview
-from jiuzhu.performance.models import MonitoringReport, TargetTable
+from jiuzhu.performance.models import MonitoringReport
 
 YUMIN, EMIN, TOLI = "654225", "654221", "654224"
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def loaded(django_db_setup, django_db_blocker):
     from jiuzhu.demo.scenario import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         yield
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def table(seeded, db):
-    return TargetTable.objects.get(fund__source_label="自治区", fund__fiscal_year=2022)
-
-
-@pytest.fixture
-def u(seeded, db):
-    from jiuzhu.accounts.models import User
-
-    return {x.username: x for x in User.objects.all()}
 
 
 def test_the_overview_lists_every_region_with_its_report_state_budget_and_deviations(table):
@@ -118,18 +106,8 @@ def test_monitoring_and_evaluation_as_pdf(table, u):
 def test_the_command_writes_pdf(table, tmp_path):
     for part in ("targets", "monitoring", "evaluation"):
         out = tmp_path / f"{part}.pdf"
-        call_command(
-            "export_performance",
-            "--year",
-            "2022",
-            "--region",
-            "654200",
-            "--part",
-            part,
-            "--out",
-            str(out),
-            stdout=io.StringIO(),
-        )
+        args = f"--year 2022 --region 654200 --part {part} --out {out}".split()
+        call_command("export_performance", *args, stdout=io.StringIO())
         assert out.read_bytes().startswith(b"%PDF")
 
 
