@@ -218,6 +218,19 @@ def _per_plan(**case: Any) -> list[Case]:
     return out
 
 
+def _factor_form(w: World) -> dict[str, Any]:
+    """因素法 with a one-factor table of 裕民县 (the only region a county's editor has)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    table = "地区,救助任务量\n权重,1\n裕民县,100\n".encode()
+    return {"total": "1万元", "table": SimpleUploadedFile("因素表.csv", table, content_type="text/csv")}
+
+
+def _fills_by_factors(name: str) -> Any:
+    """``writes`` of 因素法: only a draft allocation takes it (an adjustment is typed per region)."""
+    return lambda w, u: w[name].status in ("draft", "returned") and w[name].kind == "allocation"
+
+
 def _exports() -> list[Case]:
     return [
         Case(
@@ -247,6 +260,14 @@ CASES: dict[str, list[Case]] = {
     ),
     "allocation:submit": post_only(
         _per_plan(method="post", expect=lambda n: _acts(n, "allocation.submit", 302), writes=_while("draft"))
+    ),
+    "allocation:factors": post_only(
+        _per_plan(
+            method="post",
+            data=_factor_form,
+            expect=lambda n: _acts(n, "allocation.edit", 302),
+            writes=_fills_by_factors,
+        )
     ),
     "allocation:export": _exports(),
     "accounts:password_change": [Case()],

@@ -10,18 +10,17 @@ from django.core.management import call_command
 from django.db import transaction
 from openpyxl import load_workbook
 
-from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import ActionRefused
 from jiuzhu.performance import evaluation, monitoring_report
 from jiuzhu.performance.actuals import computed
-from jiuzhu.performance.models import MonitoringReport, TargetIndicator, TargetTable
+from jiuzhu.performance.models import MonitoringReport, TargetIndicator
 from jiuzhu.regions.models import Region
 
 YUMIN = "654225"
 
 
 @pytest.fixture(scope="module")
-def year(django_db_setup, django_db_blocker):
+def loaded(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -32,16 +31,6 @@ def year(django_db_setup, django_db_blocker):
             settings.JIUZHU_DEMO_LEDGER_YEAR = False
         yield
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def table(year, db):
-    return TargetTable.objects.get(fund__source_label="自治区", fund__fiscal_year=2022)
-
-
-@pytest.fixture
-def u(year, db):
-    return {x.username: x for x in User.objects.all()}
 
 
 def _export(tmp_path, *args):

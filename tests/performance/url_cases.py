@@ -1,6 +1,6 @@
 """Matrix cases for the performance pages (see tests/urlmatrix.py): the demo's 2022 target table of 塔城地区
-(its counties see it through their columns; 裕民县 has not confirmed its column yet) and two counties' 双监控
-reports."""
+(its counties see it through their columns; 裕民县 has not confirmed its column yet), two counties' 双监控
+reports, and a draft table of a 中央 2022 fund made here, whose decomposition the prefecture still changes."""
 
 from typing import Any
 
@@ -26,15 +26,32 @@ def build_world(w: World) -> None:
     for name, code in REPORTS.items():
         report = MonitoringReport.objects.get(table=table, region__code=code, through_month=7)
         w.add(name, report, region_path=report.region.path, markers=[])
+    w.add("perf_draft", _draft_table(w, table), region_path=PREFECTURE, markers=[], visible_to=_in_prefecture)
+
+
+def _draft_table(w: World, approved: Any) -> Any:
+    """The prefecture's table of a second 2022 fund (中央), made from the shipped template and left a draft."""
+    from jiuzhu.domain.targets import target_set_for
+    from jiuzhu.funds.models import Fund
+    from jiuzhu.performance import services
+
+    fund = Fund.objects.get(pk=approved.fund_id)
+    fund.pk, fund.source_label, fund.direct_fund_tag_label = None, "中央", "中央直达资金"
+    fund.save()
+    template = target_set_for(fund.name, 2022)
+    assert template is not None
+    return services.do_create_table(
+        actor=w.users["dq_mz_jb"], fund=fund, region=approved.region, template=template
+    )
 
 
 def _sees(name: str, status: int = 200) -> Any:
     return lambda w, u: status if w.sees(u, name) else 404
 
 
-def _with(action: str, then: Any) -> Any:
+def _with(action: str, then: Any, table: str = "perf_table") -> Any:
     def expect(w: World, u: Any) -> int:
-        if not w.sees(u, "perf_table"):
+        if not w.sees(u, table):
             return 404
         return then(w, u) if can(u, action) else 403
 
@@ -49,11 +66,11 @@ def _opens(w: World, u: Any) -> int:
     return 302  # a county's report, or 地区本级's own (地区社会福利院's column)
 
 
-def _cell(value: str) -> Any:
+def _cell(value: str, table: str = "perf_table") -> Any:
     """The form's one cell: 裕民县's own 低保资金社会化发放率 (the regional value is ≥90%)."""
 
     def data(w: World) -> dict[str, str]:
-        t = w["perf_table"]
+        t = w[table]
         ind = t.indicators.get(level3="低保资金社会化发放率")
         col = t.columns.get(region__code=REPORTS["perf_report_ymx"])
         return {f"v-{ind.pk}-{col.pk}": value}
@@ -61,12 +78,21 @@ def _cell(value: str) -> Any:
     return data
 
 
-def _values(w: World) -> Any:
+def _values(table: str) -> Any:
     """The table's own decomposition values (a ``Case.state``)."""
-    from jiuzhu.performance.models import ColumnValue
 
-    rows = ColumnValue.objects.filter(indicator__table=w["perf_table"]).order_by("pk")
-    return list(rows.values_list("pk", "indicator_id", "column_id", "value"))
+    def state(w: World) -> Any:
+        from jiuzhu.performance.models import ColumnValue
+
+        rows = ColumnValue.objects.filter(indicator__table=w[table]).order_by("pk")
+        return list(rows.values_list("pk", "indicator_id", "column_id", "value"))
+
+    return state
+
+
+def _decomposes(w: World, u: Any) -> bool:
+    """``Case.writes`` of the draft's values: only the issuing prefecture decomposes its table."""
+    return bool(u.region_id == w["perf_draft"].region_id)
 
 
 def _confirmations(w: World) -> Any:
@@ -109,10 +135,19 @@ CASES: dict[str, list[Case]] = {
                 kwargs=TABLE,
                 data=_cell("≥95%"),
                 expect=_with("performance.edit", lambda w, u: 302),
-                state=_values,
+                state=_values("perf_table"),
                 # the demo's table is approved: its values are no longer changed (and a county never decomposes
                 # the prefecture's table); the service refuses and the page says so
                 writes=lambda w, u: False,
+            ),
+            Case(
+                label="草稿",
+                method="post",
+                kwargs=lambda w: {"pk": w["perf_draft"].pk},
+                data=_cell("≥95%", "perf_draft"),
+                expect=_with("performance.edit", lambda w, u: 302, "perf_draft"),
+                state=_values("perf_draft"),
+                writes=_decomposes,
             ),
         ]
     ),
@@ -147,6 +182,10 @@ CASES: dict[str, list[Case]] = {
     ),
     "performance:export": [
         Case(label="附件2", kwargs=TABLE, expect=_sees("perf_table")),
+        Case(label="附件2 PDF", kwargs=TABLE, query="?format=pdf", expect=_sees("perf_table")),
+        Case(
+            label="双监控 PDF", kwargs=TABLE, query="?part=monitoring&format=pdf", expect=_sees("perf_table")
+        ),
         Case(
             label="自评 额敏县",
             kwargs=TABLE,
@@ -154,6 +193,11 @@ CASES: dict[str, list[Case]] = {
             expect=_evaluation_of_emin,
         ),
         Case(label="双监控", kwargs=TABLE, query="?part=monitoring&month=7", expect=_sees("perf_table")),
+    ],
+    "performance:monitoring": [
+        Case(kwargs=TABLE, expect=_sees("perf_table")),
+        Case(label="1—12月", kwargs=TABLE, query="?month=12", expect=_sees("perf_table")),
+        Case(label="13月", kwargs=TABLE, query="?month=13", expect=_sees("perf_table", 404)),
     ],
     "performance:report": [
         Case(label=n, kwargs=lambda w, n=n: {"pk": w[n].pk}, expect=_sees(n)) for n in REPORTS

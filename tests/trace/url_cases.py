@@ -21,7 +21,7 @@ def build_world(w: World) -> None:
     from jiuzhu.ledger.models import Appropriation, ImportBatch, Payment, Payout
     from jiuzhu.regions.models import Region
 
-    fund = Fund.objects.get(fiscal_year=2022)
+    fund = Fund.objects.get(fiscal_year=2022, source_label="自治区")  # the matrix has a 中央 fund too
     for name, (code, number, person) in VOUCHERS.items():
         region = Region.objects.get(code=code)
         appropriation, _ = Appropriation.objects.get_or_create(

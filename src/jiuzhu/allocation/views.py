@@ -19,12 +19,12 @@ from jiuzhu.audit.middleware import record_refusal
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.core.views import client_ip, problem_messages
 from jiuzhu.domain.allocation import AdjustmentLine, in_tree_order, totals
-from jiuzhu.domain.money import format_wan, format_yuan
+from jiuzhu.domain.money import MoneyError, format_wan, format_yuan, parse_amount
 from jiuzhu.domain.problems import Problem, Severity, has_errors
 from jiuzhu.funds.models import Fund
 from jiuzhu.regions.models import Region, load_tree
 
-from . import holdings, services
+from . import factors, holdings, services
 from .exports import build_table
 from .exports import render as render_export
 from .forms import column_key, parse_cells
@@ -241,6 +241,7 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "allocation/edit.html",
         {
             "plan": plan,
+            "offer": _offer(plan, regions),
             "rows": rows,
             "problems": [p for p in problems if p.where.entity not in codes],
             "all_problems": problems,
@@ -252,6 +253,47 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "version": version,
         },
     )
+
+
+def _offer(plan: Plan, regions: list[Region]) -> dict[str, Any] | None:
+    """The factor method's form for an allocation: the 工作绩效 scores offered, per editor region, with their
+    source (None for an adjustment, whose amounts are typed per region)."""
+    if plan.kind != Plan.ALLOCATION:
+        return None
+    found = factors.offered(plan)
+    evaluations = {e.region.code: e for e in found.evaluations} if found else {}
+    rows = [(r.short_name, evaluations[r.code].evaluation) for r in regions if r.code in evaluations]
+    return {"source": found.source if found else "", "rows": rows}
+
+
+@require_POST
+def plan_factors(request: AuthedRequest, pk: int) -> HttpResponse:
+    """因素法: the total split over the editor's regions by the factors of the form, saved as the plan's rows."""
+    plan = _plan_to_act_on(request, pk, "allocation.edit")
+    codes = [r.code for r in _editor_regions(request.user, plan)]
+    try:
+        total = parse_amount(request.POST.get("total", ""), unit="万元")
+        unit = parse_amount(request.POST.get("unit") or "0.01")
+        given = factors.posted(plan, codes, request.POST, request.FILES.get("table"))
+        services.do_fill_by_factors(
+            actor=request.user,
+            plan=plan,
+            total=total,
+            factors=given.factors,
+            region_codes=given.region_codes,
+            unit=unit,
+            ip=client_ip(request),
+        )
+        messages.success(
+            request, f"已按因素法分配{_wan(total)}万元：" + "、".join(f.name for f in given.factors)
+        )
+    except MoneyError as exc:
+        messages.error(request, f"分配总额或分配单位：{exc}")
+    except InvalidInput as exc:
+        problem_messages(request, exc)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("allocation:edit", pk=plan.pk)
 
 
 @require_POST

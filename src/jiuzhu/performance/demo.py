@@ -18,7 +18,7 @@ from jiuzhu.domain.targets import target_set_for
 from jiuzhu.funds.models import Fund
 
 from . import monitoring_report, services
-from .actuals import computed
+from .actuals import Budget, budgets, computed
 from .models import Status, TargetTable
 
 FUND_LABEL = "自治区"
@@ -77,7 +77,8 @@ def load_performance_demo() -> None:
     assert table.status == Status.APPROVED
     indicators = {x.level3: x for x in table.indicators.all()}
     # the ledger's actuals of the mid-year period, computed once: each computation scans the demo year
-    ledger = computed(table.fund_id, 2022, monitoring_report.default_month())
+    month = monitoring_report.default_month()
+    ledger = computed(table.fund_id, 2022, month), budgets(table.fund_id, 2022, month)
     for column in table.columns.select_related("region"):
         region = column.region
         county_maker = User.objects.filter(region=region, department="finance", role="maker").first()
@@ -134,16 +135,21 @@ POLICY_EXPLAINED = monitoring_report.LineInput(
 )
 
 
-def _midyear(county_maker: User, table: TargetTable, region: Any, ledger: Any) -> None:
+def _midyear(
+    county_maker: User, table: TargetTable, region: Any, ledger: tuple[Any, dict[int, Budget]]
+) -> None:
     """The county's 1—7月 report: 托里县 explains its deviation; a report whose deviations are all explained is
     submitted to the prefecture, 裕民县's stays a draft (for the demo's clerk to fill in)."""
-    report = monitoring_report.do_open_report(actor=county_maker, table=table, region=region, ledger=ledger)
-    view = monitoring_report.view(report, ledger)
+    measured, budgets_of = ledger
+    report = monitoring_report.do_open_report(actor=county_maker, table=table, region=region, ledger=measured)
+    view = monitoring_report.view(report, measured, budgets_of)
     if region.code == POLICY_MISS:
         lines = {
             r.line.pk: POLICY_EXPLAINED for r in view.deviating if r.line.indicator.level3 == "政策知晓率"
         }
         monitoring_report.do_save_report(actor=county_maker, report=report, lines=lines)
-        view = monitoring_report.view(report, ledger)
+        view = monitoring_report.view(report, measured, budgets_of)
     if region.code != "654225" and not any(r.incomplete for r in view.rows):
-        monitoring_report.do_submit_report(actor=county_maker, report=report, ledger=ledger)
+        monitoring_report.do_submit_report(
+            actor=county_maker, report=report, ledger=measured, budgets_of=budgets_of
+        )

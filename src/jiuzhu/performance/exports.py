@@ -23,6 +23,7 @@ from jiuzhu.domain.targets import grouped
 from .evaluation import SelfEvaluation
 from .models import TargetColumn, TargetTable
 from .monitoring_report import ReportView
+from .overview import Overview
 from .selectors import as_target_set, column_values
 
 THIN = Side(style="thin")
@@ -213,7 +214,6 @@ def evaluation_sheet(ws: Worksheet, e: SelfEvaluation, table: TargetTable) -> No
         _put(ws, h, c, text, bold=True)
     for i, row in enumerate(e.rows, start=h + 1):
         done, s = row.completion, row.scored
-        reason = "" if done.met is not False else f"未达到{done.target}（{done.detail}）"
         cells = (
             done.indicator.level1,
             done.indicator.level2,
@@ -223,7 +223,7 @@ def evaluation_sheet(ws: Worksheet, e: SelfEvaluation, table: TargetTable) -> No
             f"{s.points}",
             f"{s.score}",
             s.how,
-            reason,
+            row.reason,
         )
         for col, text in enumerate(cells, start=1):
             _put(ws, i, col, text, left=col in (3, 8, 9))
@@ -249,10 +249,51 @@ def targets_xlsx(table: TargetTable, columns: Sequence[TargetColumn] | None = No
     return _bytes(wb)
 
 
-def monitoring_xlsx(views: Sequence[ReportView]) -> bytes:
+SUMMARY_HEAD = (
+    "序号",
+    "地区",
+    "状态",
+    "预算数（元）",
+    "执行数（元）",
+    "执行率",
+    "偏离目标指标数",
+    "偏离目标的指标、偏差原因及整改措施",
+)
+
+
+def summary_sheet(ws: Worksheet, o: Overview) -> None:
+    """The overview's first sheet: one row per region, the period's 时序进度 in the subtitle."""
+    cols, t = len(SUMMARY_HEAD), o.table
+    ws.title = "汇总"
+    subtitle = f"{t.region.name}　{t.fund.fiscal_year}年1—{o.through_month}月　时序进度{o.elapsed}%"
+    r = _heading(ws, 0, "绩效运行监控汇总表（双监控）", subtitle, cols)
+    for c, text in enumerate(SUMMARY_HEAD, start=1):
+        _put(ws, r, c, text, bold=True)
+    for i, line in enumerate(o.lines, start=1):
+        state = line.report.report.status_shown.label if line.report else "未填报"
+        rate = f"{line.budget.rate}%" if line.budget.rate is not None else "—"
+        cells = (
+            str(i),
+            line.region.short_name,
+            state,
+            f"{line.budget.received}",
+            f"{line.budget.spent}",
+            rate + ("（低于时序进度）" if line.lagging else ""),
+            str(len(line.deviating)),
+            "\n".join(d.summary for d in line.deviating),
+        )
+        for col, text in enumerate(cells, start=1):
+            _put(ws, r + i, col, text, left=col == 8)
+    _box(ws, r, r + len(o.lines), cols)
+    for col, width in enumerate((6, 14, 10, 16, 16, 20, 10, 70), start=1):
+        ws.column_dimensions[ws.cell(row=r, column=col).column_letter].width = width
+
+
+def monitoring_xlsx(o: Overview) -> bytes:
+    """The summary, then each report on its own sheet."""
     wb = Workbook()
-    wb.remove(wb.active)
-    for v in views:
+    summary_sheet(wb.active, o)
+    for v in o.reports:
         monitoring_sheet(wb.create_sheet(), v)
     return _bytes(wb)
 

@@ -5,7 +5,7 @@ The figures (指标值, 1—n月完成情况) are never typed: they come from ``
 is shown, frozen only in the audit record of its submission. The region types 全年预计完成情况, and for each
 deviating indicator (its completion to date misses the target) the cause, the likelihood of reaching the
 target and the measures — refused at submission while one is missing. The prefecture's checker approves or
-returns it (``review.MonitoringReportReview``) and sees all of them together (``consolidated``).
+returns it (``review.MonitoringReportReview``) and sees all of them together (``overview``).
 """
 
 from dataclasses import dataclass
@@ -58,6 +58,17 @@ class ReportRow:
         x = self.line
         return self.completion.deviating and not (x.cause and x.likelihood and x.measures.strip())
 
+    @property
+    def summary(self) -> str:
+        """The indicator in one line: its target, completion, cause and measures (as far as filled in)."""
+        done, x = self.completion, self.line
+        text = f"{done.indicator.level3}：目标{done.target}，完成{done.shown or '—'}"
+        if x.cause:
+            text += f"；原因：{x.get_cause_display()}" + (f"（{x.cause_note}）" if x.cause_note else "")
+        if x.measures:
+            text += f"；整改：{x.measures}"
+        return text
+
 
 @dataclass(frozen=True)
 class ReportView:
@@ -72,17 +83,29 @@ class ReportView:
         return [r for r in self.rows if r.completion.deviating]
 
 
-def view(report: MonitoringReport, ledger: Any = None) -> ReportView:
+NO_BUDGET = Budget(Decimal(0), Decimal(0))
+
+
+def elapsed(through_month: int) -> Decimal:
+    return (Decimal(through_month) * 100 / 12).quantize(Decimal("0.01"))
+
+
+def view(
+    report: MonitoringReport, ledger: Any = None, budgets_of: dict[int, Budget] | None = None
+) -> ReportView:
+    """``ledger`` / ``budgets_of``: ``actuals.computed`` / ``actuals.budgets`` of the period, when the caller
+    has them already (a page of several reports computes them once)."""
     table, n = report.table, report.through_month
     year = table.fund.fiscal_year
     ledger = computed(table.fund_id, year, n) if ledger is None else ledger
+    budgets_of = budgets(table.fund_id, year, n) if budgets_of is None else budgets_of
     done = {c.indicator.pk: c for c in completions(table, report.region, n, ledger)}
-    budget = budgets(table.fund_id, year, n).get(report.region_id, Budget(Decimal(0), Decimal(0)))
+    budget = budgets_of.get(report.region_id, NO_BUDGET)
     rows = [
         ReportRow(done[x.indicator_id], x)
         for x in report.lines.select_related("indicator").order_by("indicator__position")
     ]
-    return ReportView(report, budget, (Decimal(n) * 100 / 12).quantize(Decimal("0.01")), rows)
+    return ReportView(report, budget, elapsed(n), rows)
 
 
 @transaction.atomic
@@ -173,13 +196,15 @@ def facts(v: ReportView) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_submit_report(*, actor: Any, report: MonitoringReport, ledger: Any = None) -> MonitoringReport:
+def do_submit_report(
+    *, actor: Any, report: MonitoringReport, ledger: Any = None, budgets_of: dict[int, Budget] | None = None
+) -> MonitoringReport:
     report = (
         MonitoringReport.objects.select_for_update().select_related("region", "table__fund").get(pk=report.pk)
     )
     _require_fill(actor, report.region)
     require(actor, "performance.monitor")
-    v = view(report, ledger)
+    v = view(report, ledger, budgets_of)
     missing = [r.completion.indicator.level3 for r in v.rows if r.incomplete]
     if missing:
         raise ActionRefused("偏离目标的指标须填写偏差原因、完成目标可能性和整改措施：" + "、".join(missing))
@@ -204,13 +229,3 @@ def do_submit_report(*, actor: Any, report: MonitoringReport, ledger: Any = None
         after=facts(v),
     )
     return report
-
-
-def consolidated(table: TargetTable, through_month: int) -> list[ReportView]:
-    """The prefecture's view: every region's report of the period, in the table's column order."""
-    ledger = computed(table.fund_id, table.fund.fiscal_year, through_month)
-    order = {c.region_id: c.position for c in table.columns.all()}
-    reports = MonitoringReport.objects.filter(table=table, through_month=through_month).select_related(
-        "region"
-    )
-    return [view(r, ledger) for r in sorted(reports, key=lambda r: order.get(r.region_id, 99))]

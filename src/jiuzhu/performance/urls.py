@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/values/", views.save_values, name="save_values"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/evaluation/", views.self_evaluation, name="evaluation"),
+    path("<int:pk>/monitoring/", views.monitoring, name="monitoring"),
     path("<int:pk>/monitoring/open/", views.open_report, name="open_report"),
     path("<int:pk>/export/", views.export_file, name="export"),
     path("monitoring/<int:pk>/", views.report, name="report"),

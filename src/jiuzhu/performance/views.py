@@ -16,10 +16,13 @@ from jiuzhu.core.errors import ActionRefused
 from jiuzhu.domain.performance.values import RULE_LABELS, Qualitative, kind_label
 from jiuzhu.domain.targets import grouped
 
-from . import evaluation, exports, monitoring_report, selectors, services
+from . import evaluation, exports, monitoring_report, overview, pdf, selectors, services
 from .models import Cause, Likelihood, MonitoringReport, TargetColumn, TargetTable
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 def _table(request: AuthedRequest, pk: int) -> TargetTable:
@@ -174,6 +177,24 @@ def open_report(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("performance:report", pk=report.pk)
 
 
+def _month(request: AuthedRequest) -> int:
+    text = request.GET.get("month") or str(monitoring_report.default_month())
+    if not text.isdigit() or not 1 <= int(text) <= 12:
+        raise Http404("月份不正确")
+    return int(text)
+
+
+def _overview(request: AuthedRequest, t: TargetTable) -> overview.Overview:
+    return overview.overview(t, _month(request), lambda region: within(request.user, region))
+
+
+def monitoring(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The prefecture's 双监控: every county's report of the period beside its budget execution."""
+    t = _table(request, pk)
+    o = _overview(request, t)
+    return render(request, "performance/monitoring.html", {"t": t, "o": o, "months": range(1, 13)})
+
+
 def _report(request: AuthedRequest, pk: int) -> MonitoringReport:
     deny_unless(request.user, "performance.view")
     return get_scoped_or_404(selectors.visible_reports(request.user), request.user, pk=pk)
@@ -228,23 +249,27 @@ def save_report(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def export_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    """``part``: targets (附件2), evaluation (one region's), monitoring (the overview); ``format``: xlsx or pdf."""
     t = _table(request, pk)
     deny_unless(request.user, "performance.export")
-    part = request.GET.get("part", "targets")
+    fmt, part = request.GET.get("format", "xlsx"), request.GET.get("part", "targets")
+    if fmt not in CONTENT_TYPES:
+        raise Http404("不支持的格式")
+    as_pdf = fmt == "pdf"
     if part == "targets":
-        data, name = exports.targets_xlsx(t, _columns(request, t)), "绩效目标表"
+        columns = _columns(request, t)
+        data, name = (pdf.targets_pdf if as_pdf else exports.targets_xlsx)(t, columns), "绩效目标表"
     elif part == "evaluation":
         region = _region_of(request, t)
-        data, name = (
-            exports.evaluation_xlsx(t, [evaluation.self_evaluation(t, region)]),
-            f"绩效自评表-{region.short_name}",
-        )
+        done = [evaluation.self_evaluation(t, region)]
+        data = (pdf.evaluation_pdf if as_pdf else exports.evaluation_xlsx)(t, done)
+        name = f"绩效自评表-{region.short_name}"
     elif part == "monitoring":
-        month = int(request.GET.get("month") or monitoring_report.default_month())
-        views = [v for v in monitoring_report.consolidated(t, month) if within(request.user, v.report.region)]
-        data, name = exports.monitoring_xlsx(views), f"绩效运行监控表-1-{month}月"
+        o = _overview(request, t)
+        data = (pdf.monitoring_pdf if as_pdf else exports.monitoring_xlsx)(o)
+        name = f"绩效运行监控表-1-{o.through_month}月"
     else:
         raise Http404("没有这种报表")
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.xlsx')}"
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}.{fmt}')}"
     return response
