@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from jiuzhu.accounts.scoping import get_scoped_or_404, scope_q, scoped
@@ -329,7 +329,7 @@ def voucher_rows(user: Any, payment: Payment) -> VoucherRows:
     rows = (
         Payout.objects.filter(here, payment_id=payment.pk, region_id__in=regions)
         .select_related("batch")
-        .order_by("batch_id", "row_no", "id")
+        .order_by(F("batch_id").asc(nulls_first=True), "row_no", "id")  # those not imported first, everywhere
     )
     return VoucherRows(rows if parts else Payout.objects.none(), parts)
 
