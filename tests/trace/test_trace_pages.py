@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from ledger_helpers import SHORT_HEADER, VOUCHER, approve_batch, csv_bytes, valid_id
+from trace_helpers import insert_loose_payout
 
-from jiuzhu.demo.faults import demo_only_insert_fault_payouts
-from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.models import Payment, Payout
 from jiuzhu.ledger.payout_sums import counted_parts
 from jiuzhu.ledger.services import do_import_file
@@ -38,23 +37,14 @@ def paid_out(people, yumin, voucher):
     approve_batch(_import(people, yumin, "a.csv"))
     _import(people, yumin, "waiting.csv", months=("7月",), serial_from=500)  # waiting: counts nowhere
     template = Payout.objects.filter(payment__pay_cert_no=VOUCHER).first()
-    demo_only_insert_fault_payouts(
-        actor=SystemActor(username="system:demo", is_demo_loader=True),
-        payouts=[
-            {
-                **{
-                    f.name: getattr(template, f.name)
-                    for f in Payout._meta.fields
-                    if f.name not in ("id", "batch")
-                },
-                "per_name": "未导入乙",
-                "iden_no": valid_id(serial=900),
-                "pay_amt": Decimal("7.00"),
-                "xpay_amt": Decimal("7.00"),
-                "row_no": 1,
-            }
-        ],
-        reason="测试：未经导入的发放",
+    insert_loose_payout(
+        template,
+        "测试：未经导入的发放",
+        per_name="未导入乙",
+        iden_no=valid_id(serial=900),
+        pay_amt=Decimal("7.00"),
+        xpay_amt=Decimal("7.00"),
+        row_no=1,
     )
     return Payment.objects.get(pay_cert_no=VOUCHER)
 

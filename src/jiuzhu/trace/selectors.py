@@ -232,7 +232,7 @@ def area_parts(user: Any) -> AreaParts:
     batches = scoped(ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False), user)
     rows = list(batches.values_list("pk", "approved_at", "filename", "region_id"))
     own = {pk: region for pk, _, _, region in rows}
-    parts = counted_parts([(pk, at) for pk, at, _, _ in rows], loose=scope_q(user))
+    parts = counted_parts([(pk, at) for pk, at, _, _ in rows if at is not None], loose=scope_q(user))
     if any(p.batch_id is not None and p.region_id != own[p.batch_id] for p in parts):
         regions = set(scoped(Region.objects.all(), user, via="").values_list("pk", flat=True))
         parts = [p for p in parts if p.batch_id is None or p.region_id in regions]
