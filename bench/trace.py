@@ -7,15 +7,16 @@ followed by ``VACUUM ANALYZE``, the state autovacuum reaches after a bulk load) 
 ``--reload`` loads it again. Then, in a child process per database, each page is requested through Django's
 test client (the whole request: session, middleware, selectors, template) as the user who would open it:
 
-- **cold**: the process's cache emptied before every request (what the first request of a fresh worker, or the
-  first after an approval, pays); **warm**: the same request again with the cache filled. The database's own
-  buffers are warm in both (the machine is shared: nobody's PostgreSQL is restarted for a benchmark).
+- **cold**: the process's cache emptied before every request (what the first request of a fresh worker pays);
+  **new batch**: only the parts of the largest approved payout batch forgotten (what the first request after
+  an approval pays: the other batches stay cached); **warm**: the cache filled. The database's own buffers are
+  warm in all three (the machine is shared: nobody's PostgreSQL is restarted for a benchmark).
 - floors measured in the same run: ``/healthz`` (no database, no template) and one grouped scan of the whole
   payout table (Σ实发 and the count per voucher and batch: what a page reading every payout must at least pay).
 
-Every figure is the median of ``--repeat`` runs; each line also prints the best, the queries and their SQL time
-(from ``connection.queries``), the CPU time of the
-Django process (the part that waits neither for a core nor for the database server), and the ratio to the goal. The load average is printed before and after.
+Every figure is the median of ``--repeat`` runs; each line also prints the best, the CPU time of the Django
+process (the part that waits neither for a core nor for the database server), the queries and their SQL time
+(from ``connection.queries``), and the ratio to the goal. The load average is printed before and after.
 """
 
 import argparse
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 GOAL_MS = 500.0
+CACHE_STATES = ("cold", "new batch", "warm")
 OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -72,14 +74,33 @@ def _pages() -> list[tuple[str, str, str]]:
     return out
 
 
-def _time(client: Any, url: str, *, cold: bool) -> tuple[float, int, float, int, float]:
-    """One request: (ms, queries, SQL ms, bytes, CPU ms of this process)."""
+def _forget(cache_state: str) -> None:
+    """``cold``: the whole cache emptied; ``new batch``: only the parts of the largest approved payout batch
+    (what the first request after an approval pays); ``warm``: nothing."""
     from django.core.cache import cache
+    from django.db.models import F
+
+    from jiuzhu.ledger.models import ImportBatch
+    from jiuzhu.ledger.payout_sums import part_key
+
+    if cache_state == "cold":
+        cache.clear()
+    elif cache_state == "new batch":
+        batch = (
+            ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False)
+            .order_by(F("rows_stored").desc(), "pk")
+            .first()
+        )
+        assert batch is not None and batch.approved_at is not None
+        cache.delete(part_key(batch.pk, batch.approved_at))
+
+
+def _time(client: Any, url: str, *, cache_state: str) -> tuple[float, int, float, int, float]:
+    """One request: (ms, queries, SQL ms, bytes, CPU ms of this process)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if cold:
-        cache.clear()
+    _forget(cache_state)
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, secure=True)
@@ -89,9 +110,11 @@ def _time(client: Any, url: str, *, cold: bool) -> tuple[float, int, float, int,
     return ms, len(queries), sql, len(response.content), cpu
 
 
-def _measure(client: Any, url: str, repeat: int, *, cold: bool) -> dict[str, Any]:
-    _time(client, url, cold=cold)  # the first request of the kind (compiles templates, opens the connection)
-    runs = [_time(client, url, cold=cold) for _ in range(repeat)]
+def _measure(client: Any, url: str, repeat: int, *, cache_state: str = "warm") -> dict[str, Any]:
+    _time(
+        client, url, cache_state=cache_state
+    )  # the first of its kind (compiles templates, opens the connection)
+    runs = [_time(client, url, cache_state=cache_state) for _ in range(repeat)]
     ms = [r[0] for r in runs]
     return {
         "median": statistics.median(ms),
@@ -170,7 +193,7 @@ def worker(url: str, repeat: int, reload: bool) -> dict[str, Any]:
         "loaded_in": loaded,
         "pages": [],
     }
-    result["healthz"] = _measure(Client(), "/healthz", repeat, cold=False)["median"]
+    result["healthz"] = _measure(Client(), "/healthz", repeat)["median"]
     result["scan"] = _floor_scan(repeat)
     clients: dict[str, Any] = {}
     for label, username, page in _pages():
@@ -178,9 +201,8 @@ def worker(url: str, repeat: int, reload: bool) -> dict[str, Any]:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
         client = clients[username]
-        cold = _measure(client, page, repeat, cold=True)
-        warm = _measure(client, page, repeat, cold=False)
-        result["pages"].append({"label": label, "url": page, "cold": cold, "warm": warm})
+        figures = {state: _measure(client, page, repeat, cache_state=state) for state in CACHE_STATES}
+        result["pages"].append({"label": label, "url": page, **figures})
     return result
 
 
@@ -191,13 +213,13 @@ def report(result: dict[str, Any], repeat: int) -> None:
     print(
         f"floor  /healthz {result['healthz']:6.1f} ms; one grouped scan of every payout {result['scan']:6.1f} ms"
     )
-    print(f"{'page':40} cache   median     best  ÷goal  CPU ms queries  SQL ms     bytes")
+    print(f"{'page':40} cache       median     best  ÷goal  CPU ms queries  SQL ms     bytes")
     for page in result["pages"]:
-        for kind in ("cold", "warm"):
+        for kind in CACHE_STATES:
             f = page[kind]
             verdict = "ok" if f["median"] < GOAL_MS else "OVER"
             print(
-                f"{_pad(page['label'], 40)} {kind:5} {f['median']:6.0f}ms {f['best']:6.0f}ms"
+                f"{_pad(page['label'], 40)} {kind:9} {f['median']:6.0f}ms {f['best']:6.0f}ms"
                 f" {f['median'] / GOAL_MS:5.2f}× {f['cpu']:7.0f} {f['queries']:7} {f['sql']:7.0f}"
                 f" {f['bytes']:9,} {verdict}"
             )

@@ -48,6 +48,11 @@ def approved_batches() -> list[tuple[int, datetime.datetime]]:
     return [(pk, at) for pk, at in approved.values_list("pk", "approved_at") if at is not None]
 
 
+def part_key(batch_id: int, approved_at: datetime.datetime) -> str:
+    """The cache key of one approved batch's parts (a batch approved again is another key)."""
+    return f"jiuzhu:payout-parts:{batch_id}:{approved_at.timestamp()}"
+
+
 def counted_parts(
     batches: Iterable[tuple[int, datetime.datetime]] | None = None, *, loose: Q | None = None
 ) -> list[Part]:
@@ -55,7 +60,7 @@ def counted_parts(
     batches by default) from the cache, and of the payouts without a batch (those matching ``loose``), read
     now."""
     batches = approved_batches() if batches is None else list(batches)
-    keys = {pk: f"jiuzhu:payout-parts:{pk}:{at.timestamp()}" for pk, at in batches}
+    keys = {pk: part_key(pk, at) for pk, at in batches}
     known: dict[str, list[Part]] = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in known]
     if missing:  # one scan for every batch not yet cached, not one query per batch
