@@ -9,7 +9,7 @@ from django.urls import reverse
 from ledger_helpers import SHORT_HEADER, VOUCHER, approve_batch, csv_bytes, valid_id
 from trace_helpers import insert_loose_payout
 
-from jiuzhu.ledger.models import Payment, Payout
+from jiuzhu.ledger.models import ImportBatch, Payment, Payout
 from jiuzhu.ledger.payout_sums import counted_parts
 from jiuzhu.ledger.services import do_import_file
 
@@ -86,3 +86,7 @@ def test_the_plan_page_shows_a_batch_as_soon_as_it_is_approved(people, yumin, vo
     assert "a.csv（250行，2,500.00元）" in page and "暂无发放" not in page
     (part,) = [p for p in counted_parts() if p.batch_id == batch.pk]
     assert (part.rows, part.paid_out, part.first_month) == (250, Decimal("2500.00"), "05")
+    batch.refresh_from_db()
+    assert batch.fiscal_year == 2022
+    ImportBatch.objects.filter(pk=batch.pk).update(fiscal_year=2023)  # another year's batch is not read
+    assert "暂无发放" in client.get(url, secure=True).content.decode()

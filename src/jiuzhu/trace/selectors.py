@@ -160,8 +160,11 @@ def _approved_registration(m: Movement) -> Registration | None:
     return reg if reg is not None and reg.status == Registration.APPROVED else None
 
 
-def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySet[Appropriation]) -> Chain:
-    """The chain below ``movements``; ``appropriations`` bounds the accounts (both already filtered)."""
+def load_chain(
+    user: Any, movements: QuerySet[Movement], appropriations: QuerySet[Appropriation], fiscal_year: int
+) -> Chain:
+    """The chain below ``movements``; ``appropriations`` bounds the accounts (both already filtered, of one fund
+    and ``fiscal_year``)."""
     moves = list(
         scoped(movements, user)
         .select_related("region", "registration", "plan")
@@ -208,7 +211,7 @@ def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySe
         .filter(appropriation_id__in=list(accounts))
         .order_by("xpay_date", "pay_cert_no")
     }
-    _payouts_into(user, vouchers)
+    _payouts_into(user, vouchers, fiscal_year)
     for v in vouchers.values():
         accounts[v.payment.appropriation_id].vouchers.append(v)
     return Chain(moves, dict(registered), dict(lines), accounts)
@@ -226,22 +229,28 @@ class AreaParts:
         return [p for p in self.parts if p.payment_id == payment_id]
 
 
-def area_parts(user: Any) -> AreaParts:
+def area_parts(user: Any, fiscal_year: int) -> AreaParts:
     """The approved batches of the area and the area's payouts without a batch. A batch's rows are its region's
     (the importer writes them so); a part of another region would be checked against the area's regions."""
-    batches = scoped(ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False), user)
+    approved = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False)
+    # a payout batch's year is its vouchers' (the importer stores one budget year); other years are not read
+    of_year = Q(fiscal_year=fiscal_year) | Q(fiscal_year__isnull=True)
+    batches = scoped(approved.filter(of_year), user)
     rows = list(batches.values_list("pk", "approved_at", "filename", "region_id"))
     own = {pk: region for pk, _, _, region in rows}
-    parts = counted_parts([(pk, at) for pk, at, _, _ in rows if at is not None], loose=scope_q(user))
+    parts = counted_parts(
+        [(pk, at) for pk, at, _, _ in rows if at is not None],
+        loose=scope_q(user) & Q(fiscal_year=fiscal_year),
+    )
     if any(p.batch_id is not None and p.region_id != own[p.batch_id] for p in parts):
         regions = set(scoped(Region.objects.all(), user, via="").values_list("pk", flat=True))
         parts = [p for p in parts if p.batch_id is None or p.region_id in regions]
     return AreaParts(parts, {pk: name for pk, _, name, _ in rows})
 
 
-def _payouts_into(user: Any, vouchers: dict[int, VoucherNode]) -> None:
+def _payouts_into(user: Any, vouchers: dict[int, VoucherNode], fiscal_year: int) -> None:
     """Each voucher's payouts grouped by batch, with its rows, Σ实发 and earliest month."""
-    found = area_parts(user)
+    found = area_parts(user, fiscal_year)
     for part in found.parts:
         v = vouchers.get(part.payment_id)
         if v is None:
@@ -273,7 +282,7 @@ def traceable_plan(user: Any, pk: int) -> Plan:
 
 def plan_chain(user: Any, plan: Plan) -> Chain:
     movements = Movement.objects.filter(plan=plan)
-    return load_chain(user, movements, Appropriation.objects.filter(fund=plan.fund_id))
+    return load_chain(user, movements, Appropriation.objects.filter(fund=plan.fund_id), plan.fund.fiscal_year)
 
 
 def region_chain(user: Any, *, region: Any, fund: Any, fiscal_year: int) -> Chain:
@@ -281,7 +290,7 @@ def region_chain(user: Any, *, region: Any, fund: Any, fiscal_year: int) -> Chai
     inside = Q(region__path__startswith=region.path)
     movements = Movement.objects.filter(inside, fund=fund, fiscal_year=fiscal_year)
     appropriations = Appropriation.objects.filter(inside, fund=fund, fiscal_year=fiscal_year)
-    return load_chain(user, movements, appropriations)
+    return load_chain(user, movements, appropriations, fiscal_year)
 
 
 def voucher(user: Any, pk: int) -> Payment:
@@ -320,7 +329,7 @@ class VoucherRows:
 
 
 def voucher_rows(user: Any, payment: Payment) -> VoucherRows:
-    parts = area_parts(user).of(payment.pk)
+    parts = area_parts(user, payment.fiscal_year).of(payment.pk)
     batches = {p.batch_id for p in parts}
     here = Q(batch_id__in=[b for b in batches if b is not None])
     if None in batches:
