@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from trace_helpers import insert_loose_payout
 
 from jiuzhu.accounts.models import User
 from jiuzhu.allocation.models import Plan
-from jiuzhu.demo.faults import FAULT_VOUCHER, demo_only_insert_fault_payouts
+from jiuzhu.demo.faults import FAULT_VOUCHER
 from jiuzhu.domain.identity import mask
 from jiuzhu.funds.models import Fund
 from jiuzhu.ledger.actors import SystemActor
@@ -76,23 +77,14 @@ def test_a_payout_above_its_voucher_is_named_with_its_rows(funds):
     paid_out = sum(d.xpay_amt for d in Payout.objects.filter(payment=voucher))
     over = voucher.xpay_amt - paid_out + Decimal("0.01")  # one fen beyond the voucher
     template = Payout.objects.filter(payment=voucher, batch__isnull=False).first()
-    demo_only_insert_fault_payouts(
-        actor=SystemActor(username="system:demo", is_demo_loader=True),
-        payouts=[
-            {
-                **{
-                    f.name: getattr(template, f.name)
-                    for f in Payout._meta.fields
-                    if f.name not in ("id", "batch")
-                },
-                "per_name": "演示超凭证",
-                "iden_no": "654201195506061234",
-                "pay_amt": over,
-                "xpay_amt": over,
-                "add_word": "演示：超出支付凭证",
-            }
-        ],
-        reason="演示故障：发放超出支付凭证",
+    insert_loose_payout(
+        template,
+        "演示故障：发放超出支付凭证",
+        per_name="演示超凭证",
+        iden_no="654201195506061234",
+        pay_amt=over,
+        xpay_amt=over,
+        add_word="演示：超出支付凭证",
     )
     report = _attest("654201", funds["自治区"])
     assert not report["balanced"]

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.http import Http404
 
-from jiuzhu.accounts.scoping import get_scoped_or_404, scoped
+from jiuzhu.accounts.scoping import get_scoped_or_404, scope_q, scoped
 from jiuzhu.allocation.models import Plan
 from jiuzhu.domain import trace as chain
 from jiuzhu.ledger.models import (
@@ -27,10 +27,12 @@ from jiuzhu.ledger.models import (
     Registration,
     RegistrationLine,
 )
+from jiuzhu.ledger.payout_sums import Part, counted_parts
 from jiuzhu.ledger.selectors import APPROVED_LINE, APPROVED_PAYMENT, APPROVED_PAYOUT
 from jiuzhu.regions.models import Region
 
 ZERO = chain.ZERO
+NOT_IMPORTED = "未经导入（直接写入）"
 
 
 @dataclass
@@ -158,8 +160,11 @@ def _approved_registration(m: Movement) -> Registration | None:
     return reg if reg is not None and reg.status == Registration.APPROVED else None
 
 
-def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySet[Appropriation]) -> Chain:
-    """The chain below ``movements``; ``appropriations`` bounds the accounts (both already filtered)."""
+def load_chain(
+    user: Any, movements: QuerySet[Movement], appropriations: QuerySet[Appropriation], fiscal_year: int
+) -> Chain:
+    """The chain below ``movements``; ``appropriations`` bounds the accounts (both already filtered, of one fund
+    and ``fiscal_year``)."""
     moves = list(
         scoped(movements, user)
         .select_related("region", "registration", "plan")
@@ -206,40 +211,55 @@ def load_chain(user: Any, movements: QuerySet[Movement], appropriations: QuerySe
         .filter(appropriation_id__in=list(accounts))
         .order_by("xpay_date", "pay_cert_no")
     }
-    _payouts_into(user, vouchers)
+    _payouts_into(user, vouchers, fiscal_year)
     for v in vouchers.values():
         accounts[v.payment.appropriation_id].vouchers.append(v)
     return Chain(moves, dict(registered), dict(lines), accounts)
 
 
-def counted_payouts(user: Any) -> QuerySet[Payout]:
-    """The payouts that count, in the user's area, filtered without joining each row to its region or batch
-    (ids from the small tables, so a grouped read of the whole year stays one scan of the payouts)."""
-    regions = scoped(Region.objects.all(), user, via="").values("pk")
-    approved = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False).values("pk")
-    return Payout.objects.filter(Q(batch_id__isnull=True) | Q(batch_id__in=approved), region_id__in=regions)
+@dataclass
+class AreaParts:
+    """The counted payouts of the user's area grouped by batch, voucher and region (``ledger.payout_sums``: an
+    approved batch never changes, so its parts are read once per process), with the batches' file names."""
+
+    parts: list[Part]
+    names: dict[int, str]
+
+    def of(self, payment_id: int) -> list[Part]:
+        return [p for p in self.parts if p.payment_id == payment_id]
 
 
-def _payouts_into(user: Any, vouchers: dict[int, VoucherNode]) -> None:
-    grouped = (
-        counted_payouts(user)
-        .filter(payment_id__in=list(vouchers))
-        .values_list("payment_id", "batch_id")
-        .annotate(n=Count("id"), t=Sum("xpay_amt"), first=Min("pay_month"), last=Max("pay_month"))
-        .order_by()
+def area_parts(user: Any, fiscal_year: int) -> AreaParts:
+    """The approved batches of the area and the area's payouts without a batch. A batch's rows are its region's
+    (the importer writes them so); a part of another region would be checked against the area's regions."""
+    approved = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False)
+    # a payout batch's year is its vouchers' (the importer stores one budget year); other years are not read
+    of_year = Q(fiscal_year=fiscal_year) | Q(fiscal_year__isnull=True)
+    batches = scoped(approved.filter(of_year), user)
+    rows = list(batches.values_list("pk", "approved_at", "filename", "region_id"))
+    own = {pk: region for pk, _, _, region in rows}
+    parts = counted_parts(
+        [(pk, at) for pk, at, _, _ in rows if at is not None],
+        loose=scope_q(user) & Q(fiscal_year=fiscal_year),
     )
-    parts = list(grouped)
-    names = dict(
-        ImportBatch.objects.filter(pk__in={b for _, b, *_ in parts if b is not None}).values_list(
-            "pk", "filename"
-        )
-    )
-    for payment_id, batch_id, n, total, first, _last in parts:
-        v = vouchers[payment_id]
-        v.batches.append(BatchPart(batch_id, names.get(batch_id, "未经导入（直接写入）"), n, total))
-        v.paid_out += total
-        v.people += n
-        v.first_month = first if v.first_month is None else min(v.first_month, first)
+    if any(p.batch_id is not None and p.region_id != own[p.batch_id] for p in parts):
+        regions = set(scoped(Region.objects.all(), user, via="").values_list("pk", flat=True))
+        parts = [p for p in parts if p.batch_id is None or p.region_id in regions]
+    return AreaParts(parts, {pk: name for pk, _, name, _ in rows})
+
+
+def _payouts_into(user: Any, vouchers: dict[int, VoucherNode], fiscal_year: int) -> None:
+    """Each voucher's payouts grouped by batch, with its rows, Σ实发 and earliest month."""
+    found = area_parts(user, fiscal_year)
+    for part in found.parts:
+        v = vouchers.get(part.payment_id)
+        if v is None:
+            continue
+        name = found.names.get(part.batch_id, NOT_IMPORTED) if part.batch_id else NOT_IMPORTED
+        v.batches.append(BatchPart(part.batch_id, name, part.rows, part.paid_out))
+        v.paid_out += part.paid_out
+        v.people += part.rows
+        v.first_month = part.first_month if v.first_month is None else min(v.first_month, part.first_month)
     for v in vouchers.values():
         v.batches.sort(key=lambda b: (b.batch_id is None, b.batch_id or 0))
 
@@ -250,14 +270,19 @@ def traceable_plan(user: Any, pk: int) -> Plan:
     from jiuzhu.allocation.selectors import visible_plans
 
     try:
-        return visible_plans(user).filter(status=Plan.APPROVED).get(pk=pk)
+        return (
+            visible_plans(user)
+            .filter(status=Plan.APPROVED)
+            .select_related("fund__direct_fund_tag")
+            .get(pk=pk)
+        )
     except Plan.DoesNotExist as exc:
         raise Http404("记录不存在") from exc
 
 
 def plan_chain(user: Any, plan: Plan) -> Chain:
     movements = Movement.objects.filter(plan=plan)
-    return load_chain(user, movements, Appropriation.objects.filter(fund=plan.fund_id))
+    return load_chain(user, movements, Appropriation.objects.filter(fund=plan.fund_id), plan.fund.fiscal_year)
 
 
 def region_chain(user: Any, *, region: Any, fund: Any, fiscal_year: int) -> Chain:
@@ -265,7 +290,7 @@ def region_chain(user: Any, *, region: Any, fund: Any, fiscal_year: int) -> Chai
     inside = Q(region__path__startswith=region.path)
     movements = Movement.objects.filter(inside, fund=fund, fiscal_year=fiscal_year)
     appropriations = Appropriation.objects.filter(inside, fund=fund, fiscal_year=fiscal_year)
-    return load_chain(user, movements, appropriations)
+    return load_chain(user, movements, appropriations, fiscal_year)
 
 
 def voucher(user: Any, pk: int) -> Payment:
@@ -276,13 +301,46 @@ def voucher(user: Any, pk: int) -> Payment:
     )
 
 
-def voucher_payouts(user: Any, payment: Payment) -> QuerySet[Payout]:
-    return (
-        scoped(Payout.objects.filter(APPROVED_PAYOUT), user)
-        .filter(payment_id=payment.pk)
+@dataclass
+class VoucherRows:
+    """A voucher's counted payouts in the user's area, for the Paginator: the count and Σ实发 come from its
+    parts, and the rows are read only from its batches (the BRIN index on the batch narrows the scan to them;
+    the table has no index on the voucher, which a million-row import would pay for)."""
+
+    rows: QuerySet[Payout]
+    parts: list[Part]
+
+    def count(self) -> int:
+        return sum(p.rows for p in self.parts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Payout]:
+        return list(self.rows[window])
+
+    @property
+    def paid_out(self) -> Decimal:
+        return sum((p.paid_out for p in self.parts), ZERO)
+
+    def people(self) -> int:
+        """Distinct 证件号码 (a person paid in several months counts once)."""
+        return int(self.rows.aggregate(n=Count("iden_no", distinct=True))["n"])
+
+
+def voucher_rows(user: Any, payment: Payment) -> VoucherRows:
+    parts = area_parts(user, payment.fiscal_year).of(payment.pk)
+    batches = {p.batch_id for p in parts}
+    here = Q(batch_id__in=[b for b in batches if b is not None])
+    if None in batches:
+        here |= Q(batch_id__isnull=True)
+    regions = {p.region_id for p in parts}
+    rows = (
+        Payout.objects.filter(here, payment_id=payment.pk, region_id__in=regions)
         .select_related("batch")
-        .order_by("batch_id", "row_no", "id")
+        .order_by(F("batch_id").asc(nulls_first=True), "row_no", "id")  # those not imported first, everywhere
     )
+    return VoucherRows(rows if parts else Payout.objects.none(), parts)
 
 
 def payout(user: Any, pk: int) -> Payout:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +16,8 @@ from jiuzhu.ledger.models import Registration
 from . import selectors
 
 ZERO = Decimal("0.00")
+#: Payouts on one page of a voucher (a county's monthly voucher can pay tens of thousands of people).
+PAGE_SIZE = 100
 
 
 def plan_down(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -76,21 +79,21 @@ def plan_down(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def voucher_down(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One voucher's payouts (证件号码 masked), each linking up its chain."""
+    """One voucher's payouts (证件号码 masked), a page at a time, each linking up its chain."""
     deny_unless(request.user, "trace.view")
     payment = selectors.voucher(request.user, pk)
-    payouts = list(selectors.voucher_payouts(request.user, payment))
-    rows = [{"d": d, "iden": mask(d.iden_no)} for d in payouts]
-    paid_out = sum((d.xpay_amt for d in payouts), ZERO)
+    found = selectors.voucher_rows(request.user, payment)
+    page: Any = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(
         request,
         "trace/voucher.html",
         {
             "p": payment,
-            "rows": rows,
-            "paid_out": paid_out,
-            "unpaid_out": payment.xpay_amt - paid_out,
-            "people": len({d.iden_no for d in payouts}),
+            "page": page,
+            "rows": [{"d": d, "iden": mask(d.iden_no)} for d in page.object_list],
+            "paid_out": found.paid_out,
+            "unpaid_out": payment.xpay_amt - found.paid_out,
+            "people": found.people(),
         },
     )
 
