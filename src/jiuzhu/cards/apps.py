@@ -8,6 +8,6 @@ class CardsConfig(AppConfig):
     def ready(self) -> None:
         from jiuzhu.monitoring.queries import register
 
-        from .queries import BUILDERS
+        from .queries import BUILDERS, USES
 
-        register(BUILDERS)
+        register(BUILDERS, USES)

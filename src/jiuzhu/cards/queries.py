@@ -7,7 +7,7 @@ A list applies to the payouts of its region and every region below it; only the 
 (region, kind) is in force.
 """
 
-from jiuzhu.monitoring.queries import IN_SCOPE, Dialect
+from jiuzhu.monitoring.queries import IN_SCOPE, PEOPLE, REPEATS, Dialect
 
 PAYOUT_YM = (
     "CASE WHEN o.pay_month BETWEEN '01' AND '12' THEN o.fiscal_year * 100 + CAST(o.pay_month AS INTEGER) END"
@@ -66,13 +66,12 @@ def payout_after_stop(d: Dialect) -> str:
 def payout_two_counties(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.iden_no, x.counties, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_payout o {IN_SCOPE.format(table="o")}
+      FROM {REPEATS} o {IN_SCOPE.format(table="o")}
       JOIN (SELECT k.iden_no, k.pay_month, COUNT(DISTINCT k.region_id) AS counties
-            FROM ledger_payout k WHERE k.fiscal_year = %(year)s
+            FROM {REPEATS} k
             GROUP BY k.iden_no, k.pay_month
             HAVING MIN(k.region_id) <> MAX(k.region_id) AND MIN(k.purpose) <> MAX(k.purpose)) x
         ON x.iden_no = o.iden_no AND x.pay_month = o.pay_month
-      WHERE o.fiscal_year = %(year)s
       GROUP BY o.region_id, o.fiscal_year, o.pay_month, o.iden_no, x.counties"""
 
 
@@ -101,6 +100,9 @@ def complaint_overdue(d: Dialect) -> str:
       FROM cards_complaint c {IN_SCOPE.format(table="c")}
       WHERE c.fiscal_year = %(year)s AND c.state = 'open' AND c.due_on < {d.date_param("as_of")}"""
 
+
+USES = {"payout_two_counties": (PEOPLE, REPEATS)}  # REPEATS is made from PEOPLE
+"""A person paid in two counties in one month has two rows in that month: among ``monitoring_repeats``."""
 
 BUILDERS = {
     "payout_after_death": payout_after_death,

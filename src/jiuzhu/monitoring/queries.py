@@ -6,17 +6,26 @@ the region and these), and the numbers its message names (``domain.monitoring_ru
 Python so that the SQL needs almost no date arithmetic: ``year``, ``path`` (the scope's region path prefix with
 ``%``), ``as_of``, the cut-off dates and thresholds of ``engine.Params``.
 
-The text is the same on SQLite and PostgreSQL except three fragments (``Dialect``): whole days between two
-dates, the month of a date, and the 证件号码 format test (GLOB on SQLite, a regular expression on PostgreSQL).
-The GB 11643 check digit (ISO 7064 MOD 11-2) is plain portable SQL over each *distinct* number: 17 digits
-times their weights, modulo 11, looked up in ``'10X98765432'``.
+The text is the same on SQLite and PostgreSQL except two fragments (``Dialect``): whole days between two
+dates and the month of a date. The GB 11643 check digit (ISO 7064 MOD 11-2) is plain portable SQL over each
+*distinct* number: its 17 digits (integer arithmetic on the number) times their weights, modulo 11, looked up
+in ``'10X98765432'``.
+
+Shared tables: the rules on people (duplicates, accounts, 证件号码) and on vouchers would each group the whole
+payout table by person or voucher — a million groups each time, ~5–10× the floor of one grouped scan at a
+million payouts (bench/README.md). So a run first makes three temporary tables (``SHARED``; ``engine.prepare``),
+and those rules read them instead of ``ledger_payout``: ``monitoring_people``, one row per region, person and
+account with the rows' count, months and sums; ``monitoring_repeats``, the payout rows of the people paid twice
+in some month (every one of the four duplicate and account rules needs two rows of one person in one month, so
+their rows are among these — a handful in a clean year); ``monitoring_vouchers``, Σ实发 per voucher. They hold
+the whole year, not the scope: the cross-county rules compare with other counties.
 
 What counts: rules on money (``Rule.money``) see approved registrations and payments of approved batches only,
 as the ledger does; rules on the payout rows see every stored row (a file waiting for its checker included —
 a returned file's rows are deleted), so that the checker sees a file's problems before approving it.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -34,11 +43,6 @@ class Dialect:
             return f"TO_CHAR({column}, 'MM')"
         return f"strftime('%%m', {column})"
 
-    def id_format(self, column: str) -> str:
-        if self.vendor == "postgresql":
-            return f"{column} ~ '^[0-9]{{17}}[0-9X]$'"
-        return f"{column} GLOB '{'[0-9]' * 17}[0-9X]'"
-
     def date_param(self, name: str) -> str:
         return f"CAST(%({name})s AS DATE)" if self.vendor == "postgresql" else f"%({name})s"
 
@@ -55,9 +59,90 @@ PAID = f"""(SELECT p.appropriation_id, SUM(p.xpay_amt) AS t, MAX(p.xpay_date) AS
 IN_SCOPE = "JOIN regions_region r ON r.id = {table}.region_id AND r.path LIKE %(path)s"
 
 
-def _check_digit_ok(column: str) -> str:
-    total = " + ".join(f"CAST(SUBSTR({column}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS))
-    return f"SUBSTR('10X98765432', (({total}) % 11) + 1, 1) = SUBSTR({column}, 18, 1)".replace("%", "%%")
+def _digits17(column: str) -> str:
+    """The first 17 characters as a number when the whole is 17 digits and a digit or X (else NULL); LTRIM with
+    the digits leaves nothing of such a text (portable, and cheaper than a pattern)."""
+    first = f"SUBSTR({column}, 1, 17)"
+    return (
+        f"CASE WHEN LENGTH({column}) = 18 AND LTRIM({first}, '0123456789') = ''"
+        f" AND LTRIM(SUBSTR({column}, 18, 1), '0123456789X') = '' THEN CAST({first} AS BIGINT) END"
+    )
+
+
+def _id_valid(num: str, column: str) -> str:
+    """1 when ``num`` (``_digits17`` of ``column``) has a plausible birth date (century 18–20, month, day) and
+    ``column`` the right check digit (ISO 7064 MOD 11-2), else 0. Digits by integer arithmetic: seventeen
+    SUBSTR and CAST per number cost 2.5× the floor at a million payouts, the arithmetic a fraction of it."""
+    total = " + ".join(f"{num} / {10 ** (16 - i)} % 10 * {w}" for i, w in enumerate(WEIGHTS))
+    return (
+        f"CASE WHEN {num} IS NULL OR {num} / 1000000000 % 100 NOT IN (18, 19, 20)"
+        f" OR {num} / 100000 % 100 NOT BETWEEN 1 AND 12 OR {num} / 1000 % 100 NOT BETWEEN 1 AND 31 THEN 0"
+        f" WHEN SUBSTR('10X98765432', CAST(({total}) % 11 AS INTEGER) + 1, 1) = SUBSTR({column}, 18, 1)"
+        " THEN 1 ELSE 0 END"
+    ).replace("%", "%%")
+
+
+# --- shared tables (made once per run, see the module's docstring) ---------------------------------------
+
+PEOPLE, REPEATS, VOUCHERS = "monitoring_people", "monitoring_repeats", "monitoring_vouchers"
+MONTH_BIT = "CASE WHEN o.pay_month BETWEEN '01' AND '12' THEN 1 << CAST(o.pay_month AS INTEGER) ELSE 1 END"
+"""A payout's month as one bit (全年 as bit 0): a person's months repeat exactly when the sum of their bits has
+fewer bits set than the person has rows (two equal bits carry into another)."""
+
+
+def _bits_set(column: str) -> str:
+    """How many of the 13 month bits are set in ``column`` (portable: shifts and masks, no popcount)."""
+    return "(" + " + ".join(f"(({column} >> {k}) & 1)" for k in range(13)) + ")"
+
+
+def people(d: Dialect) -> str:
+    return f"""SELECT o.region_id, o.fiscal_year, o.iden_no, o.acct_no, COUNT(*) AS n, SUM({MONTH_BIT}) AS months,
+        SUM(CASE WHEN o.iden_type = '01' THEN 1 ELSE 0 END) AS id_rows,
+        SUM(CASE WHEN o.to_peop_family = '01' THEN 1 ELSE 0 END) AS family_rows,
+        SUM(CASE WHEN o.to_peop_family = '01' THEN o.xpay_amt ELSE 0 END) AS family_fen
+      FROM ledger_payout o WHERE o.fiscal_year = %(year)s
+      GROUP BY o.region_id, o.fiscal_year, o.iden_no, o.acct_no"""
+
+
+def repeats(d: Dialect) -> str:
+    return f"""SELECT o.region_id, o.fiscal_year, o.purpose, o.pay_month, o.iden_no, o.acct_no, o.xpay_amt
+      FROM ledger_payout o
+      JOIN (SELECT p.iden_no FROM {PEOPLE} p GROUP BY p.iden_no
+            HAVING SUM(p.n) > {_bits_set("CAST(SUM(p.months) AS BIGINT)")}) x ON x.iden_no = o.iden_no
+      WHERE o.fiscal_year = %(year)s"""
+
+
+def vouchers(d: Dialect) -> str:
+    return """SELECT o.payment_id, SUM(o.xpay_amt) AS t,
+        SUM(CASE WHEN o.xpay_amt > o.pay_amt THEN 1 ELSE 0 END) AS over_rows
+      FROM ledger_payout o WHERE o.fiscal_year = %(year)s GROUP BY o.payment_id"""
+
+
+SHARED: dict[str, Callable[[Dialect], str]] = {PEOPLE: people, REPEATS: repeats, VOUCHERS: vouchers}
+"""In the order they are made (``monitoring_repeats`` reads ``monitoring_people``)."""
+INDEXED = {VOUCHERS: "payment_id"}
+"""A shared table's column looked up row by row: PostgreSQL estimated the vouchers of ``voucher_no_payouts``
+(past an anti-join with the budget units) at one row and scanned the vouchers' table for each of 5,236: 30 s;
+with the index the same misestimate costs nothing."""
+USES: dict[str, tuple[str, ...]] = {
+    "voucher_mismatch": (VOUCHERS,),
+    "voucher_no_payouts": (VOUCHERS,),
+    "payout_above_due": (VOUCHERS,),
+    "payout_duplicate": (PEOPLE, REPEATS),
+    "payout_duplicate_cross": (PEOPLE, REPEATS),
+    "invalid_id": (PEOPLE,),
+    "account_shared": (PEOPLE,),
+    "person_multi_account": (PEOPLE, REPEATS),
+}
+"""Which shared tables each rule reads (rules of other apps add theirs through ``register``)."""
+
+
+def shared_for(codes: Iterable[str]) -> list[str]:
+    needed = {name for code in codes for name in USES.get(code, ())}
+    return [name for name in SHARED if name in needed]
+
+
+# --- the rules -----------------------------------------------------------------------------------------------
 
 
 def late_registration(d: Dialect) -> str:
@@ -133,81 +218,82 @@ def voucher_mismatch(d: Dialect) -> str:
         s.t - p.xpay_amt AS diff_fen
       FROM ledger_payment p {IN_SCOPE.format(table="p")}
       JOIN ledger_appropriation a ON a.id = p.appropriation_id
-      JOIN (SELECT o.payment_id, SUM(o.xpay_amt) AS t FROM ledger_payout o
-            WHERE o.fiscal_year = %(year)s GROUP BY o.payment_id) s ON s.payment_id = p.id
+      JOIN {VOUCHERS} s ON s.payment_id = p.id
       WHERE p.fiscal_year = %(year)s AND s.t <> p.xpay_amt"""
 
 
 def voucher_no_payouts(d: Dialect) -> str:
+    # NOT IN for the budget units, not an anti-join: PostgreSQL estimated the anti-join's result at one row
+    # and joined the year's 45,835 vouchers by nested loops (1.7 s at a million payouts, 30 s scoped)
     return f"""SELECT p.region_id, p.fiscal_year, a.fund_id, a.purpose, {d.month("p.xpay_date")} AS month,
         p.id AS key, p.pay_cert_no, p.xpay_date, p.xpay_amt AS voucher_fen,
         {d.days(d.date_param("as_of"), "p.xpay_date")} AS days
       FROM {APPROVED_PAYMENTS} p {IN_SCOPE.format(table="p")}
       JOIN ledger_appropriation a ON a.id = p.appropriation_id
-      LEFT JOIN (SELECT DISTINCT o.payment_id FROM ledger_payout o WHERE o.fiscal_year = %(year)s) s
-        ON s.payment_id = p.id
-      LEFT JOIN regions_budgetunit u ON u.name = p.payee_acct_name
       WHERE p.xpay_date < {d.date_param("voucher_cutoff")} AND a.purpose <> 'liulang'
-        AND u.id IS NULL AND s.payment_id IS NULL"""
+        AND NOT EXISTS (SELECT 1 FROM {VOUCHERS} s WHERE s.payment_id = p.id)
+        AND p.payee_acct_name NOT IN (SELECT u.name FROM regions_budgetunit u)"""
 
 
 def payout_duplicate(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.purpose AS key3, o.iden_no, COUNT(*) AS count,
         SUM(o.xpay_amt) AS total_fen
-      FROM ledger_payout o {IN_SCOPE.format(table="o")}
-      WHERE o.fiscal_year = %(year)s
+      FROM {REPEATS} o {IN_SCOPE.format(table="o")}
       GROUP BY o.region_id, o.fiscal_year, o.purpose, o.pay_month, o.iden_no HAVING COUNT(*) > 1"""
 
 
 def payout_duplicate_cross(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.purpose AS key3, o.iden_no, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_payout o {IN_SCOPE.format(table="o")}
-      JOIN (SELECT k.iden_no, k.pay_month, k.purpose FROM ledger_payout k WHERE k.fiscal_year = %(year)s
+      FROM {REPEATS} o {IN_SCOPE.format(table="o")}
+      JOIN (SELECT k.iden_no, k.pay_month, k.purpose FROM {REPEATS} k
             GROUP BY k.iden_no, k.pay_month, k.purpose HAVING MIN(k.region_id) <> MAX(k.region_id)) x
         ON x.iden_no = o.iden_no AND x.pay_month = o.pay_month AND x.purpose = o.purpose
-      WHERE o.fiscal_year = %(year)s
       GROUP BY o.region_id, o.fiscal_year, o.purpose, o.pay_month, o.iden_no"""
 
 
 def payout_above_due(d: Dialect) -> str:
+    # the vouchers' table counts such rows: without any, the uncorrelated EXISTS is false once and the payouts
+    # are not read (a hash join alone still read the million payouts looking for a first row)
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, o.purpose, o.pay_month AS month,
         o.id AS key, o.iden_no, o.pay_amt AS due_fen, o.xpay_amt AS paid_fen, o.xpay_amt - o.pay_amt AS over_fen
       FROM ledger_payout o {IN_SCOPE.format(table="o")}
-      WHERE o.fiscal_year = %(year)s AND o.xpay_amt > o.pay_amt"""
+      JOIN {VOUCHERS} v ON v.payment_id = o.payment_id AND v.over_rows > 0
+      WHERE o.fiscal_year = %(year)s AND o.xpay_amt > o.pay_amt
+        AND EXISTS (SELECT 1 FROM {VOUCHERS} w WHERE w.over_rows > 0)"""
 
 
 def invalid_id(d: Dialect) -> str:
-    n = "x.iden_no"
-    valid = (
-        f"CASE WHEN LENGTH({n}) = 18 AND {d.id_format(n)} AND SUBSTR({n}, 7, 2) IN ('18', '19', '20')"
-        f" AND SUBSTR({n}, 11, 2) BETWEEN '01' AND '12' AND SUBSTR({n}, 13, 2) BETWEEN '01' AND '31'"
-        f" THEN CASE WHEN {_check_digit_ok(n)} THEN 1 ELSE 0 END ELSE 0 END"
-    )
+    # MAX(…) of the person's grouped number, not the grouped column itself: a condition on a grouped column
+    # would be applied below the GROUP BY, to every row (PostgreSQL did so, 8× slower at a million payouts),
+    # and an aggregate is computed once where a subquery's column is repeated in each place it is used
     return f"""SELECT x.region_id, x.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
         x.iden_no AS key, x.iden_no, x.count
-      FROM (SELECT o.region_id, o.fiscal_year, o.iden_no, COUNT(*) AS count
-            FROM ledger_payout o {IN_SCOPE.format(table="o")}
-            WHERE o.fiscal_year = %(year)s AND o.iden_type = '01'
-            GROUP BY o.region_id, o.fiscal_year, o.iden_no) x
-      WHERE {valid} = 0"""
+      FROM (SELECT p.region_id, p.fiscal_year, MAX(p.iden_no) AS iden_no, SUM(p.id_rows) AS count,
+              MAX({_digits17("p.iden_no")}) AS num
+            FROM {PEOPLE} p {IN_SCOPE.format(table="p")}
+            WHERE p.id_rows > 0
+            GROUP BY p.region_id, p.fiscal_year, p.iden_no) x
+      WHERE {_id_valid("x.num", "x.iden_no")} = 0"""
 
 
 def account_shared(d: Dialect) -> str:
-    return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
-        o.acct_no AS key, o.acct_no, COUNT(DISTINCT o.iden_no) AS people, SUM(o.xpay_amt) AS total_fen
-      FROM ledger_payout o {IN_SCOPE.format(table="o")}
-      WHERE o.fiscal_year = %(year)s AND o.acct_no IS NOT NULL AND o.acct_no <> '' AND o.to_peop_family = '01'
-      GROUP BY o.region_id, o.fiscal_year, o.acct_no HAVING MIN(o.iden_no) <> MAX(o.iden_no)"""
+    # COUNT(*) counts people: the people table has one row per region, person and account (no COUNT(DISTINCT),
+    # which PostgreSQL computes by sorting)
+    return f"""SELECT p.region_id, p.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
+        p.acct_no AS key, p.acct_no, COUNT(*) AS people, SUM(p.family_fen) AS total_fen
+      FROM {PEOPLE} p {IN_SCOPE.format(table="p")}
+      WHERE p.acct_no IS NOT NULL AND p.acct_no <> '' AND p.family_rows > 0
+      GROUP BY p.region_id, p.fiscal_year, p.acct_no HAVING MIN(p.iden_no) <> MAX(p.iden_no)"""
 
 
 def person_multi_account(d: Dialect) -> str:
     return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, o.pay_month AS month,
         o.iden_no AS key, o.pay_month AS key2, o.iden_no, COUNT(DISTINCT o.acct_no) AS accounts,
         SUM(o.xpay_amt) AS total_fen
-      FROM ledger_payout o {IN_SCOPE.format(table="o")}
-      WHERE o.fiscal_year = %(year)s AND o.acct_no IS NOT NULL AND o.acct_no <> ''
+      FROM {REPEATS} o {IN_SCOPE.format(table="o")}
+      WHERE o.acct_no IS NOT NULL AND o.acct_no <> ''
       GROUP BY o.region_id, o.fiscal_year, o.pay_month, o.iden_no HAVING MIN(o.acct_no) <> MAX(o.acct_no)"""
 
 
@@ -275,9 +361,13 @@ BUILDERS: dict[str, Callable[[Dialect], str]] = {
 }
 
 
-def register(builders: Mapping[str, Callable[[Dialect], str]]) -> None:
-    """Another app's rules (their texts are in ``domain.monitoring_rules``): the SQL that finds their rows."""
+def register(
+    builders: Mapping[str, Callable[[Dialect], str]], uses: Mapping[str, tuple[str, ...]] | None = None
+) -> None:
+    """Another app's rules (their texts are in ``domain.monitoring_rules``): the SQL that finds their rows, and
+    the shared tables each reads."""
     BUILDERS.update(builders)
+    USES.update(uses or {})
 
 
 def sql_for(code: str, vendor: str) -> str:
@@ -285,7 +375,9 @@ def sql_for(code: str, vendor: str) -> str:
 
 
 def documented_sql(code: str) -> str:
-    """The query as the rules page shows it (the database in use)."""
+    """The query as the rules page shows it (the database in use), after the shared tables it reads."""
     from django.db import connection
 
-    return sql_for(code, connection.vendor).replace("%%", "%")
+    d = Dialect(connection.vendor)
+    made = [f"CREATE TEMPORARY TABLE {name} AS\n{SHARED[name](d)};\n\n" for name in shared_for([code])]
+    return ("".join(made) + sql_for(code, connection.vendor)).replace("%%", "%")

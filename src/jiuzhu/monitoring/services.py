@@ -94,8 +94,8 @@ def _run_year(
     )
     params = engine.Params(year=year, as_of=engine.as_of_for(year, today), path=region.path)
     hits: dict[tuple[str, str], engine.Hit] = {}
-    for code in codes:
-        found, ms = engine.evaluate(code, params)
+    results, _ = engine.evaluate_all(codes, params)
+    for code, (found, ms) in results.items():
         run.per_rule[code] = {"rows": len(found), "ms": ms}
         hits.update({(code, h.key): h for h in found})
     counts = _reconcile(run, hits, codes, year, region, today)
