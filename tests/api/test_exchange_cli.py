@@ -12,6 +12,8 @@ from api_helpers import YUMIN
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+pytestmark = pytest.mark.django_db  # all in one ordering group: the module's archive is built once
+
 
 def run(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()

@@ -5,7 +5,7 @@ then the registrations and both files are booked in one transaction, and everyth
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             "均待审核人审核后生效。"
         )
 
-    def _refuse(self, exc: InvalidInput, what: str) -> None:
+    def _refuse(self, exc: InvalidInput, what: str) -> NoReturn:
         for problem in exc.problems:
             self.stderr.write(str(problem))
         raise CommandError(f"交换文件被拒绝（{what}）：共{len(exc.problems)}个问题，未导入任何数据") from exc
