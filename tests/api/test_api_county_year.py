@@ -16,7 +16,15 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from api_helpers import YUMIN, TokenClient, make_token, payout_row, valid_id, voucher_row
+from api_helpers import (
+    YUMIN,
+    TokenClient,
+    ledger_rows,
+    make_token,
+    payout_row,
+    valid_id,
+    voucher_row,
+)
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.test import override_settings
@@ -221,16 +229,6 @@ def test_asking_again_later_returns_only_what_was_approved_since(year):
     assert since["read"] == since["batch"] and len(since["read"]) == 2
 
 
-@pytest.fixture
-def reference(db):
-    """An empty database with the same reference data: the seed and the approval rules."""
-    from jiuzhu.approvals.services import do_load_default_rules
-    from jiuzhu.demo.seed import load_seed
-
-    load_seed()
-    do_load_default_rules()
-
-
 def approve_everything(users) -> None:
     """裕民县's checkers approve what the import left waiting: registrations, then payments before payouts."""
     from jiuzhu.approvals import review
@@ -282,17 +280,6 @@ def tampered(data: bytes, name: str, change) -> bytes:
     return out.getvalue()
 
 
-def stored():
-    from jiuzhu.ledger.models import ImportBatch, Payment, Payout, Registration
-
-    return (
-        Registration.objects.count(),
-        Payment.objects.count(),
-        Payout.objects.count(),
-        ImportBatch.objects.count(),
-    )
-
-
 def test_a_manifest_that_disagrees_is_refused_with_nothing_stored(year, reference):
     from jiuzhu.accounts.models import User
     from jiuzhu.core.errors import InvalidInput
@@ -310,4 +297,4 @@ def test_a_manifest_that_disagrees_is_refused_with_nothing_stored(year, referenc
         with pytest.raises(InvalidInput) as refused:
             import_month(actor=maker, data=data)
         assert code in {p.code for p in refused.value.problems}
-        assert stored() == (0, 0, 0, 0)
+        assert ledger_rows() == (0, 0, 0, 0)

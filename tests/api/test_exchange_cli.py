@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from api_helpers import YUMIN
+from api_helpers import YUMIN, ledger_rows
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
@@ -48,26 +48,6 @@ def archive(django_db_setup, django_db_blocker, tmp_path_factory):
     return {"path": path, "out": out, "err": err}
 
 
-@pytest.fixture
-def reference(db):
-    from jiuzhu.approvals.services import do_load_default_rules
-    from jiuzhu.demo.seed import load_seed
-
-    load_seed()
-    do_load_default_rules()
-
-
-def stored():
-    from jiuzhu.ledger.models import ImportBatch, Payment, Payout, Registration
-
-    return (
-        Registration.objects.count(),
-        Payment.objects.count(),
-        Payout.objects.count(),
-        ImportBatch.objects.count(),
-    )
-
-
 def test_export_writes_the_archive_for_its_owner_only_and_says_what_is_in_it(archive):
     path = archive["path"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # whole 证件号码
@@ -102,7 +82,7 @@ def test_import_checks_the_manifest_first_then_books_everything_waiting_for_a_ch
 def test_check_only_stores_nothing(archive, reference):
     out, _ = run("exchange_import", str(archive["path"]), "--user", "ymx_cz_jb", "--check-only")
     assert "清单与文件核对一致。" in out and "仅核对，未导入任何数据。" in out
-    assert stored() == (0, 0, 0, 0)
+    assert ledger_rows() == (0, 0, 0, 0)
 
 
 def _tampered(path: Path, tmp_path: Path) -> Path:
@@ -130,14 +110,14 @@ def test_an_archive_that_disagrees_with_its_manifest_is_refused_with_nothing_sto
         )
     assert str(refused.value) == "交换文件被拒绝（清单核对未通过）：共1个问题，未导入任何数据"
     assert "PAY_DETAIL.csv：文件的sha256与清单不符" in err.getvalue()
-    assert stored() == (0, 0, 0, 0)
+    assert ledger_rows() == (0, 0, 0, 0)
 
 
 def test_another_countys_maker_is_refused_with_nothing_stored(archive, reference):
     with pytest.raises(CommandError) as refused:
         run("exchange_import", str(archive["path"]), "--user", "ems_cz_jb", "--no-progress")
     assert "该地区不在您的管辖范围内" in str(refused.value) and "未导入任何数据" in str(refused.value)
-    assert stored() == (0, 0, 0, 0)
+    assert ledger_rows() == (0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(
