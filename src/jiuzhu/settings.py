@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jiuzhu.performance",
     "ninja",
     "jiuzhu.api",
+    "jiuzhu.exchange",
 ]
 
 MIDDLEWARE = [

@@ -124,3 +124,25 @@ def registration_body(movement, **changes: object) -> dict[str, object]:
         ],
     }
     return body | changes
+
+
+@pytest.fixture
+def reference(db):
+    """An empty database with the demo's reference data (the seed and the approval rules), to import into."""
+    from jiuzhu.approvals.services import do_load_default_rules
+    from jiuzhu.demo.seed import load_seed
+
+    load_seed()
+    do_load_default_rules()
+
+
+def ledger_rows() -> tuple[int, int, int, int]:
+    """Registrations, vouchers, payouts and import batches stored: a refused import leaves them as they were."""
+    from jiuzhu.ledger.models import ImportBatch, Payment, Payout, Registration
+
+    return (
+        Registration.objects.count(),
+        Payment.objects.count(),
+        Payout.objects.count(),
+        ImportBatch.objects.count(),
+    )

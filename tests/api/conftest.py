@@ -1,1 +1,1 @@
-from api_helpers import seed  # noqa: F401  (pytest fixture)
+from api_helpers import reference, seed  # noqa: F401  (pytest fixtures)

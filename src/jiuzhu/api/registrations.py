@@ -7,7 +7,11 @@ page). Here the JSON is only read into the service's lines, and the service's pr
 pointers. The movement is named as the budget system names it: region and 上级指标文号 (and its kind when the
 region received more than one movement under that document).
 
-Amounts are signed like the movement (a 调减 is registered with negative amounts), as the reads show them.
+Amounts are signed like the movement: a 调减 is registered with negative amounts. That is how this API's reads
+(registrations, appropriations' movements) and the exchange files show it and how the budget system records an
+adjustment, so a system can write what it reads; the service refuses a positive amount on a 调减 (``LINE_SIGN``)
+and the answer says so. The registration page, for a person, takes the decrease as the positive figure of the
+notice's 调减 column and books it negative: both book the same lines (tests/api/test_api_registrations.py).
 ``Idempotency-Key`` as for the other writes.
 """
 
@@ -51,7 +55,10 @@ TOP_ELEMENTS = {"本级指标文号": "/cor_bgt_doc_no", "登记明细": "/lines
 class RegistrationLineIn(Strict):
     exp_func_code: str = Field(examples=["2081902"])
     purpose: str = Field(examples=["dibao"], description=f"支出方向：{PURPOSES}")
-    amount: str = Field(examples=["300000.00"], description="指标金额（元），正负与该笔指标变动一致")
+    amount: str = Field(
+        examples=["300000.00", "-600000.00"],
+        description="指标金额（元），正负与该笔指标变动一致：下达、调增为正数，调减为负数（与读取和交换文件相同）",
+    )
 
 
 class RegistrationIn(Strict):
@@ -124,17 +131,24 @@ def _lines(payload: RegistrationIn) -> list[RegistrationLine]:
     return lines
 
 
-def pointers(problems: list[LedgerProblem]) -> list[dict[str, Any]]:
+#: Added to the service's sign problem on a 调减: a system may have taken the page's convention.
+DECREASE_SIGN_HINT = (
+    "。接口中调减的金额按负数填写（如 -600000.00），与读取和交换文件一致；登记页面按正数填写调减额"
+)
+
+
+def pointers(problems: list[LedgerProblem], *, decrease: bool = False) -> list[dict[str, Any]]:
     """The service's problems (lines numbered from 1, a field by its Chinese title) as JSON pointers."""
     out = []
     for p in problems:
+        detail = p.message + (DECREASE_SIGN_HINT if decrease and p.code == "LINE_SIGN" else "")
         if p.where.row is not None:
             pointer = f"/lines/{p.where.row - 1}"
             element = LINE_ELEMENTS.get(p.where.column or "")
             pointer += f"/{element}" if element else ""
         else:
             pointer = TOP_ELEMENTS.get(p.where.column or "", "")
-        out.append({"pointer": pointer, "code": p.code, "detail": p.message, "severity": str(p.severity)})
+        out.append({"pointer": pointer, "code": p.code, "detail": detail, "severity": str(p.severity)})
     return out
 
 
@@ -180,7 +194,10 @@ def post_registrations(request: HttpRequest, payload: RegistrationIn, idempotenc
     except InvalidInput as exc:
         audit_call(request, what=ROUTE, rows=0, status=422, problems=len(exc.problems))
         raise ApiProblem(
-            422, "invalid_registration", f"登记有{len(exc.problems)}处问题，未登记", pointers(exc.problems)
+            422,
+            "invalid_registration",
+            f"登记有{len(exc.problems)}处问题，未登记",
+            pointers(exc.problems, decrease=movement.amount < 0),
         ) from exc
     except IntegrityError:  # the same key finished meanwhile in another request: answer as it did
         replay = replayed(request, ROUTE, idempotency_key, digest)

@@ -2,6 +2,7 @@
 
 import calendar
 import csv
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -28,6 +29,7 @@ from jiuzhu.domain.purposes import Purpose
 from jiuzhu.ledger.models import ImportBatch, Movement, Payment, Payout, Registration
 from jiuzhu.ledger.models import RegistrationLine as LineModel
 from jiuzhu.ledger.services import do_import_file, do_register_receipt
+from jiuzhu.ledger.services.batches import Progress, no_progress
 from jiuzhu.regions.models import Region
 
 FORMAT = "jiuzhu-exchange/1"
@@ -82,6 +84,7 @@ COLUMNS = {
         "acct_no",
     ],
 }
+TABLE_NAMES = {BGT: "指标", VOUCHERS: "支付凭证", DETAIL: "到人到户发放明细"}
 TOTALS = {BGT: ["amount"], VOUCHERS: ["pay_amt", "xpay_amt"], DETAIL: ["pay_amt", "xpay_amt"]}
 
 
@@ -213,6 +216,12 @@ def _problem(code: str, message: str, entity: str = "") -> Problem:
     return Problem(code, message, Where(entity=entity))
 
 
+def read_manifest(data: bytes) -> dict[str, Any]:
+    """The manifest of an archive this system wrote."""
+    manifest: dict[str, Any] = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
+    return manifest
+
+
 def check_archive(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The manifest and the files, once every file's sha256, row count and totals agree with the manifest."""
     try:
@@ -257,20 +266,36 @@ def check_archive(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     return manifest, files
 
 
-@transaction.atomic
-def import_month(*, actor: User, data: bytes) -> dict[str, Any]:
+def import_month(*, actor: User, data: bytes, progress: Progress = no_progress) -> dict[str, Any]:
     """Check the archive, then book its tables through the ledger's services; all or nothing."""
     manifest, files = check_archive(data)
+    return import_checked(actor=actor, manifest=manifest, files=files, progress=progress)
+
+
+@transaction.atomic
+def import_checked(
+    *, actor: User, manifest: dict[str, Any], files: dict[str, bytes], progress: Progress = no_progress
+) -> dict[str, Any]:
+    """Book what ``check_archive`` returned (the command line shows the checked manifest before this)."""
     region = Region.objects.filter(mof_div_code=manifest["mof_div_code"]).first()
     if region is None:
         raise InvalidInput([_problem("UNKNOWN_REGION", f"财政区划代码“{manifest['mof_div_code']}”不存在")])
     require(actor, "ledger.import")
     require_within(actor, region)
-    registrations = _register(actor, region, int(manifest["fiscal_year"]), files[BGT])
+    registrations = _register(actor, region, int(manifest["fiscal_year"]), files[BGT], progress)
     batches = {}
     for name, kind in ((VOUCHERS, ImportBatch.PAYMENTS), (DETAIL, ImportBatch.PAYOUTS)):
         if _rows(files[name]):
-            outcome = do_import_file(actor=actor, kind=kind, region=region, data=files[name], filename=name)
+
+            def step(phase: str, done: int, total: int, name: str = name) -> None:
+                progress(f"{name} {phase}", done, total)
+
+            try:
+                outcome = do_import_file(
+                    actor=actor, kind=kind, region=region, data=files[name], filename=name, progress=step
+                )
+            except InvalidInput as exc:  # the file's rows, named with the file they are in
+                raise InvalidInput([_in_file(p, name) for p in exc.problems]) from exc
             batches[name] = outcome.batch.pk
     record(
         actor=actor,
@@ -282,11 +307,16 @@ def import_month(*, actor: User, data: bytes) -> dict[str, Any]:
     return {"registrations": registrations, "batches": batches}
 
 
+def _in_file(problem: Problem, name: str) -> Problem:
+    entity = f"文件{name}" + (f" {problem.where.entity}" if problem.where.entity else "")
+    return dataclasses.replace(problem, where=dataclasses.replace(problem.where, entity=entity))
+
+
 def _rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def _register(actor: User, region: Region, year: int, data: bytes) -> list[int]:
+def _register(actor: User, region: Region, year: int, data: bytes, progress: Progress) -> list[int]:
     """One registration per receipt (上级文号 and fund level) with its lines, as the county's maker."""
     groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = defaultdict(list)
     for row in _rows(data):
@@ -294,7 +324,8 @@ def _register(actor: User, region: Region, year: int, data: bytes) -> list[int]:
         groups[key].append(row)
     made = []
     problems = []
-    for (sup, level, cor, date), rows in groups.items():
+    for done, ((sup, level, cor, date), rows) in enumerate(groups.items()):
+        progress(f"{BGT} 登记指标", done, len(groups))
         movement = (
             Movement.objects.filter(
                 region=region, fiscal_year=year, sup_bgt_doc_no=sup, fund__source_label=level
@@ -322,6 +353,7 @@ def _register(actor: User, region: Region, year: int, data: bytes) -> list[int]:
             problems.append(_problem("REGISTRATION_REFUSED", str(exc), f"{BGT} {sup}"))
             continue
         made.append(registration.pk)
+    progress(f"{BGT} 登记指标", len(groups), len(groups))
     if problems:
         raise InvalidInput(problems)
     return made

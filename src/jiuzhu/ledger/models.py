@@ -315,8 +315,9 @@ class Payout(models.Model):
     checks both set-based under its lock (``staging.PayoutImport``: duplicates within the file and against the
     other payout batches of the year, the voucher of every row), and deleting a referenced row is still refused
     (PROTECT). PostgreSQL has no primary-key btree either (the importer numbers its rows from one block of the
-    id sequence; migration 0005) and a BRIN index on the batch (an import's rows lie together); SQLite has btrees
-    on the batch and the payment (migration 0006). Optional texts absent from the file are NULL
+    id sequence; migration 0005) and a BRIN index on the batch (an import's rows lie together), plus a btree on
+    (batch, id) for the API's feed, which a COPY appends to (migration 0011); SQLite has btrees on the batch and
+    the payment (migration 0006). Optional texts absent from the file are NULL
     (``OptionalText``). A payout without a batch did not come through the importer: the demo's faults, which
     monitoring must find; the small ``disb_not_imported`` lets the importer check a file against them.
     """

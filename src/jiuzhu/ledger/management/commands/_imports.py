@@ -1,14 +1,17 @@
 """The shared body of `jiuzhu import payments` and `jiuzhu import payouts`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.ledger.actors import SystemActor
+from jiuzhu.ledger.services.batches import Progress
 from jiuzhu.ledger.services.imports import do_import_file, do_queue_import
 from jiuzhu.regions.selectors import find_region
 
@@ -65,20 +68,27 @@ class ImportCommand(BaseCommand):
         self.stdout.write(f"{region.name}：{outcome.message}（sha256 {outcome.batch.sha256[:12]}…）")
 
     def _run(self, actor: Any, region: Any, data: bytes, name: str, *, quiet: bool) -> Any:
-        bar = tqdm(total=0, unit="行", disable=quiet, leave=False, file=self.stderr._out)
-        state = {"phase": ""}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase != state["phase"]:
-                state["phase"] = phase
-                bar.set_description(phase)
-                bar.reset(total=total)
-            bar.n = done
-            bar.refresh()
-
-        try:
+        with progress_bar(self.stderr, quiet=quiet) as progress:
             return do_import_file(
                 actor=actor, kind=self.kind, region=region, data=data, filename=name, progress=progress
             )
-        finally:
-            bar.close()
+
+
+@contextmanager
+def progress_bar(stream: OutputWrapper, *, quiet: bool) -> Iterator[Progress]:
+    """A terminal progress bar fed by an import's progress hook: one bar, reset at each phase."""
+    bar = tqdm(total=0, unit="行", disable=quiet, leave=False, file=stream._out)
+    state = {"phase": ""}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase != state["phase"]:
+            state["phase"] = phase
+            bar.set_description(phase)
+            bar.reset(total=total)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()

@@ -12,7 +12,7 @@ from jiuzhu.ledger.payout_export import do_export_payouts
 from jiuzhu.regions.selectors import find_region
 
 
-def _write_private(path: Path, content: bytes) -> None:
+def write_private(path: Path, content: bytes) -> None:
     """The file holds personal data: readable by its owner only (0600), whatever the umask."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         except ActionRefused as exc:
             raise CommandError(str(exc)) from exc
         count = export.rows
-        _write_private(out, export.content)
+        write_private(out, export.content)
         masked = "" if export.full_ids else "（证件号码已脱敏）"
         self.stdout.write(
             f"{masked}已导出{region.name}{match[1]}年{month}{'' if month == '全年' else '月'}发放明细{count}行至 {out}"
