@@ -20,6 +20,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0010_rename_disbursement_to_payout")]
+    dependencies = [("ledger", "0011_payout_parts_statistics")]
 
     operations = [migrations.RunPython(add, drop)]
