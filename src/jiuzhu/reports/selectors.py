@@ -136,7 +136,7 @@ def consolidated(
         if report is None or report.status not in FILED:
             out.not_filed.append(reg.name)
         out.not_filed += [
-            f"{reg.name}{u.name}" for u, r in units.get(reg.pk, []) if r is None or r.status not in FILED
+            f"{u.name}（{reg.name}）" for u, r in units.get(reg.pk, []) if r is None or r.status not in FILED
         ]
     return out
 

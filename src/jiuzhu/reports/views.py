@@ -229,6 +229,7 @@ def consolidated(request: AuthedRequest) -> HttpResponse:
                 row["prior_paid"] * 100 / row["prior_amount"] if row["prior_amount"] > 0 else None
             ),
             "overdue": row["report"] is not None and selectors.is_overdue(row["report"]),
+            "units": [_unit_row(unit, report, row["lines"]) for unit, report in row["units"]],
         }
         for row in c.rows
     ]
@@ -254,6 +255,20 @@ def consolidated(request: AuthedRequest) -> HttpResponse:
             },
         },
     )
+
+
+def _unit_row(unit: BudgetUnit, report: UsageReport | None, lines: list[Any]) -> dict[str, Any]:
+    """A 其中 row: the unit's share of its region's lines (already in the region's row)."""
+    own = [x for x in lines if x.unit == unit.name]
+    amount, paid = sum((x.amount for x in own), Decimal(0)), sum((x.paid for x in own), Decimal(0))
+    return {
+        "unit": unit,
+        "report": report,
+        "amount_text": _yuan(amount),
+        "paid_text": _yuan(paid),
+        "unpaid_text": _yuan(amount - paid),
+        "rate": percent_text(paid * 100 / amount if amount > 0 else None),
+    }
 
 
 def export_file(request: AuthedRequest) -> HttpResponse:
