@@ -164,3 +164,29 @@ def test_a_measures_date_before_the_reports_month_is_refused(home_world):
         )
     line.refresh_from_db()
     assert (line.reason, line.measures_due) == ("", None)
+
+
+def test_a_regions_finance_clerk_adds_a_unit_with_a_code_of_the_region(users):
+    from jiuzhu.regions.models import BudgetUnit
+
+    clerk, yumin = users["ymx_cz_jb"], users["ymx_cz_jb"].region
+    for code, name, why in (
+        ("654200102", "裕民县社会福利院", "本地区代码654225加三位数字"),
+        ("654225101", " ", "请填写单位名称"),
+        ("654200101", "裕民县社会福利院", "本地区代码654225"),  # the prefecture's home's code
+    ):
+        with pytest.raises(ActionRefused, match=why):
+            services.do_add_budget_unit(actor=clerk, region=yumin, code=code, name=name)
+    services.do_add_budget_unit(actor=clerk, region=yumin, code="654225101", name="裕民县社会福利院")
+    with pytest.raises(ActionRefused, match="已被使用"):
+        services.do_add_budget_unit(actor=clerk, region=yumin, code="654225101", name="裕民县民政局")
+    with pytest.raises(ActionRefused, match="本地区已有"):
+        services.do_add_budget_unit(actor=clerk, region=yumin, code="654225102", name="裕民县社会福利院")
+    for name in ("ymx_cz_sh", "ems_cz_jb", "dq_mz_jb"):  # the county's checker, another county, civil affairs
+        with pytest.raises(ActionRefused):
+            services.do_add_budget_unit(
+                actor=users[name], region=yumin, code="654225103", name="裕民县民政局"
+            )
+    assert list(BudgetUnit.objects.filter(region=yumin).values_list("code", "name")) == [
+        ("654225101", "裕民县社会福利院")
+    ]

@@ -4,7 +4,7 @@ of 裕民县 for the page that names the appropriations a unit reports."""
 
 from typing import Any
 
-from urlmatrix import Case, World, can
+from urlmatrix import Case, World, can, count_of
 
 REPORTS = {
     # name: (region code, maker, submitted?)
@@ -91,6 +91,13 @@ def _assigns(w: World, u: Any) -> int:
     return 302 if u.region.code == "654225" else 404
 
 
+def _adds_unit(w: World, u: Any) -> int:
+    """A 财政 经办 of 裕民县 adds the unit; another region's sees its form again (the code is not its region's)."""
+    if not can(u, "reports.fill"):
+        return 403
+    return 302 if u.region.code == "654225" else 200
+
+
 def _unit_row(w: World) -> Any:
     from jiuzhu.reports.models import UnitAppropriation
 
@@ -149,6 +156,16 @@ CASES: dict[str, list[Case]] = {
         Case(label="xlsx", query="?month=2022-11", expect=_everyone),
     ],
     "reports:units": [Case(expect=_names_units)],
+    "reports:add_unit": [
+        Case(label="GET", expect=lambda w, u: 405),
+        Case(
+            label="民政局",
+            method="post",
+            data=lambda w: {"code": "654225102", "name": "本县民政局"},
+            expect=_adds_unit,
+            state=count_of("regions.BudgetUnit"),
+        ),
+    ],
     "reports:assign": [
         Case(label="GET", expect=lambda w, u: 405),
         Case(

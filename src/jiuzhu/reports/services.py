@@ -8,6 +8,7 @@
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -260,6 +261,35 @@ def do_assign_appropriation(
         before={"unit": before},
         after={"unit": unit.name if unit else ""},
     )
+
+
+@transaction.atomic
+def do_add_budget_unit(*, actor: Any, region: Region, code: str, name: str, ip: str = "") -> BudgetUnit:
+    """A budget unit of the region that is to report (a county's 民政局 or 社会福利院), added by the region's
+    财政 经办. Its code is the region's six digits and three more (``654200101``), as the seed's units have.
+    (Written here rather than in ``regions``: the usage report is the only page that adds units.)"""
+    refusal = fill_refusal(actor, region)
+    if refusal:
+        raise ActionRefused(refusal)
+    code, name = code.strip(), name.strip()
+    if not re.fullmatch(rf"{region.code}\d{{3}}", code):
+        raise ActionRefused(f"单位代码应为本地区代码{region.code}加三位数字，如{region.code}101")
+    if not 2 <= len(name) <= 64:
+        raise ActionRefused("请填写单位名称（2至64个字）")
+    if BudgetUnit.objects.filter(code=code).exists():
+        raise ActionRefused(f"单位代码{code}已被使用")
+    if BudgetUnit.objects.filter(region=region, name=name).exists():
+        raise ActionRefused(f"本地区已有预算单位“{name}”")
+    unit = BudgetUnit.objects.create(code=code, name=name, region=region)
+    record(
+        actor=actor,
+        action=AuditAction.REPORTS_ADD_UNIT,
+        entity=f"{region.short_name} {name}",
+        region_path=region.path,
+        ip=ip,
+        after={"code": code, "name": name},
+    )
+    return unit
 
 
 def frozen_figures(report: UsageReport) -> dict[str, Any]:

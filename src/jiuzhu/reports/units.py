@@ -25,7 +25,7 @@ def _own_region(request: AuthedRequest) -> Region:
     return request.user.region
 
 
-def units(request: AuthedRequest) -> HttpResponse:
+def units(request: AuthedRequest, typed: dict[str, str] | None = None) -> HttpResponse:
     """预算单位填报的指标: the region's appropriations and the unit (if any) that reports each."""
     region = _own_region(request)
     appropriations = Appropriation.objects.filter(region=region).select_related("fund")
@@ -38,8 +38,28 @@ def units(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "reports/units.html",
-        {"region": region, "rows": rows, "units": BudgetUnit.objects.filter(region=region).order_by("code")},
+        {
+            "region": region,
+            "rows": rows,
+            "units": BudgetUnit.objects.filter(region=region).order_by("code"),
+            "typed": typed or {"code": "", "name": ""},
+        },
     )
+
+
+@require_POST
+def add_unit(request: AuthedRequest) -> HttpResponse:
+    region = _own_region(request)
+    code, name = request.POST.get("code", ""), request.POST.get("name", "")
+    try:
+        services.do_add_budget_unit(
+            actor=request.user, region=region, code=code, name=name, ip=client_ip(request)
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return units(request, typed={"code": code, "name": name})
+    messages.success(request, f"已新增预算单位：{name.strip()}")
+    return redirect("reports:units")
 
 
 @require_POST

@@ -12,4 +12,5 @@ urlpatterns = [
     path("export/", views.export_file, name="export"),
     path("units/", units.units, name="units"),
     path("units/assign/", units.assign, name="assign"),
+    path("units/add/", units.add_unit, name="add_unit"),
 ]
