@@ -190,3 +190,25 @@ def test_a_regions_finance_clerk_adds_a_unit_with_a_code_of_the_region(users):
     assert list(BudgetUnit.objects.filter(region=yumin).values_list("code", "name")) == [
         ("654225101", "裕民县社会福利院")
     ]
+
+
+def test_the_civil_affairs_clerk_is_shown_the_homes_reports_due(home_world, settings):
+    from jiuzhu.desk.waiting import waiting
+    from jiuzhu.reports.due import due_reports
+
+    settings.JIUZHU_USAGE_REPORT_DUE_DAYS = 5
+    w, today = home_world, datetime.date(2022, 11, 3)
+    due = due_reports(w["dq_mz_jb"], today)
+    assert [(r.title, r.state, r.sent_to) for r in due] == [
+        ("地区社会福利院2022年10月资金使用情况跟踪反馈表", "未填报", "本地区财政局"),
+        ("地区社会福利院2022年11月资金使用情况跟踪反馈表", "未填报", "本地区财政局"),
+    ]
+    report = services.do_open_report(
+        actor=w["dq_mz_jb"], region=w["region"], year=2022, month=10, unit=w["home"]
+    )
+    assert due_reports(w["dq_mz_jb"], today)[0].url == f"/reports/{report.pk}/"
+    _explain(w["dq_mz_jb"], report)
+    services.do_submit_report(actor=w["dq_mz_jb"], report=report)
+    assert [r.month for r in waiting(w["dq_mz_jb"], today).reports] == [11]
+    for name in ("dq_cz_jb", "dq_mz_sh", "ymx_cz_sh"):  # the unit's reports are not theirs to file
+        assert all(r.unit == "" for r in due_reports(w[name], today)), name
