@@ -8,6 +8,7 @@ ledger. The prefecture's report waits for the home's to be accepted."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,40 @@ def test_the_civil_affairs_clerk_is_shown_the_homes_reports_due(home_world, sett
     assert [r.month for r in waiting(w["dq_mz_jb"], today).reports] == [11]
     for name in ("dq_cz_jb", "dq_mz_sh", "ymx_cz_sh"):  # the unit's reports are not theirs to file
         assert all(r.unit == "" for r in due_reports(w[name], today)), name
+
+
+def test_the_homes_export_and_the_prefectures_name_the_home_on_its_lines(home_world, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from jiuzhu.domain.usage_report import HEADER_ROW
+    from jiuzhu.reports.exports import export
+
+    w = home_world
+    out = tmp_path / "home.xlsx"
+    call_command(
+        "export_usage_report",
+        "--region",
+        "654200101",
+        "--month",
+        "2022-10",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    rows = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
+    assert rows[1][0] == "县市（单位）名称：地区社会福利院" and tuple(rows[2]) == HEADER_ROW
+    assert rows[3][1] == "合计" and (rows[3][3], rows[3][4]) == (3, 0.6)  # 万元
+    assert rows[4][:3] == ["地区社会福利院", "1．困难群众救助补助资金（自治区）", "塔地财社〔2022〕8号"]
+
+    data = export(w["region"], 2022, 10, ".xlsx", w["dq_cz_sh"])
+    sheet = [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+    prefecture = [
+        r for r in sheet if r[2] == "塔地财社〔2022〕8号" and r[0] in ("地区本级", "地区社会福利院")
+    ]
+    assert [(r[0], r[3], r[4]) for r in prefecture] == [("地区本级", 2, 1.5), ("地区社会福利院", 3, 0.6)]
+    pdf = export(w["region"], 2022, 10, ".pdf", w["dq_cz_sh"], unit=w["home"])
+    assert pdf.startswith(b"%PDF")
+    Path("var/usage-report-home.pdf").write_bytes(pdf)  # for a look with pdftoppm

@@ -106,7 +106,8 @@ def report_table(report: Any) -> Table:
         Entry(report.region, line, row.reason, measures_text(row))
         for row, line in zip(rows, report_lines(report), strict=True)
     ]
-    return table(report.reporter_full, f"{report.year}年{report.month}月", entries)
+    name = report.unit.name if report.unit_id and report.unit else report.region.name
+    return table(name, f"{report.year}年{report.month}月", entries)
 
 
 def consolidated_table(region: Region, c: Any, name: str = "") -> Table:
@@ -140,7 +141,7 @@ def export(
             t = report_table(report)
         elif unit is not None:
             entries = [Entry(region, line) for line in ledger_lines(region, year, month, unit)]
-            t = table(f"{region.name}{unit.name}", f"{year}年{month}月", entries)
+            t = table(unit.name, f"{year}年{month}月", entries)
         else:
             c = consolidated(user, region=region, year=year, month=month)
             t = consolidated_table(region, c, name=region.name)
