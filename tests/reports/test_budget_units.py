@@ -250,3 +250,31 @@ def test_the_homes_export_and_the_prefectures_name_the_home_on_its_lines(home_wo
     pdf = export(w["region"], 2022, 10, ".pdf", w["dq_cz_sh"], unit=w["home"])
     assert pdf.startswith(b"%PDF")
     Path("var/usage-report-home.pdf").write_bytes(pdf)  # for a look with pdftoppm
+
+
+def test_the_api_names_the_unit_of_a_report_and_of_a_regions_line(home_world):
+    from django.test import Client
+
+    from jiuzhu.api.tokens import do_create_account, do_issue_token
+
+    w = home_world
+    account = do_create_account(
+        actor=w["admin"],
+        username="sys_dq",
+        system_name="一体化系统（塔城地区）",
+        region=w["region"],
+        department="finance",
+        role="checker",
+    )
+    token = do_issue_token(actor=w["admin"], account=account, name="测试").token
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    services.do_open_report(actor=w["dq_mz_jb"], region=w["region"], year=2022, month=10, unit=w["home"])
+    services.do_open_report(actor=w["dq_cz_jb"], region=w["region"], year=2022, month=10)
+    items = client.get("/api/v1/usage-reports?fiscal_year=2022").json()["items"]
+    shown = sorted(
+        (r["agency_code"], r["agency_name"], [x["agency_name"] for x in r["lines"]]) for r in items
+    )
+    assert shown == [
+        ("", "", ["", "地区社会福利院"]),
+        ("654200101", "地区社会福利院", ["地区社会福利院"]),
+    ]
