@@ -233,6 +233,16 @@ def test_the_welfare_home_reports_under_the_prefecture(browser, live_server, dem
     expect(clerk.locator(".card").first).to_contain_text("尚未审核通过，本表暂不能报送：地区社会福利院")
     clerk.screenshot(path="var/usage-report-prefecture-with-unit.png", full_page=True)
 
+    # the home explains its line: the prefecture's draft shows the home's reason at once, read-only
+    civil.goto(f"{base}/reports/{unit_report.pk}/")
+    home_line = unit_report.lines.get()
+    civil.fill(f"textarea[name=reason-{home_line.pk}]", "孤儿基本生活费按季度拨付")
+    civil.click("button[name=save]")
+    expect(civil.locator(".messages")).to_contain_text("已保存")
+    clerk.reload()
+    expect(clerk.locator("tr", has_text="地区社会福利院：")).to_contain_text("孤儿基本生活费按季度拨付")
+    expect(clerk.locator("textarea")).to_have_count(0)
+
     checker = open_as(browser, base, "dq_cz_sh")
     checker.goto(f"{base}/reports/consolidated/?month=2022-10&region=654200")
     home_row = checker.locator("tr.sub", has_text="其中：地区社会福利院")

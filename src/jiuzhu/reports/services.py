@@ -65,7 +65,7 @@ def refresh(report: UsageReport) -> None:
     if not report.editable:
         raise ActionRefused("已报送或已审核的跟踪反馈表数据不再更新")
     existing = {(x.unit, x.fund_name, x.doc_no): x for x in report.lines.all()}
-    explained = _units_explanations(report)
+    explained = units_explanations(report)
     keep = set()
     for position, line in enumerate(ledger_lines(report.region, report.year, report.month, report.unit), 1):
         key = (line.unit, line.fund, line.doc_no)
@@ -82,8 +82,9 @@ def refresh(report: UsageReport) -> None:
     report.lines.filter(pk__in=[x.pk for k, x in existing.items() if k not in keep]).delete()
 
 
-def _units_explanations(report: UsageReport) -> dict[tuple[str, str, str], tuple[str, str, Any]]:
-    """The reasons and measures of the region's units' reports of the month, by (unit, fund, 文号)."""
+def units_explanations(report: UsageReport) -> dict[tuple[str, str, str], tuple[str, str, Any]]:
+    """The reasons and measures of the region's units' reports of the month, by (unit, fund, 文号) (a draft
+    region report's unit lines take them on refresh and show them meanwhile)."""
     if report.unit_id is not None:
         return {}
     rows = UsageReportLine.objects.filter(

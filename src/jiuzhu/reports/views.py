@@ -107,6 +107,15 @@ def _detail_page(
 ) -> HttpResponse:
     """The report's page; after a refused save, with what was typed (``typed``, by line id) and why."""
     typed = typed or {}
+    rows = list(report.lines.all())
+    if report.editable and report.unit_id is None:
+        # a unit's reasons as its own report has them now (stored here on the next refresh), never saved by GET
+        explained = services.units_explanations(report)
+        for x in rows:
+            if x.unit:
+                x.reason, x.measures, x.measures_due = explained.get(
+                    (x.unit, x.fund_name, x.doc_no), ("", "", None)
+                )
     lines = [
         {
             "row": x,
@@ -116,7 +125,7 @@ def _detail_page(
             "rate": percent_text(x.paid * 100 / x.amount if x.amount > 0 else None),
             "typed": typed.get(x.pk) or _stored(x),
         }
-        for x in report.lines.all()
+        for x in rows
     ]
     changes = [
         {"doc_no": c.doc_no, "fund": c.fund, "amount": _yuan(c.amount), "paid": _yuan(c.paid)}
