@@ -36,7 +36,7 @@ def checking_region(report: UsageReport) -> Any:
 class UsageReportReview(Subject[UsageReport]):
     key, label, model = SUBJECT, "跟踪反馈表", UsageReport
     permission, audit, states = "reports.approve", "reports.", REPORT_STATES
-    related = ("region", "unit")
+    related = ("region",)  # not the nullable unit: PostgreSQL locks no outer join
     not_waiting = "只有已报送的跟踪反馈表可以{verb}"
     approved_message = "已审核通过，跟踪反馈表数据已锁定"
     returned_message = "已退回填报地区修改"

@@ -162,7 +162,9 @@ def do_save_explanations(
     *, actor: Any, report: UsageReport, explanations: dict[int, Explanation], ip: str = ""
 ) -> UsageReport:
     """Store the reasons and measures typed for the report's lines (keyed by line id)."""
-    report = UsageReport.objects.select_for_update().select_related("region", "unit").get(pk=report.pk)
+    report = (
+        UsageReport.objects.select_for_update(of=("self",)).select_related("region", "unit").get(pk=report.pk)
+    )
     _require_fill(actor, report)
     if not report.editable:
         raise ActionRefused("只有草稿或已退回的跟踪反馈表可以修改")
@@ -194,7 +196,9 @@ def do_save_explanations(
 @transaction.atomic
 def do_submit_report(*, actor: Any, report: UsageReport, ip: str = "") -> UsageReport:
     """Refresh the figures, refuse while a lagging line lacks its reason or measures, submit for review."""
-    report = UsageReport.objects.select_for_update().select_related("region", "unit").get(pk=report.pk)
+    report = (
+        UsageReport.objects.select_for_update(of=("self",)).select_related("region", "unit").get(pk=report.pk)
+    )
     _require_fill(actor, report)
     before = report.status
     refresh(report)
