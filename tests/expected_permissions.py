@@ -60,6 +60,8 @@ EXPECTED_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     # 跟踪反馈表 (附件3): the county finance 经办 fills, its 审核 approves; everyone reads and exports.
     "reports.view": ANY_STAFF,
     "reports.fill": frozenset({FINANCE_MAKER}),
+    # A budget unit's report (地区社会福利院, a county's 民政局) is filled by the unit's region's 民政 经办.
+    "reports.fill_unit": frozenset({CIVIL_MAKER}),
     "reports.approve": frozenset({FINANCE_CHECKER}),
     "reports.export": ANY_STAFF,
     "trace.view": ANY_STAFF,

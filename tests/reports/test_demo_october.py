@@ -86,6 +86,12 @@ def test_each_countys_october_report_matches_the_ledger_to_the_fen(u):
                 "sup_bgt_doc_no", flat=True
             )
         )
+    # 地区本级 spends only on orphans, through appropriations the demo names as 地区社会福利院's: the home's lines
+    # carry all that 本级 paid (what is not yet registered into them stays on 本级's own lines)
+    own = next(r for r in c.rows if r["region"].code == "654200")
+    home_lines = [x for x in own["lines"] if x.unit == "地区社会福利院"]
+    assert home_lines and sum(x.paid for x in home_lines) == own["paid"] > 0
+    assert [unit.name for unit, _ in own["units"]] == ["地区社会福利院"]
     total_amount = sum(x.amount for _, x in c.lines())
     total_paid = sum(x.paid for _, x in c.lines())
     assert total_amount == sum(r["amount"] for r in c.rows)

@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, set[tuple[Department, Role]]] = {
     # whole 证件号码 in the API's payouts (civil affairs pays the people); everyone else reads them masked
     "reports.view": EVERYONE,
     "reports.fill": {(F, MAKER)},
+    # a budget unit's report (地区社会福利院, a county's 民政局): filled by its competent bureau's 经办
+    "reports.fill_unit": {(C, MAKER)},
     "reports.approve": {(F, CHECKER)},
     "reports.export": EVERYONE,
     "yearend.view": EVERYONE,

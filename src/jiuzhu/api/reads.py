@@ -318,12 +318,14 @@ def findings(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
 def usage_reports(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
     user = api_user(request)
     require(user, "reports.view")
-    qs = _narrowed(visible_reports(user).select_related("region"), f, year="year").prefetch_related("lines")
+    qs = _narrowed(visible_reports(user), f, year="year").prefetch_related("lines")
 
     def row(r: Any) -> dict[str, Any]:
         return {
             "report_id": r.pk,
             "mof_div_code": r.region.mof_div_code,
+            "agency_code": r.unit.code if r.unit else "",
+            "agency_name": r.unit.name if r.unit else "",
             "fiscal_year": str(r.year),
             "month": r.month,
             "status": r.status,
@@ -331,6 +333,7 @@ def usage_reports(request: HttpRequest, f: Query[Filters]) -> dict[str, Any]:
                 {
                     "cor_bgt_doc_no": x.doc_no,
                     "fund_name": x.fund_name,
+                    "agency_name": x.unit,
                     "amount": s.yuan(x.amount),
                     "pay_amt": s.yuan(x.paid),
                     "purposes": x.purposes,

@@ -189,6 +189,7 @@ class FindingPage(Cursor):
 class UsageLineOut(Schema):
     cor_bgt_doc_no: str
     fund_name: str
+    agency_name: str = Field(description="该行所属预算单位的名称；空为地区自身的行")
     amount: Amount
     pay_amt: Amount = Field(description="实际支出金额")
     purposes: str
@@ -200,6 +201,8 @@ class UsageLineOut(Schema):
 class UsageReportOut(Schema):
     report_id: int
     mof_div_code: str
+    agency_code: str = Field(description="单位代码：预算单位的表；空为地区的表")
+    agency_name: str = Field(description="单位名称")
     fiscal_year: str
     month: int
     status: str

@@ -88,6 +88,8 @@ class AuditAction(StrEnum):
     REPORTS_APPROVE = "reports.approve", "跟踪反馈表审核通过"
     REPORTS_APPROVE_PARTIAL = "reports.approve_partial", "跟踪反馈表审核（尚需他人审核）"
     REPORTS_RETURN = "reports.return", "退回跟踪反馈表"
+    REPORTS_ASSIGN = "reports.assign", "指定预算单位填报的指标"
+    REPORTS_ADD_UNIT = "reports.add_unit", "新增填报跟踪反馈表的预算单位"
 
     ACCESS_DENIED = "access.denied", "无权限的访问（已拒绝）"
     ACCESS_NOT_FOUND = "access.not_found", "访问不存在或无权查看的记录"

@@ -6,7 +6,8 @@ The steps run in the order written here, whatever the order of INSTALLED_APPS; e
 1. the seed (``seed.load_seed``): regions, reference codes, the demo users, the seed's two approved plans;
 2. the default approval rules (``approvals``): the thresholds apply to the demo's own registrations and files;
 3. the ledger's demo year (``ledger_year``) and the payout faults monitoring must find (``faults``), unless the
-   setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed);
+   setting ``JIUZHU_DEMO_LEDGER_YEAR`` is False (the test suite's default, for speed); with it, 地区本级's orphan
+   appropriations named as 地区社会福利院's for the usage report (``reports.demo``);
 4. the default notice templates (``documents``);
 5. the performance year (``performance.demo``): the 2022 target table, actuals, judgements, 双监控 drafts.
 """
@@ -19,6 +20,7 @@ from jiuzhu.cards.demo import load_card_demo
 from jiuzhu.documents.services import do_load_default_templates
 from jiuzhu.monitoring.demo_faults import load_monitoring_faults
 from jiuzhu.performance.demo import load_performance_demo
+from jiuzhu.reports.demo import load_reports_demo
 
 from . import faults, ledger_year
 from .seed import load_seed
@@ -35,5 +37,6 @@ def load_demo() -> None:
         if getattr(settings, "JIUZHU_DEMO_MONITORING_FAULTS", True):
             load_monitoring_faults()
         load_card_demo()
+        load_reports_demo()
     do_load_default_templates()
     load_performance_demo()

@@ -69,6 +69,8 @@ class Line:
     amount: Decimal
     paid: Decimal
     purposes: tuple[str, ...] = ()
+    unit: str = ""
+    """in a region's report: the budget unit whose line this is (empty: the region's own)"""
 
     @property
     def unpaid(self) -> Decimal:

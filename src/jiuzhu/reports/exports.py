@@ -27,7 +27,9 @@ from jiuzhu.domain.usage_report import (
     printed,
     units_text,
 )
-from jiuzhu.regions.models import Region
+from jiuzhu.regions.models import BudgetUnit, Region
+
+from .figures import ledger_lines
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def table(name: str, period: str, entries: Sequence[Entry]) -> Table:
     for i, e in enumerate(entries):
         rows.append(
             [
-                e.region.short_name,
+                e.line.unit or e.region.short_name,
                 f"{i + 1}．{e.line.fund}",
                 e.line.doc_no,
                 units_text(p.amount[i]),
@@ -104,7 +106,8 @@ def report_table(report: Any) -> Table:
         Entry(report.region, line, row.reason, measures_text(row))
         for row, line in zip(rows, report_lines(report), strict=True)
     ]
-    return table(report.region.name, f"{report.year}年{report.month}月", entries)
+    name = report.unit.name if report.unit_id and report.unit else report.region.name
+    return table(name, f"{report.year}年{report.month}月", entries)
 
 
 def consolidated_table(region: Region, c: Any, name: str = "") -> Table:
@@ -122,17 +125,23 @@ def consolidated_table(region: Region, c: Any, name: str = "") -> Table:
     return table(name or f"{region.name}（汇总）", f"{c.year}年{c.month}月", entries)
 
 
-def export(region: Region, year: int, month: int, suffix: str, user: Any) -> bytes:
+def export(
+    region: Region, year: int, month: int, suffix: str, user: Any, unit: BudgetUnit | None = None
+) -> bytes:
     """The file for ``jiuzhu export usage-report`` and the export page: a prefecture (or any region with
-    regions below it) gets the consolidation, a county its own report (its ledger figures if none is open)."""
+    regions below it) gets the consolidation, a county its own report (its ledger figures if none is open),
+    a budget unit its report (likewise)."""
     from .selectors import consolidated, visible_reports
 
     if suffix not in (".xlsx", ".pdf"):
         raise ValueError("只支持 .xlsx 或 .pdf")
-    if region.level == "county":
-        report = visible_reports(user).filter(region=region, year=year, month=month).first()
+    if region.level == "county" or unit is not None:
+        report = visible_reports(user).filter(region=region, unit=unit, year=year, month=month).first()
         if report is not None:
             t = report_table(report)
+        elif unit is not None:
+            entries = [Entry(region, line) for line in ledger_lines(region, year, month, unit)]
+            t = table(unit.name, f"{year}年{month}月", entries)
         else:
             c = consolidated(user, region=region, year=year, month=month)
             t = consolidated_table(region, c, name=region.name)

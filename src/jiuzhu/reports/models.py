@@ -4,12 +4,20 @@ A line's figures (资金金额, 实际支出金额, 资金支出方向) are neve
 ledger as of the month's end while the report is a draft or returned. Submitted, they stay as submitted; accepted,
 they are frozen for good with ``accepted_figures`` (the whole table as accepted, in fen). The county types only
 the reason, the measures and their date.
+
+Budget units (预算单位) report beside the regions: the region's 财政 经办 names the appropriations a unit spends
+(``UnitAppropriation``); the unit's report (``unit`` set) has the lines of those appropriations — its share of
+each received document as registered into them, and the treasury's payments from them — filled by the region's
+民政 经办 for the unit and accepted by the region's own 财政 审核. The region's report consolidates them: its own
+lines (the rest of each document) and then every unit's lines under the unit's name, with the unit's reasons;
+together they add up to the region's ledger, and the region submits only once its units' reports are accepted.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from jiuzhu.core.fields import MoneyField
 from jiuzhu.core.states import Machine, Shown
@@ -49,6 +57,15 @@ class UsageReport(models.Model):
     )
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "regions.BudgetUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="预算单位",
+        help_text="set: the unit's own report; empty: the region's (with its units' lines)",
+    )
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
@@ -72,12 +89,30 @@ class UsageReport(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "year", "month"], name="uniq_usage_report")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "month"], condition=Q(unit=None), name="uniq_usage_report"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "month"],
+                condition=Q(unit__isnull=False),
+                name="uniq_unit_usage_report",
+            ),
+        ]
         ordering = ["-year", "-month", "region__path"]
         verbose_name = "跟踪反馈表"
 
     def __str__(self) -> str:
-        return f"{self.region.short_name} {self.period}"
+        return f"{self.reporter} {self.period}"
+
+    @property
+    def reporter(self) -> str:
+        """县市（单位）名称: the unit's name, or the region's."""
+        return self.unit.name if self.unit_id and self.unit else self.region.short_name
+
+    @property
+    def reporter_full(self) -> str:
+        return f"{self.region.name} {self.unit.name}" if self.unit_id and self.unit else self.region.name
 
     @property
     def period(self) -> str:
@@ -97,6 +132,9 @@ class UsageReportLine(models.Model):
 
     report = models.ForeignKey(UsageReport, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField("序号")
+    unit = models.CharField(
+        "预算单位", max_length=128, blank=True, help_text="in a region's report: the unit whose line this is"
+    )
     doc_no = models.CharField("文号", max_length=64)
     fund_name = models.CharField("资金名称", max_length=128)
     amount = MoneyField("资金金额")
@@ -109,7 +147,9 @@ class UsageReportLine(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["report", "fund_name", "doc_no"], name="uniq_usage_report_line")
+            models.UniqueConstraint(
+                fields=["report", "unit", "fund_name", "doc_no"], name="uniq_usage_report_line"
+            )
         ]
         ordering = ["report", "position"]
         verbose_name = "跟踪反馈表行"
@@ -121,3 +161,23 @@ class UsageReportLine(models.Model):
     def unpaid(self) -> Decimal:
         unpaid: Decimal = self.amount - self.paid
         return unpaid
+
+
+class UnitAppropriation(models.Model):
+    """An appropriation of a region whose spending one of its budget units reports (本级's 孤儿 money, spent by
+    地区社会福利院). Named by the region's 财政 经办; its lines leave the region's own part of the report."""
+
+    appropriation = models.OneToOneField(
+        "ledger.Appropriation", on_delete=models.CASCADE, related_name="+", verbose_name="指标"
+    )
+    unit = models.ForeignKey(
+        "regions.BudgetUnit", on_delete=models.PROTECT, related_name="+", verbose_name="预算单位"
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "预算单位填报的指标"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.appropriation_id}"

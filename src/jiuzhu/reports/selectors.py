@@ -11,17 +11,17 @@ from django.utils import timezone
 from jiuzhu.accounts.scoping import regions_for, scoped
 from jiuzhu.domain.usage_report import Line
 from jiuzhu.ledger.models import Movement
-from jiuzhu.regions.models import Region
+from jiuzhu.regions.models import BudgetUnit, Region
 
 from .figures import ledger_lines, previous
-from .models import ReportStatus, UsageReport, UsageReportLine
+from .models import ReportStatus, UnitAppropriation, UsageReport, UsageReportLine
 
 ZERO = Decimal("0.00")
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def visible_reports(user: Any) -> QuerySet[UsageReport]:
-    return scoped(UsageReport.objects.select_related("region", "submitted_by", "accepted_by"), user)
+    return scoped(UsageReport.objects.select_related("region", "unit", "submitted_by", "accepted_by"), user)
 
 
 def is_overdue(report: UsageReport, today: datetime.date | None = None) -> bool:
@@ -48,7 +48,7 @@ def reporting_regions(user: Any, year: int, month: int, within: Region | None = 
 def report_lines(report: UsageReport) -> list[Line]:
     """The stored lines as domain lines (the figures the report holds: live, as submitted or as accepted)."""
     return [
-        Line(x.doc_no, x.fund_name, x.amount, x.paid, tuple(p for p in x.purposes.split("、") if p))
+        Line(x.doc_no, x.fund_name, x.amount, x.paid, tuple(p for p in x.purposes.split("、") if p), x.unit)
         for x in report.lines.all()
     ]
 
@@ -67,19 +67,20 @@ def changes_since_accepted(report: UsageReport) -> list[Change]:
     """The previous month's accepted report against the ledger as it is now for that month's end."""
     year, month = previous(report.year, report.month)
     prior = UsageReport.objects.filter(
-        region=report.region, year=year, month=month, status=ReportStatus.ACCEPTED
+        region=report.region, unit=report.unit, year=year, month=month, status=ReportStatus.ACCEPTED
     ).first()
     if prior is None or not prior.accepted_figures:
         return []
-    was = {(x["fund"], x["doc_no"]): x for x in prior.accepted_figures["lines"]}
-    now = {(x.fund, x.doc_no): x for x in ledger_lines(report.region, year, month)}
+    was = {(x.get("unit", ""), x["fund"], x["doc_no"]): x for x in prior.accepted_figures["lines"]}
+    now = {(x.unit, x.fund, x.doc_no): x for x in ledger_lines(report.region, year, month, report.unit)}
     out = []
     for key in dict.fromkeys([*was, *now]):
         before, after = was.get(key), now.get(key)
         amount = (after.amount if after else ZERO) - (Decimal(before["amount_fen"]) / 100 if before else ZERO)
         paid = (after.paid if after else ZERO) - (Decimal(before["paid_fen"]) / 100 if before else ZERO)
         if amount or paid:
-            out.append(Change(key[1], key[0], amount.quantize(ZERO), paid.quantize(ZERO)))
+            fund = f"{key[0]}：{key[1]}" if key[0] and report.unit_id is None else key[1]
+            out.append(Change(key[2], fund, amount.quantize(ZERO), paid.quantize(ZERO)))
     return out
 
 
@@ -90,7 +91,8 @@ class Consolidated:
     year: int
     month: int
     rows: list[dict[str, Any]] = field(default_factory=list)
-    not_filed: list[Region] = field(default_factory=list)
+    not_filed: list[str] = field(default_factory=list)
+    """the names of the regions and units whose report is not filed"""
 
     def lines(self) -> list[tuple[Region, Line]]:
         return [(r["region"], line) for r in self.rows for line in r["lines"]]
@@ -102,15 +104,16 @@ def consolidated(
     """One row per reporting region: its report's lines where it has a report (stored figures), else the
     ledger's (``live``); the previous month's totals beside; the regions whose report is not filed."""
     out = Consolidated(year, month)
-    reports = {
-        r.region_id: r
-        for r in visible_reports(user).filter(year=year, month=month, region__path__startswith=region.path)
-    }
+    month_reports = visible_reports(user).filter(year=year, month=month, region__path__startswith=region.path)
+    reports = {r.region_id: r for r in month_reports.filter(unit=None)}
     py, pm = previous(year, month)
     before = {
         r.region_id: r
-        for r in visible_reports(user).filter(year=py, month=pm, region__path__startswith=region.path)
+        for r in visible_reports(user).filter(
+            year=py, month=pm, unit=None, region__path__startswith=region.path
+        )
     }
+    units = units_reporting(user, year, month, within=region)
     for reg in reporting_regions(user, year, month, within=region):
         report = reports.get(reg.pk)
         if status and (report.status if report else "none") != status:
@@ -127,10 +130,34 @@ def consolidated(
                 "paid": sum((x.paid for x in lines), ZERO),
                 "prior_amount": sum((x.amount for x in prior_lines), ZERO),
                 "prior_paid": sum((x.paid for x in prior_lines), ZERO),
+                "units": units.get(reg.pk, []),
             }
         )
         if report is None or report.status not in FILED:
-            out.not_filed.append(reg)
+            out.not_filed.append(reg.name)
+        out.not_filed += [
+            f"{u.name}（{reg.name}）" for u, r in units.get(reg.pk, []) if r is None or r.status not in FILED
+        ]
+    return out
+
+
+def units_reporting(
+    user: Any, year: int, month: int, within: Region
+) -> dict[int, list[tuple[BudgetUnit, UsageReport | None]]]:
+    """By region: its budget units that report (they have appropriations of the year named to them), each
+    with its report of the month if opened."""
+    named = UnitAppropriation.objects.filter(
+        appropriation__fiscal_year=year, appropriation__region__in=regions_for(user)
+    ).filter(appropriation__region__path__startswith=within.path)
+    opened = {
+        r.unit_id: r
+        for r in visible_reports(user).filter(year=year, month=month, region__path__startswith=within.path)
+        if r.unit_id is not None
+    }
+    units = BudgetUnit.objects.filter(pk__in=named.values("unit")).order_by("code")
+    out: dict[int, list[tuple[BudgetUnit, UsageReport | None]]] = {}
+    for unit in units:
+        out.setdefault(unit.region_id, []).append((unit, opened.get(unit.pk)))
     return out
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import units, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/save/", views.save, name="save"),
     path("consolidated/", views.consolidated, name="consolidated"),
     path("export/", views.export_file, name="export"),
+    path("units/", units.units, name="units"),
+    path("units/assign/", units.assign, name="assign"),
+    path("units/add/", units.add_unit, name="add_unit"),
 ]
