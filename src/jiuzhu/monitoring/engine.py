@@ -130,13 +130,18 @@ def _hit(rule: Rule, row: dict[str, Any]) -> Hit:
     )
 
 
+def hits(code: str, rows: Iterable[dict[str, Any]]) -> list[Hit]:
+    """A rule's rows as hits, whichever engine found them (the roll-up's Spark, too)."""
+    rule = REGISTRY[code]
+    return [_hit(rule, r) for r in rows]
+
+
 def evaluate(code: str, params: Params) -> tuple[list[Hit], int]:
     """One rule's hits and how long its query took (ms)."""
-    rule = REGISTRY[code]
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql_for(code, connection.vendor), params.sql())
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     elapsed = int((time.perf_counter() - started) * 1000)
-    return [_hit(rule, r) for r in rows], elapsed
+    return hits(code, rows), elapsed

@@ -8,6 +8,8 @@ Python so that the SQL needs almost no date arithmetic: ``year``, ``path`` (the 
 
 The text is the same on SQLite and PostgreSQL except three fragments (``Dialect``): whole days between two
 dates, the month of a date, and the 证件号码 format test (GLOB on SQLite, a regular expression on PostgreSQL).
+``spark`` is PostgreSQL's text for sqlglot to transpile (``jiuzhu.rollup.sql``) but for whole days: PostgreSQL
+subtracts two dates to an integer, Spark to an interval, and sqlglot cannot tell a date from a number there.
 The GB 11643 check digit (ISO 7064 MOD 11-2) is plain portable SQL over each *distinct* number: 17 digits
 times their weights, modulo 11, looked up in ``'10X98765432'``.
 
@@ -23,24 +25,31 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Dialect:
     vendor: str
+    """``sqlite``, ``postgresql`` (Django's names), or ``spark``: PostgreSQL's text except ``days``."""
+
+    @property
+    def postgres_text(self) -> bool:
+        return self.vendor in ("postgresql", "spark")
 
     def days(self, later: str, earlier: str) -> str:
+        if self.vendor == "spark":
+            return f"DATEDIFF({later}, {earlier})"
         if self.vendor == "postgresql":
             return f"({later} - {earlier})"
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
     def month(self, column: str) -> str:
-        if self.vendor == "postgresql":
+        if self.postgres_text:
             return f"TO_CHAR({column}, 'MM')"
         return f"strftime('%%m', {column})"
 
     def id_format(self, column: str) -> str:
-        if self.vendor == "postgresql":
+        if self.postgres_text:
             return f"{column} ~ '^[0-9]{{17}}[0-9X]$'"
         return f"{column} GLOB '{'[0-9]' * 17}[0-9X]'"
 
     def date_param(self, name: str) -> str:
-        return f"CAST(%({name})s AS DATE)" if self.vendor == "postgresql" else f"%({name})s"
+        return f"CAST(%({name})s AS DATE)" if self.postgres_text else f"%({name})s"
 
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
