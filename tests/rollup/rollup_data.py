@@ -154,10 +154,29 @@ def _synthetic() -> None:
 
 
 def _money_faults(fund, regions) -> None:
-    from jiuzhu.ledger.models import Appropriation
+    from jiuzhu.ledger.models import Appropriation, RegistrationLine
 
     for i, code in enumerate(COUNTIES[2:2 + FAULTS]):
         a = Appropriation.objects.filter(region=regions[code], fund=fund, purpose="dibao").first()
         _voucher(a, f"CSX{code}1", Decimal(1000 + i), "2022-06-10")  # no payouts behind it
         _voucher(a, f"CSX{code}2", Decimal(2000 + i), "2022-07-10", exp_func_code="2081001")  # orphans' code
         _voucher(a, f"CSX{code}3", Decimal(3000 + i), "2022-08-10", direct_fund_tag="03")  # tag changed
+    for i, code in enumerate(COUNTIES[-FAULTS:]):
+        orphans = Appropriation.objects.filter(region=regions[code], fund=fund, purpose="guer").first()
+        line = RegistrationLine.objects.filter(appropriation=orphans, registration__status="approved").first()
+        # a third more registered than paid out: execution behind (red); and a new appropriation never paid
+        RegistrationLine.objects.create(
+            registration=line.registration, appropriation=orphans, amount=(line.amount / 3).quantize(Decimal("0.01")) + i
+        )
+        idle = Appropriation.objects.create(
+            bgt_id=f"CS-IDLE-{code}",
+            region=regions[code],
+            fund=fund,
+            fiscal_year=2022,
+            exp_func_code="2082999",
+            purpose="tekun",
+            cor_bgt_doc_no=orphans.cor_bgt_doc_no,
+            income_code=orphans.income_code,
+            direct_fund_tag=orphans.direct_fund_tag,
+        )
+        RegistrationLine.objects.create(registration=line.registration, appropriation=idle, amount=Decimal(10_000 + i))

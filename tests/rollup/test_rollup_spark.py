@@ -34,6 +34,9 @@ TRIGGERED = {
     "voucher_no_payouts",
     "tag_break",
     "exp_code_mismatch",
+    "execution_behind",
+    "idle_money",
+    "payment_above_balance",
     "payout_duplicate",
     "payout_duplicate_cross",
     "payout_two_counties",
@@ -63,12 +66,12 @@ def period(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def session():
-    s = spark.session("local[2]", app="jiuzhu-rollup-test")
+    s = spark.session("local[2]", app="jiuzhu-rollup-test", conf=spark.SMALL)
     yield s
     s.stop()
 
 
-def test_spark_finds_what_the_database_finds(period, session):
+def test_spark_finds_what_the_database_finds(period, session, db):
     directory, manifest, ordinary = period
     spark.check_files(directory, manifest)
     spark.register(session, str(directory), manifest)
@@ -76,6 +79,7 @@ def test_spark_finds_what_the_database_finds(period, session):
     spark.check_totals(counted, manifest)
     hits, per_rule = spark.run_rules(session, manifest["rules"], rule_params(manifest))
     on_spark = findings.records(hits)
+    print(per_rule)
 
     assert set(per_rule) == set(BUILDERS)
     assert TRIGGERED <= {r["rule"] for r in ordinary}
