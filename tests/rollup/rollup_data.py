@@ -82,8 +82,12 @@ def _voucher(appropriation, number: str, amount: Decimal, day: str, **changes):
     return Payment.objects.create(**{**fields, **changes})
 
 
-def _row(code: str, serial: int, month: int, purpose: str, *, iden_no: str = "", amount: int = 600, **changes):
-    iden_no = iden_no or with_check_digit(f"{code}1960{serial % 12 + 1:02d}{serial % 28 + 1:02d}{serial:03d}"[:17])
+def _row(
+    code: str, serial: int, month: int, purpose: str, *, iden_no: str = "", amount: int = 600, **changes
+):
+    iden_no = iden_no or with_check_digit(
+        f"{code}1960{serial % 12 + 1:02d}{serial % 28 + 1:02d}{serial:03d}"[:17]
+    )
     row = {
         "fiscal_year": 2022,
         "purpose": purpose,
@@ -126,7 +130,9 @@ def _cross_rows(rng: random.Random) -> list[tuple[str, dict]]:
         same = _row(home, 20 + i, 4, "dibao")
         out.append((other, {**same, "pay_cert_no": f"CS{other}2022", "acct_no": f"62171{other}{i:07d}"}))
         two = _row(home, 30 + i, 8, "dibao")
-        out.append((other, {**two, "purpose": "tekun", "pay_cert_no": f"CS{other}2022", "acct_no": f"6217{i:010d}"}))
+        out.append(
+            (other, {**two, "purpose": "tekun", "pay_cert_no": f"CS{other}2022", "acct_no": f"6217{i:010d}"})
+        )
     return out
 
 
@@ -147,7 +153,8 @@ def _synthetic() -> None:
         total = sum((r["xpay_amt"] for r in rows), Decimal(0))
         voucher = _voucher(a, f"CS{code}2022", total, "2022-01-25")
         objects += [
-            Payout(region=regions[code], payment=voucher, batch=None, row_no=n, **r) for n, r in enumerate(rows, 1)
+            Payout(region=regions[code], payment=voucher, batch=None, row_no=n, **r)
+            for n, r in enumerate(rows, 1)
         ]
     Payout.objects.bulk_create(objects, batch_size=5000)
     _money_faults(fund, regions)
@@ -156,7 +163,7 @@ def _synthetic() -> None:
 def _money_faults(fund, regions) -> None:
     from jiuzhu.ledger.models import Appropriation, RegistrationLine
 
-    for i, code in enumerate(COUNTIES[2:2 + FAULTS]):
+    for i, code in enumerate(COUNTIES[2 : 2 + FAULTS]):
         a = Appropriation.objects.filter(region=regions[code], fund=fund, purpose="dibao").first()
         _voucher(a, f"CSX{code}1", Decimal(1000 + i), "2022-06-10")  # no payouts behind it
         _voucher(a, f"CSX{code}2", Decimal(2000 + i), "2022-07-10", exp_func_code="2081001")  # orphans' code
@@ -166,7 +173,9 @@ def _money_faults(fund, regions) -> None:
         line = RegistrationLine.objects.filter(appropriation=orphans, registration__status="approved").first()
         # a third more registered than paid out: execution behind (red); and a new appropriation never paid
         RegistrationLine.objects.create(
-            registration=line.registration, appropriation=orphans, amount=(line.amount / 3).quantize(Decimal("0.01")) + i
+            registration=line.registration,
+            appropriation=orphans,
+            amount=(line.amount / 3).quantize(Decimal("0.01")) + i,
         )
         idle = Appropriation.objects.create(
             bgt_id=f"CS-IDLE-{code}",
@@ -179,4 +188,6 @@ def _money_faults(fund, regions) -> None:
             income_code=orphans.income_code,
             direct_fund_tag=orphans.direct_fund_tag,
         )
-        RegistrationLine.objects.create(registration=line.registration, appropriation=idle, amount=Decimal(10_000 + i))
+        RegistrationLine.objects.create(
+            registration=line.registration, appropriation=idle, amount=Decimal(10_000 + i)
+        )

@@ -72,7 +72,9 @@ def _aware(value: Any) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def _write_table(directory: pathlib.Path, table: str, cols: list[str], types: Mapping[str, str]) -> dict[str, Any]:
+def _write_table(
+    directory: pathlib.Path, table: str, cols: list[str], types: Mapping[str, str]
+) -> dict[str, Any]:
     schema = pa.schema([(c, arrow_type(types[c])) for c in cols])
     path = directory / f"{table}.parquet"
     rows = 0
@@ -102,7 +104,12 @@ def sha256(path: pathlib.Path) -> str:
 
 
 def export_period(
-    region: Region, fiscal_year: int, months: tuple[str, ...], directory: pathlib.Path, *, as_of: datetime.date
+    region: Region,
+    fiscal_year: int,
+    months: tuple[str, ...],
+    directory: pathlib.Path,
+    *,
+    as_of: datetime.date,
 ) -> dict[str, Any]:
     """Write the period's tables and manifest into ``directory`` (created); the manifest is returned."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,9 @@ def record(hit: Hit) -> dict[str, Any]:
         "month": hit.month,
         "purpose": hit.purpose,
         "fund_id": hit.fund_id,
-        "amounts_fen": {k: int(v) for k, v in sorted(hit.data.items()) if k.endswith("_fen") and v is not None},
+        "amounts_fen": {
+            k: int(v) for k, v in sorted(hit.data.items()) if k.endswith("_fen") and v is not None
+        },
         "message": hit.message,
     }
 

@@ -94,7 +94,11 @@ def columns(rules: list[str], params: Mapping[str, Any]) -> dict[str, list[str]]
     used = used_columns(rules, schema, params)
     keep = {"id", "region_id", "fiscal_year", "fund_id", "movement_id", "registration_id", "list_id", "path"}
     return {
-        table: [c for c in schema[table] if c in used.get(table, set()) or c in keep or c in FEN_COLUMNS.get(table, ())]
+        table: [
+            c
+            for c in schema[table]
+            if c in used.get(table, set()) or c in keep or c in FEN_COLUMNS.get(table, ())
+        ]
         for table in TABLES
     }
 
@@ -130,4 +134,3 @@ def as_of_for(period: Period, today: datetime.date) -> datetime.date:
     last = max(int(m) for m in period.months)
     end = datetime.date(period.fiscal_year + last // 12, last % 12 + 1, 1) - datetime.timedelta(days=1)
     return min(today, end)
-

@@ -11,8 +11,8 @@ on Spark itself, each table's row count and money totals in fen.
 
 import pathlib
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.monitoring.engine import Hit, hits
@@ -36,7 +36,9 @@ SMALL = {
 }
 
 
-def session(master: str, *, app: str = "jiuzhu-rollup", conf: Mapping[str, str] | None = None) -> "SparkSession":
+def session(
+    master: str, *, app: str = "jiuzhu-rollup", conf: Mapping[str, str] | None = None
+) -> "SparkSession":
     """The UI and progress bars off, UTC; ``conf`` overrides (on a cluster: executors, partitions)."""
     from pyspark.sql import SparkSession
 
@@ -76,7 +78,9 @@ def totals(spark: "SparkSession", manifest: Mapping[str, Any]) -> dict[str, dict
 def check_totals(found: Mapping[str, Mapping[str, Any]], manifest: Mapping[str, Any]) -> None:
     for table, entry in manifest["tables"].items():
         if found[table] != {"rows": entry["rows"], "totals_fen": entry["totals_fen"]}:
-            raise ManifestMismatch(f"{table}：Spark 读到 {found[table]}，清单为 {entry['rows']} 行 {entry['totals_fen']}")
+            raise ManifestMismatch(
+                f"{table}：Spark 读到 {found[table]}，清单为 {entry['rows']} 行 {entry['totals_fen']}"
+            )
 
 
 def run_rules(

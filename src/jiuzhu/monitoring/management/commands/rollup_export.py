@@ -35,16 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="检查日期（默认：今天或期末）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        region = SystemActor().region
-        if options.get("region"):
-            region = find_region(options["region"])
-            if region is None:
-                raise CommandError(f"未知的地区：{options['region']}")
+        region = find_region(options["region"]) if options.get("region") else SystemActor().region
+        if region is None:
+            raise CommandError(f"未知的地区：{options['region']}")
         months = parse_months(options["months"])
         year = options["year"]
         as_of = options.get("as_of") or as_of_for(Period(region.path, year, months), timezone.localdate())
         manifest = export_period(region, year, months, pathlib.Path(options["directory"]), as_of=as_of)
         self.stdout.write(f"{year}年 {region.name}（{months[0]}–{months[-1]}月），检查日期 {as_of}：")
-        for table, entry in manifest["tables"].items():
+        for _table, entry in manifest["tables"].items():
             money = "".join(f"，{c} {fen} 分" for c, fen in entry["totals_fen"].items())
             self.stdout.write(f"  {entry['file']}：{entry['rows']} 行{money}")

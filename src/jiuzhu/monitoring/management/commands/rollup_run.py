@@ -43,8 +43,14 @@ class Command(BaseCommand):
         out = options.get("out") or (local and local / f"findings-{options['engine']}.jsonl")
         if out:
             findings.write(pathlib.Path(out), found)
-        report = {"engine": options["engine"], "tables": counted, "per_rule": per_rule,
-                  "summary": findings.summary(found), "findings": len(found), "out": str(out or "")}
+        report = {
+            "engine": options["engine"],
+            "tables": counted,
+            "per_rule": per_rule,
+            "summary": findings.summary(found),
+            "findings": len(found),
+            "out": str(out or ""),
+        }
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
