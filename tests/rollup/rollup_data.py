@@ -6,12 +6,10 @@ monthly, bulk-inserted against one voucher per county that adds up, with a few f
 three vouchers that break the money rules.
 """
 
-import datetime
 import random
 from decimal import Decimal
 
 from django.test import override_settings
-from django.utils import timezone
 
 from jiuzhu.domain.identity import with_check_digit
 
@@ -40,46 +38,11 @@ def build() -> None:
         _synthetic()
 
 
-def _batch(kind: str, region, amount: Decimal, name: str):
-    from jiuzhu.ledger.models import ImportBatch, ReviewStatus
-
-    now = timezone.now()
-    return ImportBatch.objects.create(
-        kind=kind,
-        region=region,
-        filename=f"测试：{name}",
-        sha256=f"rollup-test-{kind}-{name}",
-        size=0,
-        stored_path="",
-        status=ImportBatch.DONE,
-        review_status=ReviewStatus.APPROVED,
-        created_by="test",
-        finished_at=now,
-        approved_at=now,
-        amount=amount,
-        fiscal_year=2022,
-    )
-
-
 def _voucher(appropriation, number: str, amount: Decimal, day: str, **changes):
-    from jiuzhu.ledger.models import ImportBatch, Payment
+    """An approved voucher in its own batch, as monitoring's demo writes its faults."""
+    from jiuzhu.monitoring.demo_faults import _voucher as demo_voucher
 
-    fields = {
-        "region": appropriation.region,
-        "appropriation": appropriation,
-        "batch": _batch(ImportBatch.PAYMENTS, appropriation.region, amount, number),
-        "fiscal_year": 2022,
-        "pay_cert_no": number,
-        "exp_func_code": appropriation.exp_func_code,
-        "pay_amt": amount,
-        "xpay_amt": amount,
-        "xpay_date": datetime.date.fromisoformat(day),
-        "payee_acct_name": "测试代发户",
-        "use_des": "测试",
-        "direct_fund_tag": appropriation.direct_fund_tag,
-        "row_no": 1,
-    }
-    return Payment.objects.create(**{**fields, **changes})
+    return demo_voucher(appropriation, number, amount, day, payee="测试代发户", **changes)
 
 
 def _row(
@@ -166,8 +129,8 @@ def _money_faults(fund, regions) -> None:
     for i, code in enumerate(COUNTIES[2 : 2 + FAULTS]):
         a = Appropriation.objects.filter(region=regions[code], fund=fund, purpose="dibao").first()
         _voucher(a, f"CSX{code}1", Decimal(1000 + i), "2022-06-10")  # no payouts behind it
-        _voucher(a, f"CSX{code}2", Decimal(2000 + i), "2022-07-10", exp_func_code="2081001")  # orphans' code
-        _voucher(a, f"CSX{code}3", Decimal(3000 + i), "2022-08-10", direct_fund_tag="03")  # tag changed
+        _voucher(a, f"CSX{code}2", Decimal(2000 + i), "2022-07-10", code="2081001")  # orphans' code
+        _voucher(a, f"CSX{code}3", Decimal(3000 + i), "2022-08-10", tag="03")  # tag changed
     for i, code in enumerate(COUNTIES[-FAULTS:]):
         orphans = Appropriation.objects.filter(region=regions[code], fund=fund, purpose="guer").first()
         line = RegistrationLine.objects.filter(appropriation=orphans, registration__status="approved").first()
