@@ -38,8 +38,13 @@ def bound(code: str, vendor: str, params: Mapping[str, Any]) -> str:
 
 
 def spark_sql(code: str, params: Mapping[str, Any]) -> str:
-    """The rule transpiled from PostgreSQL to Spark SQL."""
-    return str(sqlglot.transpile(bound(code, "spark", params), read="postgres", write="spark")[0])
+    """The rule transpiled from PostgreSQL to Spark SQL (kept: transpiling costs about as much as a small run)."""
+    return _transpiled(code, tuple(sorted(params.items())))
+
+
+@cache
+def _transpiled(code: str, params: tuple[tuple[str, Any], ...]) -> str:
+    return str(sqlglot.transpile(bound(code, "spark", dict(params)), read="postgres", write="spark")[0])
 
 
 def used_columns(
