@@ -81,7 +81,6 @@ def test_spark_finds_what_the_database_finds(period, session, db):
     spark.check_totals(counted, manifest)
     hits, per_rule = spark.run_rules(session, manifest["rules"], rule_params(manifest))
     on_spark = findings.records(hits)
-    print(per_rule)
 
     assert set(per_rule) == set(BUILDERS)
     assert {r["rule"] for r in ordinary} >= TRIGGERED
@@ -127,8 +126,14 @@ def test_postgres_engine_runs_the_period_on_the_database(period, db):
 
 
 def test_a_half_year_period_sees_only_its_months(period, session, db, tmp_path):
-    region = Region.objects.get(code="654200")
-    manifest = export_period(region, 2022, ("01", "02", "03", "04", "05", "06"), tmp_path, as_of=AS_OF)
+    out = io.StringIO()
+    call_command(
+        "rollup_export", str(tmp_path), "--year", "2022", "--region", "654200", "--months", "1-6", stdout=out
+    )
+    manifest = read_manifest(tmp_path)
+    assert manifest["months"] == ["01", "02", "03", "04", "05", "06"]
+    assert manifest["as_of"] == "2022-06-30"  # a past period is checked as of its last day
+    assert f"ledger_payout.parquet：{manifest['tables']['ledger_payout']['rows']} 行" in out.getvalue()
     params = rule_params(manifest)
     on_database, _, counted = database.run_period(manifest, manifest["rules"], params)
     spark.register(session, str(tmp_path), manifest)
