@@ -8,7 +8,7 @@ import calendar
 import datetime
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -136,16 +136,21 @@ def _hit(rule: Rule, row: dict[str, Any]) -> Hit:
     )
 
 
+def hits(code: str, rows: Iterable[dict[str, Any]]) -> list[Hit]:
+    """A rule's rows as hits, whichever engine found them (the roll-up's Spark, too)."""
+    rule = REGISTRY[code]
+    return [_hit(rule, r) for r in rows]
+
+
 def evaluate(code: str, params: Params) -> tuple[list[Hit], int]:
     """One rule's hits and how long its query took (ms)."""
-    rule = REGISTRY[code]
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql_for(code, connection.vendor), params.sql())
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     elapsed = int((time.perf_counter() - started) * 1000)
-    return [_hit(rule, r) for r in rows], elapsed
+    return hits(code, rows), elapsed
 
 
 @contextmanager
@@ -164,14 +169,16 @@ ANALYZED = frozenset(SHARED) - {PEOPLE}
 """Not the people table: its readers scan it whole, and ANALYZE of its ~100,000 rows cost ~0.8× the floor."""
 
 
-def prepare(codes: Iterable[str], params: Params) -> int:
-    """Make the shared tables that the rules ``codes`` read (``queries.SHARED``); returns how long it took (ms)."""
+def prepare(codes: Iterable[str], params: Params | Mapping[str, Any]) -> int:
+    """Make the shared tables that the rules ``codes`` read (``queries.SHARED``); returns how long it took (ms).
+    ``params``: the run's, or their SQL values (the roll-up's manifest carries those)."""
     started = time.perf_counter()
     d = Dialect(connection.vendor)
+    values = params.sql() if isinstance(params, Params) else dict(params)
     with connection.cursor() as cursor:
         for name in shared_for(codes):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {SHARED[name](d)}", params.sql())
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {SHARED[name](d)}", values)
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX {name}_key ON {name} ({INDEXED[name]})")
             if connection.vendor == "postgresql" and name in ANALYZED:

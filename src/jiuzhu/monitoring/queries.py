@@ -10,6 +10,8 @@ The text is the same on SQLite and PostgreSQL except two fragments (``Dialect``)
 dates and the month of a date. The GB 11643 check digit (ISO 7064 MOD 11-2) is plain portable SQL over each
 *distinct* number: its 17 digits (integer arithmetic on the number) times their weights, modulo 11, looked up
 in ``'10X98765432'``.
+``spark`` is PostgreSQL's text for sqlglot to transpile (``jiuzhu.rollup.sql``) but for whole days: PostgreSQL
+subtracts two dates to an integer, Spark to an interval, and sqlglot cannot tell a date from a number there.
 
 Shared tables: the rules on people (duplicates, accounts, 证件号码) and on vouchers would each group the whole
 payout table by person or voucher — a million groups each time, ~5–10× the floor of one grouped scan at a
@@ -32,19 +34,31 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Dialect:
     vendor: str
+    """``sqlite``, ``postgresql`` (Django's names), or ``spark``: PostgreSQL's text except ``days``."""
+
+    @property
+    def postgres_text(self) -> bool:
+        return self.vendor in ("postgresql", "spark")
 
     def days(self, later: str, earlier: str) -> str:
+        if self.vendor == "spark":
+            return f"DATEDIFF({later}, {earlier})"
         if self.vendor == "postgresql":
             return f"({later} - {earlier})"
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
     def month(self, column: str) -> str:
-        if self.vendor == "postgresql":
+        if self.postgres_text:
             return f"TO_CHAR({column}, 'MM')"
         return f"strftime('%%m', {column})"
 
     def date_param(self, name: str) -> str:
-        return f"CAST(%({name})s AS DATE)" if self.vendor == "postgresql" else f"%({name})s"
+        return f"CAST(%({name})s AS DATE)" if self.postgres_text else f"%({name})s"
+
+    def int_div(self, a: str, b: str) -> str:
+        """Integer division (of integers): ``/`` on SQLite and PostgreSQL, ``DIV`` for Spark, whose ``/`` is
+        floating point (and a 17-digit number is not exact as a double)."""
+        return f"DIV({a}, {b})" if self.vendor == "spark" else f"{a} / {b}"
 
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -69,14 +83,16 @@ def _digits17(column: str) -> str:
     )
 
 
-def _id_valid(num: str, column: str) -> str:
+def _id_valid(d: Dialect, num: str, column: str) -> str:
     """1 when ``num`` (``_digits17`` of ``column``) has a plausible birth date (century 18–20, month, day) and
     ``column`` the right check digit (ISO 7064 MOD 11-2), else 0. Digits by integer arithmetic: seventeen
     SUBSTR and CAST per number cost 2.5× the floor at a million payouts, the arithmetic a fraction of it."""
-    total = " + ".join(f"{num} / {10 ** (16 - i)} % 10 * {w}" for i, w in enumerate(WEIGHTS))
+    div = d.int_div
+    total = " + ".join(f"{div(num, str(10 ** (16 - i)))} % 10 * {w}" for i, w in enumerate(WEIGHTS))
     return (
-        f"CASE WHEN {num} IS NULL OR {num} / 1000000000 % 100 NOT IN (18, 19, 20)"
-        f" OR {num} / 100000 % 100 NOT BETWEEN 1 AND 12 OR {num} / 1000 % 100 NOT BETWEEN 1 AND 31 THEN 0"
+        f"CASE WHEN {num} IS NULL OR {div(num, '1000000000')} % 100 NOT IN (18, 19, 20)"
+        f" OR {div(num, '100000')} % 100 NOT BETWEEN 1 AND 12 OR {div(num, '1000')} % 100 NOT BETWEEN 1 AND 31"
+        " THEN 0"
         f" WHEN SUBSTR('10X98765432', CAST(({total}) % 11 AS INTEGER) + 1, 1) = SUBSTR({column}, 18, 1)"
         " THEN 1 ELSE 0 END"
     ).replace("%", "%%")
@@ -275,7 +291,7 @@ def invalid_id(d: Dialect) -> str:
             FROM {PEOPLE} p {IN_SCOPE.format(table="p")}
             WHERE p.id_rows > 0
             GROUP BY p.region_id, p.fiscal_year, p.iden_no) x
-      WHERE {_id_valid("x.num", "x.iden_no")} = 0"""
+      WHERE {_id_valid(d, "x.num", "x.iden_no")} = 0"""
 
 
 def account_shared(d: Dialect) -> str:
@@ -320,13 +336,18 @@ def idle_money(d: Dialect) -> str:
     ) t WHERE t.last_on < {d.date_param("idle_cutoff")}"""
 
 
+#: how far behind, times the available amount: integers compared exactly on every engine (SQLite divides
+#: integers truncating, PostgreSQL numerics exactly, Spark in floating point); only the shown figures divide
+BEHIND = "%(elapsed_bp)s * g.available - g.paid * 10000"
+
+
 def execution_behind(d: Dialect) -> str:
     return f"""SELECT * FROM (
       SELECT g.region_id, g.fiscal_year, g.fund_id, g.purpose, NULL AS month,
         g.region_id AS key, g.fund_id AS key2, g.purpose AS key3, f.source_label AS fund_name,
         g.available AS available_fen, g.paid AS paid_fen, g.paid * 10000 / g.available AS rate_bp,
-        %(elapsed_bp)s AS elapsed_bp, %(elapsed_bp)s - g.paid * 10000 / g.available AS behind_bp,
-        CASE WHEN %(elapsed_bp)s - g.paid * 10000 / g.available > COALESCE(th.red_points, %(red_points)s) * 100
+        %(elapsed_bp)s AS elapsed_bp, ({BEHIND}) / g.available AS behind_bp,
+        CASE WHEN {BEHIND} > COALESCE(th.red_points, %(red_points)s) * 100 * g.available
              THEN 'red' ELSE 'yellow' END AS severity,
         COALESCE(th.yellow_points, %(yellow_points)s) * 100 AS yellow_bp
       FROM (SELECT a.region_id, a.fiscal_year, a.fund_id, a.purpose, SUM(reg.t) AS available,
@@ -338,8 +359,8 @@ def execution_behind(d: Dialect) -> str:
             GROUP BY a.region_id, a.fiscal_year, a.fund_id, a.purpose) g
       JOIN funds_fund f ON f.id = g.fund_id
       LEFT JOIN monitoring_executionthreshold th ON th.fund_id = g.fund_id
-      WHERE g.available > 0
-    ) t WHERE t.behind_bp > t.yellow_bp"""
+      WHERE g.available > 0 AND {BEHIND} > COALESCE(th.yellow_points, %(yellow_points)s) * 100 * g.available
+    ) t"""
 
 
 BUILDERS: dict[str, Callable[[Dialect], str]] = {
