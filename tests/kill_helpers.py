@@ -33,7 +33,9 @@ def _waiting_backend() -> int | None:
     return row[0] if row else None
 
 
-def _gone(pid: int, deadline: float) -> None:
+def wait_gone(pid: int, seconds: float = 30) -> None:
+    """Until the backend ``pid`` has ended (its rollback done)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
@@ -77,7 +79,7 @@ def kill_at_the_audit_record(code: str, *, timeout: float = 120) -> None:
     finally:
         # a backend waiting for a lock does not notice its client is gone until it has the lock and answers
         holder.close()
-    _gone(pid, time.monotonic() + 30)
+    wait_gone(pid)
 
 
 def approve_code(obj, username: str) -> str:

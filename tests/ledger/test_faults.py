@@ -29,6 +29,7 @@ from jiuzhu.core.errors import ActionRefused, InvalidInput
 from jiuzhu.domain.ledger import RegistrationLine
 from jiuzhu.domain.purposes import Purpose
 from jiuzhu.ledger.models import ImportBatch, Payment, Payout, Registration
+from kill_helpers import database_url, wait_gone
 
 pytestmark = pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
@@ -129,7 +130,7 @@ def test_kill_9_during_a_payout_import_stores_nothing_and_the_batch_can_be_retri
     people, _ = committed
     path = tmp_path / "big.csv"
     _big_file(path)
-    env = {**os.environ, "JIUZHU_DATABASE_URL": _url(), "DJANGO_SETTINGS_MODULE": "jiuzhu.settings"}
+    env = {**os.environ, "JIUZHU_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "jiuzhu.settings"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "jiuzhu.cli", "import", "payouts", str(path), "--region", "654225",
          "--user", "ymx_cz_jb", "--no-progress"],
@@ -143,7 +144,7 @@ def test_kill_9_during_a_payout_import_stores_nothing_and_the_batch_can_be_retri
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    _wait_gone(pid)
+    wait_gone(pid)
     batch = _payouts_batch()
     assert batch.status == ImportBatch.RUNNING and batch.rows_stored == 0
     _no_partial_rows(batch)
@@ -182,22 +183,6 @@ def test_the_server_ending_the_imports_connection_stores_nothing_and_the_batch_c
     _no_partial_rows(batch)
     done = _retry_and_finish(people, batch)
     assert done.status == ImportBatch.DONE and Payout.objects.filter(batch=done).count() == ROWS
-
-
-def _url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _wait_gone(pid: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"backend {pid} still running")
 
 
 def _at_once(*jobs):
