@@ -30,7 +30,8 @@ from bench import monitoring_data as data
 SQLITE = "sqlite:///var/bench-monitoring.sqlite3"
 
 
-def _median(fn: Any, repeat: int) -> tuple[float, list[float]]:
+def median_time(fn: Any, repeat: int) -> tuple[float, list[float]]:
+    """The median of ``repeat`` timed calls of ``fn`` (seconds), and each run's time."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -39,6 +40,7 @@ def _median(fn: Any, repeat: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+#: one grouped scan of the payouts: the floor every rule set is measured against (the roll-up's on Spark too)
 FLOOR = "SELECT region_id, pay_month, purpose, SUM(xpay_amt) FROM ledger_payout GROUP BY region_id, pay_month, purpose"
 
 
@@ -119,11 +121,11 @@ def _rules(repeat: int) -> dict[str, Any]:
     codes = list(REGISTRY)
     floor_runs, whole_runs = [], []
     for _ in range(repeat):
-        floor_runs.append(_median(floor, 1)[0])
-        whole_runs.append(_median(lambda: engine.evaluate_all(codes, params), 1)[0])
+        floor_runs.append(median_time(floor, 1)[0])
+        whole_runs.append(median_time(lambda: engine.evaluate_all(codes, params), 1)[0])
     with engine.session():
-        shared_s = _median(lambda: engine.prepare(codes, params), repeat)[0]
-        per_rule = {code: _median(lambda c=code: engine.evaluate(c, params), repeat)[0] for code in codes}
+        shared_s = median_time(lambda: engine.prepare(codes, params), repeat)[0]
+        per_rule = {code: median_time(lambda c=code: engine.evaluate(c, params), repeat)[0] for code in codes}
         found = {code: len(engine.evaluate(code, params)[0]) for code in codes}
         engine.discard()
     return {

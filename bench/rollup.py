@@ -15,22 +15,13 @@ import datetime
 import os
 import pathlib
 import shutil
-import statistics
 import time
 from typing import Any
 
+from bench.monitoring import FLOOR, median_time
+
 DATABASE = pathlib.Path("var/bench-rollup.sqlite3")
 OUT = pathlib.Path("var/bench-rollup")
-FLOOR = "SELECT region_id, pay_month, purpose, SUM(xpay_amt) AS t FROM ledger_payout GROUP BY 1, 2, 3"
-
-
-def _median(fn: Any, repeat: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
 
 
 def _prepare(payouts: int, vouchers: int) -> tuple[dict[str, Any], float, float]:
@@ -84,17 +75,17 @@ def main() -> None:
     spark.register(session, str(OUT.resolve()), manifest)
     params = rule_params(manifest)
     session.sql(FLOOR).collect()  # warm-up: the JVM compiles the scan once
-    floor, runs = _median(lambda: session.sql(FLOOR).collect(), args.repeat)
+    floor, runs = median_time(lambda: session.sql(FLOOR).collect(), args.repeat)
     print(
         f"floor  grouped scan of the payouts: {floor:7.2f} s {rows / floor:>12,.0f} rows/s   runs: {_runs(runs)}"
     )
     total = 0.0
     for code in manifest["rules"]:
         sql = spark_sql(code, params)
-        median, runs = _median(lambda sql=sql: session.sql(sql).collect(), args.repeat)
+        median, runs = median_time(lambda sql=sql: session.sql(sql).collect(), args.repeat)
         total += median
         print(f"  {code:<24} {median:7.2f} s = {median / floor:5.1f}× floor   runs: {_runs(runs)}")
-    whole, runs = _median(
+    whole, runs = median_time(
         lambda: spark.run_rules(session, manifest["rules"], params, parallel=1), args.repeat
     )
     print(
