@@ -159,3 +159,16 @@ def test_without_a_self_evaluation_the_factor_is_refused_and_nothing_saved(table
     response = client.post(f"/allocation/{plan.pk}/factors/", {"total": "100万元", "work": "1"}, follow=True)
     assert "没有上一年度的绩效自评，不能选用工作绩效因素" in response.content.decode()
     assert not PlanRow.objects.filter(plan=plan).exists()
+
+
+def test_a_wrong_total_is_refused_and_the_factor_form_keeps_what_was_typed(table, u, next_year):
+    client = logged_in(u["dq_cz_jb"])
+    typed = {"total": "一百万", "unit": "10000", "work": "1", "work_weight": "2.5"}
+    page = client.post(f"/allocation/{next_year.pk}/factors/", typed, follow=True).content.decode()
+    assert "分配总额或分配单位" in page
+    assert 'name="total" value="一百万"' in page and 'value="2.5"' in page
+    assert '<option value="10000" selected>' in page
+    assert not next_year.rows.exclude(increase=0).exists()
+    # once shown, the typed values are gone: the editor opens as before
+    again = client.get(f"/allocation/{next_year.pk}/edit/").content.decode()
+    assert 'value="一百万"' not in again

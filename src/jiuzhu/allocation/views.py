@@ -242,6 +242,8 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "offer": _offer(plan, regions),
+            "factor_typed": request.session.pop(FACTOR_TYPED, None),
+            "factor_units": FACTOR_UNITS,
             "rows": rows,
             "problems": [p for p in problems if p.where.entity not in codes],
             "all_problems": problems,
@@ -253,6 +255,12 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "version": version,
         },
     )
+
+
+#: session key of the factor form's fields after a refused split
+FACTOR_TYPED = "allocation_factor_typed"
+#: the factor method's rounding units: value (元) → label
+FACTOR_UNITS = (("0.01", "到分"), ("1", "整元"), ("10000", "整万元"))
 
 
 def _offer(plan: Plan, regions: list[Region]) -> dict[str, Any] | None:
@@ -271,6 +279,10 @@ def plan_factors(request: AuthedRequest, pk: int) -> HttpResponse:
     """因素法: the total split over the editor's regions by the factors of the form, saved as the plan's rows."""
     plan = _plan_to_act_on(request, pk, "allocation.edit")
     codes = [r.code for r in _editor_regions(request.user, plan)]
+    # what was typed, shown again by the editor if the split is refused (the file must be chosen again)
+    request.session[FACTOR_TYPED] = {
+        k: request.POST.get(k, "") for k in ("total", "unit", "work", "work_weight")
+    }
     try:
         total = parse_amount(request.POST.get("total", ""), unit="万元")
         unit = parse_amount(request.POST.get("unit") or "0.01")
@@ -287,6 +299,7 @@ def plan_factors(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"已按因素法分配{_wan(total)}万元：" + "、".join(f.name for f in given.factors)
         )
+        request.session.pop(FACTOR_TYPED, None)
     except MoneyError as exc:
         messages.error(request, f"分配总额或分配单位：{exc}")
     except InvalidInput as exc:
