@@ -182,3 +182,57 @@ def test_the_attest_command_writes_json_and_pdf(funds, tmp_path):
     )
     text = extract_text((tmp_path / "a.pdf").read_bytes())
     assert "资金溯源证明" in text and "2560000.00" in text and last.hash[:16] in text.replace("\n", "")
+
+
+def _feed_client():
+    """The monitoring system's account at the prefecture (finance, maker) and a client that sends its token."""
+    from django.test import Client
+
+    from jiuzhu.api.tokens import do_create_account, do_issue_token
+
+    admin = User.objects.get(username="admin")
+    account = do_create_account(
+        actor=admin,
+        username="sys_feed_654200",
+        system_name="直达资金监控系统",
+        region=Region.objects.get(code="654200"),
+        department="finance",
+        role="maker",
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {do_issue_token(actor=admin, account=account, name='同步').token}")
+
+
+@override_settings(JIUZHU_API_RATE_PER_MINUTE=100_000)
+def test_the_cursor_api_reads_every_payout_of_the_demo_year_once(funds):
+    """Issue 19's must-show on the whole demo year (67 pages of 5,000): each counted payout exactly once, Σ实发
+    equal to the ledger's to the fen, and a page's memory bounded by the page, not by the year."""
+    import tracemalloc
+
+    from django.db.models import Q, Sum
+
+    from jiuzhu.domain.money import parse_amount
+
+    counted = Payout.objects.filter(Q(batch__isnull=True) | Q(batch__approved_at__isnull=False))
+    expected_fen = int(counted.aggregate(t=Sum("xpay_amt"))["t"] * 100)
+    client, seen, fen, peaks, cursor = _feed_client(), [], 0, [], None
+    while True:
+        traced = len(peaks) * 8 <= len(seen) // 5000  # every eighth page: tracing doubles a page's time
+        if traced:
+            tracemalloc.start()
+        r = client.get("/api/v1/payouts", {"limit": 5000, **({"cursor": cursor} if cursor else {})})
+        if traced:
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        assert r.status_code == 200, r.content[:500]
+        body = r.json()
+        assert len(body["items"]) <= 5000
+        seen += [item["tracking_id"] for item in body["items"]]
+        fen += sum(int(parse_amount(item["xpay_amt"]) * 100) for item in body["items"])
+        cursor = body["next_cursor"]
+        if not body["has_more"]:
+            break
+    assert len(seen) > 330_000 and len(seen) == len(set(seen))
+    assert set(seen) == set(counted.values_list("id", flat=True))
+    assert fen == expected_fen
+    # a page of 5,000 rows peaks at ~25–45 MB whatever the year's size; the whole year would be ~2.5 GB of rows
+    assert len(peaks) >= 8 and max(peaks) < 96 * 2**20
