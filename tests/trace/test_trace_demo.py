@@ -199,7 +199,9 @@ def _feed_client():
         department="finance",
         role="maker",
     )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {do_issue_token(actor=admin, account=account, name='同步').token}")
+    return Client(
+        HTTP_AUTHORIZATION=f"Bearer {do_issue_token(actor=admin, account=account, name='同步').token}"
+    )
 
 
 @override_settings(JIUZHU_API_RATE_PER_MINUTE=100_000)
