@@ -368,3 +368,34 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pay_cert_no} {self.pay_month} {self.per_name}"
+
+
+class PayoutPart(models.Model):
+    """The payouts of one approved batch against one voucher in one region: rows, Σ实发, earliest 发放月份.
+
+    An approved batch never changes, so ``ledger.payout_sums`` stores its parts once (at approval, or on first
+    read) and every page reads these few rows instead of grouping the payout table; a fresh server process is as
+    fast as a warm one. The approval time is kept so that parts of an earlier approval are never taken for a
+    later one's.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+", db_index=False)
+    approved_at = models.DateTimeField("审核通过时间")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    row_count = models.IntegerField("行数")
+    paid_out = MoneyField("实发金额")
+    first_month = models.CharField("最早发放月份", max_length=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "payment", "region"], name="payout_part_key"),
+        ]
+        verbose_name = "发放批次汇总"
+
+    def __str__(self) -> str:
+        return f"批次{self.batch_id} 凭证{self.payment_id}：{self.row_count}行"

@@ -15,6 +15,7 @@ from jiuzhu.domain.money import format_yuan
 from jiuzhu.yearend.closing import recovered_from
 
 from ..models import REVIEW_STATES, ImportBatch, Payment, Payout, ReviewStatus
+from ..payout_sums import store_parts
 from .appropriations import approved_paid, approved_registered
 from .batches import IMPORT, batch_entity, batch_rows, maker_of
 from .reviewers import review_refusal
@@ -91,6 +92,8 @@ class BatchReview(Subject[ImportBatch]):
         REVIEW_STATES.move(batch, ReviewStatus.APPROVED)
         batch.approved_at = timezone.now()
         batch.save(update_fields=["review_status", "approved_at"])
+        if batch.kind == ImportBatch.PAYOUTS:
+            store_parts([batch.pk])  # every page counts it from now on: its sums are grouped once, here
 
     def on_return(self, batch: ImportBatch, actor: Any, reason: str) -> dict[str, Any]:
         if batch.kind == ImportBatch.PAYMENTS and Payout.objects.filter(payment__batch=batch).exists():
