@@ -10,8 +10,9 @@ Timed, median of R: the floor ``SELECT region_id, pay_month, purpose, SUM(xpay_a
 (with the run's settings, ``engine.session``); the shared tables a run makes first (``engine.prepare``); each
 rule's query over them; the whole rule set (``engine.evaluate_all``: the shared tables, then every rule's query,
 as a run executes them); and the
-re-run after one county's monthly file: the file's rows are written (as its import stores them), then
-``do_run`` of that county and year — what the approval of the file queues — reconciling the findings.
+re-run after one county's monthly file: the file's rows are written (as its import stores them), then, timed,
+the parts its approval stores (``payout_sums.store_parts``) and ``do_run`` of that county and year — what the
+approval of the file queues — reconciling the findings.
 """
 
 import argparse
@@ -87,6 +88,7 @@ def worker(url: str, payouts: int, vouchers: int, repeat: int, reuse: bool) -> d
 def _reruns(plan: data.Plan, repeat: int) -> tuple[list[float], int]:
     """``do_run`` of the county after its monthly file, each time from the findings as they were before it."""
     from jiuzhu.ledger.actors import SystemActor
+    from jiuzhu.ledger.payout_sums import store_parts
     from jiuzhu.monitoring.services import do_run
     from jiuzhu.regions.models import Region
 
@@ -96,6 +98,9 @@ def _reruns(plan: data.Plan, repeat: int) -> tuple[list[float], int]:
         do_run(actor=SystemActor(), fiscal_year=2022, region=county, trigger="bench")
         file_rows = data.write_held(plan)
         started = time.perf_counter()
+        store_parts(
+            [plan.batches[data.HELD]]
+        )  # what the file's approval stores, timed with the run it queues
         do_run(actor=SystemActor(), fiscal_year=2022, region=county, trigger="bench")
         reruns.append(time.perf_counter() - started)
         data.delete_held(plan)

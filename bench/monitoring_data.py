@@ -4,10 +4,13 @@ Shape (like a prefecture's year): 7 counties × 5 purposes, one appropriation ea
 the vouchers spread evenly over county, purpose and month (one payments batch per county); every voucher pays
 ``payouts // vouchers`` people (60 元 each), the same people of a county and purpose every month, each person
 with a valid GB 11643 number and an account of their own; one payouts batch per county and month (the county's
-monthly file). Rows are written month by month, as the files arrive. The only deliberate fault: the people
-numbered 7 in each county and purpose carry a wrong check digit (35 ``invalid_id`` findings), so that a run has
-findings to reconcile. One county's December file (``HELD``) can be held back and written later, as the file
-whose arrival the re-run follows.
+monthly file). Rows are written month by month, as the files arrive. People paid twice in a month, so that
+the duplicate and account rules read real rows: every tenth 临时救助 recipient of a county is one of its 低保
+recipients (paid under both purposes each month: allowed, no finding), and every 500th 临时救助 recipient of
+``TWICE[1]`` is also paid as the same one of ``TWICE[0]`` (a cross-county duplicate each month). Deliberate
+faults: those cross-county duplicates, and the people numbered 7 in each county and purpose carry a wrong
+check digit (35 ``invalid_id`` findings), so that a run has findings to reconcile. One county's December file
+(``HELD``) can be held back and written later, as the file whose arrival the re-run follows.
 """
 
 import datetime
@@ -21,6 +24,8 @@ HELD = ("654225", 12)
 """The county and month of the file the re-run follows."""
 FEN = 60000
 FAULTY_PERSON = 7
+TWICE = ("654201", "654221")
+"""The two counties where some 临时救助 recipients are the same people (``_person``)."""
 
 PAYMENT_COLUMNS = (
     "id, region_id, appropriation_id, batch_id, fiscal_year, pay_cert_no, exp_func_code, pay_amt, xpay_amt,"
@@ -69,6 +74,7 @@ def build(payouts: int, vouchers: int, *, hold: bool) -> Plan:
     from django.db import connection, transaction
 
     from jiuzhu.demo.seed import load_seed
+    from jiuzhu.ledger.payout_sums import store_parts
 
     load_seed()
     plan = Plan(payouts, vouchers)
@@ -79,6 +85,10 @@ def build(payouts: int, vouchers: int, *, hold: bool) -> Plan:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        store_parts(pk for key, pk in plan.batches.items() if isinstance(key, tuple))  # as approval does
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE ledger_payoutpart")
     return plan
 
 
@@ -107,6 +117,7 @@ def delete_held(plan: Plan) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_payout WHERE batch_id = %s", [plan.batches[HELD]])
+        cursor.execute("DELETE FROM ledger_payoutpart WHERE batch_id = %s", [plan.batches[HELD]])
 
 
 def write(table: str, columns: str, rows: Iterator[Sequence[Any]] | list[Sequence[Any]]) -> None:
@@ -213,7 +224,7 @@ def _payouts(plan: Plan, wanted: Any) -> Iterator[tuple[Any, ...]]:
         a = plan.appropriations[(county, purpose)]
         batch = plan.batches[(county, month)]
         for k in range(start, start + plan.per_voucher):
-            person = PURPOSES.index(purpose) * 100000 + k
+            county_of_id, person = _person(county, purpose, k)
             n = v * plan.per_voucher + k - start  # unique and stable, so the held file keeps its ids
             yield (
                 n,
@@ -226,10 +237,20 @@ def _payouts(plan: Plan, wanted: Any) -> Iterator[tuple[Any, ...]]:
                 f"BV{v:07d}",
                 "某",
                 "01",
-                plan.iden(county, person),
+                plan.iden(county_of_id, person),
                 "01",
                 FEN,
                 FEN,
                 f"{month:02d}",
                 f"62{county}{person:08d}",
             )
+
+
+def _person(county: str, purpose: str, k: int) -> tuple[str, int]:
+    """Whose number the ``k``-th recipient of a county and purpose carries: the county's own person of that
+    purpose, but for the people paid twice in a month (see the module's docstring)."""
+    if purpose == "linshi" and county == TWICE[1] and k % 500 == 5:
+        return TWICE[0], PURPOSES.index(purpose) * 100000 + k
+    if purpose == "linshi" and k % 10 == 0:
+        return county, k  # the county's 低保 recipient k
+    return county, PURPOSES.index(purpose) * 100000 + k

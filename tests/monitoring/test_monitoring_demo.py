@@ -1,16 +1,22 @@
-"""The one monitoring test that loads the demo year: `jiuzhu monitor run --json` reports exactly the deliberate
-faults (jiuzhu.monitoring.demo_faults.FAULTS and the ledger's own three), each under its rule, and nothing else."""
+"""The monitoring tests that load the demo year (once for the module): `jiuzhu monitor run --json` reports exactly
+the deliberate faults (jiuzhu.monitoring.demo_faults.FAULTS and the ledger's own three), each under its rule, and
+nothing else; a county's run from its own people finds the same."""
 
+import datetime
 import io
 import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from jiuzhu.cards.demo import FAULTS as CARD_FAULTS
 from jiuzhu.domain.monitoring_rules import REGISTRY
+from jiuzhu.monitoring import engine
 from jiuzhu.monitoring.demo_faults import FAULTS
+from jiuzhu.regions.models import Region
 
 #: rule → the regions (mof_div_code) where the demo put its fault.
 EXPECTED = {
@@ -45,10 +51,17 @@ def monitor(*args: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def test_demo_year_has_exactly_the_deliberate_faults(db, settings):
-    settings.JIUZHU_DEMO_LEDGER_YEAR = True
-    settings.JIUZHU_MONITORING_AUTORUN = False  # the approvals of the demo would queue runs
-    call_command("demo", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo_year(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        # no runs queued by the demo's approvals: the tests run the rules themselves
+        with override_settings(JIUZHU_DEMO_LEDGER_YEAR=True, JIUZHU_MONITORING_AUTORUN=False):
+            call_command("demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def test_demo_year_has_exactly_the_deliberate_faults(demo_year, db):
     assert set(EXPECTED) == set(REGISTRY) - WITHOUT_DEMO_FAULT == set(FAULTS) | set(CARD_FAULTS)
     assert all(EXPECTED[rule] == [code] for rule, (_, code) in CARD_FAULTS.items())
 
@@ -69,3 +82,22 @@ def test_demo_year_has_exactly_the_deliberate_faults(db, settings):
     with pytest.raises(SystemExit) as exit_:
         call_command("monitor_run", "--year", "2022", "--fail-on", "red", stdout=io.StringIO())
     assert exit_.value.code == 1
+
+
+def found_keys(region: Region, *, narrow: bool) -> dict[str, set[str]]:
+    params = engine.Params(year=2022, as_of=datetime.date(2022, 12, 31), path=region.path, narrow=narrow)
+    results, _ = engine.evaluate_all(list(REGISTRY), params)
+    return {code: {h.key for h in found} for code, (found, _) in results.items() if found}
+
+
+def test_a_county_run_from_its_own_people_finds_what_the_whole_tables_find(demo_year, db):
+    """The narrow shared tables (a county's people, with their rows in every county) give a county's run the
+    same findings as the whole year's tables, the cross-county duplicate included."""
+    counties = Region.objects.filter(mof_div_code__in={c for codes in EXPECTED.values() for c in codes})
+    counties = [c for c in counties if not Region.objects.filter(parent=c).exists()]
+    assert len(counties) >= 6
+    for county in counties:
+        narrow = found_keys(county, narrow=True)
+        assert narrow == found_keys(county, narrow=False), county.name
+    emin = found_keys(Region.objects.get(code="654221"), narrow=True)
+    assert {"payout_duplicate_cross", "person_multi_account", "account_shared", "invalid_id"} <= set(emin)

@@ -387,8 +387,10 @@ class PayoutPart(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
     )
+    fiscal_year = models.PositiveSmallIntegerField("年度")  # the batch's rows share one (the importer's)
     row_count = models.IntegerField("行数")
     paid_out = MoneyField("实发金额")
+    over_rows = models.IntegerField("实发大于应发的行数")  # read by monitoring's payout_above_due
     first_month = models.CharField("最早发放月份", max_length=4)
 
     class Meta:

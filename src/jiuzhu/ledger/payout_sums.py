@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from .models import ImportBatch, Payout, PayoutPart
 
@@ -25,8 +25,9 @@ ZERO = Decimal("0.00")
 #: One grouped read of the batches' payouts into their parts; a part already stored (another process filled it
 #: at the same time) is left as it is. The same text on SQLite and PostgreSQL.
 STORE = """INSERT INTO ledger_payoutpart
-    (batch_id, approved_at, payment_id, region_id, row_count, paid_out, first_month)
-    SELECT d.batch_id, b.approved_at, d.payment_id, d.region_id, COUNT(*), SUM(d.xpay_amt), MIN(d.pay_month)
+    (batch_id, approved_at, payment_id, region_id, fiscal_year, row_count, paid_out, over_rows, first_month)
+    SELECT d.batch_id, b.approved_at, d.payment_id, d.region_id, MIN(d.fiscal_year), COUNT(*), SUM(d.xpay_amt),
+      SUM(CASE WHEN d.xpay_amt > d.pay_amt THEN 1 ELSE 0 END), MIN(d.pay_month)
     FROM ledger_payout d JOIN ledger_importbatch b ON b.id = d.batch_id
     WHERE d.batch_id IN ({ids}) AND b.approved_at IS NOT NULL
     GROUP BY d.batch_id, b.approved_at, d.payment_id, d.region_id
@@ -68,6 +69,16 @@ def store_parts(batch_ids: Iterable[int]) -> None:
     PayoutPart.objects.filter(batch_id__in=ids).delete()
     with connection.cursor() as cursor:
         cursor.execute(STORE.format(ids=", ".join(["%s"] * len(ids))), ids)
+
+
+def store_missing() -> None:
+    """Store the parts of every approved payout batch that has none of its current approval (written approved
+    without ``store_parts``, like the demo's fault batches): what monitoring's run reads Σ实发 per voucher from."""
+    current = PayoutPart.objects.filter(batch=OuterRef("pk"), approved_at=OuterRef("approved_at"))
+    missing = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False).exclude(
+        Exists(current)
+    )
+    store_parts(missing.values_list("pk", flat=True))
 
 
 def _stored(batches: list[tuple[int, datetime.datetime]]) -> dict[int, list[Part]]:

@@ -19,8 +19,9 @@ from django.db import connection, transaction
 
 from jiuzhu.domain.findings import DEADLINE_DAYS, Severity
 from jiuzhu.domain.monitoring_rules import REGISTRY, Rule
+from jiuzhu.ledger.payout_sums import store_missing
 
-from .queries import INDEXED, PEOPLE, SHARED, Dialect, shared_for, sql_for
+from .queries import INDEXED, NARROW, PEOPLE, SHARED, STORED, Dialect, shared_for, sql_for
 
 WORK_MEM = "64MB"
 """PostgreSQL's memory for one sort or hash of a run: the people table groups a million payouts into ~100,000
@@ -65,6 +66,8 @@ class Params:
     as_of: datetime.date
     path: str
     """The scope's region path; the SQL matches ``path%``."""
+    narrow: bool = False
+    """Make the shared tables from the scope's people only (``queries.NARROW``): a run over one county."""
 
     def sql(self) -> dict[str, Any]:
         c = config()
@@ -175,10 +178,15 @@ def prepare(codes: Iterable[str], params: Params | Mapping[str, Any]) -> int:
     started = time.perf_counter()
     d = Dialect(connection.vendor)
     values = params.sql() if isinstance(params, Params) else dict(params)
+    if isinstance(params, Params):  # a run over the database: the vouchers' sums are read from stored parts
+        store_missing()
+        texts = NARROW if params.narrow else STORED
+    else:
+        texts = SHARED  # the roll-up's views of exported payouts
     with connection.cursor() as cursor:
         for name in shared_for(codes):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {SHARED[name](d)}", values)
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {texts[name](d)}", values)
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX {name}_key ON {name} ({INDEXED[name]})")
             if connection.vendor == "postgresql" and name in ANALYZED:

@@ -55,6 +55,14 @@ class Dialect:
     def date_param(self, name: str) -> str:
         return f"CAST(%({name})s AS DATE)" if self.postgres_text else f"%({name})s"
 
+    def fence(self) -> str:
+        """Ends a subquery that must be computed as written: its columns are then computed once per row, not
+        copied into every place the outer query uses them (PostgreSQL and SQLite flatten a plain subquery).
+        Spark plans it its own way."""
+        if self.vendor == "spark":
+            return ""
+        return "OFFSET 0" if self.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+
     def int_div(self, a: str, b: str) -> str:
         """Integer division (of integers): ``/`` on SQLite and PostgreSQL, ``DIV`` for Spark, whose ``/`` is
         floating point (and a 17-digit number is not exact as a double)."""
@@ -101,9 +109,12 @@ def _id_valid(d: Dialect, num: str, column: str) -> str:
 # --- shared tables (made once per run, see the module's docstring) ---------------------------------------
 
 PEOPLE, REPEATS, VOUCHERS = "monitoring_people", "monitoring_repeats", "monitoring_vouchers"
-MONTH_BIT = "CASE WHEN o.pay_month BETWEEN '01' AND '12' THEN 1 << CAST(o.pay_month AS INTEGER) ELSE 1 END"
+MONTH_BIT = (
+    "CASE o.pay_month " + " ".join(f"WHEN '{m:02d}' THEN {1 << m}" for m in range(1, 13)) + " ELSE 1 END"
+)
 """A payout's month as one bit (全年 as bit 0): a person's months repeat exactly when the sum of their bits has
-fewer bits set than the person has rows (two equal bits carry into another)."""
+fewer bits set than the person has rows (two equal bits carry into another). Twelve equalities, not a range, a
+cast and a shift per row: 7 % of the people table's time at a million payouts on PostgreSQL."""
 
 
 def _bits_set(column: str) -> str:
@@ -111,12 +122,12 @@ def _bits_set(column: str) -> str:
     return "(" + " + ".join(f"(({column} >> {k}) & 1)" for k in range(13)) + ")"
 
 
-def people(d: Dialect) -> str:
+def people(d: Dialect, among: str = "") -> str:
     return f"""SELECT o.region_id, o.fiscal_year, o.iden_no, o.acct_no, COUNT(*) AS n, SUM({MONTH_BIT}) AS months,
         SUM(CASE WHEN o.iden_type = '01' THEN 1 ELSE 0 END) AS id_rows,
         SUM(CASE WHEN o.to_peop_family = '01' THEN 1 ELSE 0 END) AS family_rows,
-        SUM(CASE WHEN o.to_peop_family = '01' THEN o.xpay_amt ELSE 0 END) AS family_fen
-      FROM ledger_payout o WHERE o.fiscal_year = %(year)s
+        CAST(SUM(CASE WHEN o.to_peop_family = '01' THEN o.xpay_amt ELSE 0 END) AS BIGINT) AS family_fen
+      FROM ledger_payout o WHERE o.fiscal_year = %(year)s{among}
       GROUP BY o.region_id, o.fiscal_year, o.iden_no, o.acct_no"""
 
 
@@ -136,6 +147,57 @@ def vouchers(d: Dialect) -> str:
 
 SHARED: dict[str, Callable[[Dialect], str]] = {PEOPLE: people, REPEATS: repeats, VOUCHERS: vouchers}
 """In the order they are made (``monitoring_repeats`` reads ``monitoring_people``)."""
+
+#: The payouts stored in the scope: the rows of its regions' batches (a batch's rows are all in the batch's
+#: region, the importer's) through the batch index, and the few without a batch through their partial index —
+#: not a scan of the whole year for a region (the payout table has no region index; see ``NARROW``).
+SCOPE_ROWS = f"""(SELECT s.fiscal_year, s.iden_no
+      FROM ledger_payout s
+      WHERE s.batch_id IN (SELECT b.id FROM ledger_importbatch b {IN_SCOPE.format(table="b")})
+    UNION ALL
+    SELECT s.fiscal_year, s.iden_no
+      FROM ledger_payout s {IN_SCOPE.format(table="s")}
+      WHERE s.batch_id IS NULL AND s.fiscal_year = %(year)s)"""
+
+
+def _scope_people(d: Dialect) -> str:
+    return people(
+        d, f" AND o.iden_no IN (SELECT x.iden_no FROM {SCOPE_ROWS} x WHERE x.fiscal_year = %(year)s)"
+    )
+
+
+OVER = "CASE WHEN o.xpay_amt > o.pay_amt THEN 1 ELSE 0 END"
+
+
+def stored_vouchers(d: Dialect) -> str:
+    """``vouchers`` of the scope from the approved batches' stored parts (``ledger_payoutpart``: Σ实发 and the
+    rows above 应发 per batch, voucher and region, grouped once at approval), and from the rows of the scope's
+    waiting batches and of its payouts without a batch; instead of grouping every payout of the year by
+    voucher (~1.4× the floor at a million payouts)."""
+    return f"""SELECT v.payment_id, SUM(v.t) AS t, SUM(v.over_rows) AS over_rows FROM (
+        SELECT pp.payment_id, pp.paid_out AS t, pp.over_rows FROM ledger_payoutpart pp
+          JOIN ledger_importbatch b ON b.id = pp.batch_id AND b.approved_at = pp.approved_at
+          {IN_SCOPE.format(table="pp")}
+          WHERE pp.fiscal_year = %(year)s
+        UNION ALL
+        SELECT o.payment_id, o.xpay_amt, {OVER} FROM ledger_payout o
+          WHERE o.fiscal_year = %(year)s AND o.batch_id IN (SELECT b.id FROM ledger_importbatch b
+            {IN_SCOPE.format(table="b")} WHERE b.kind = 'payouts' AND b.approved_at IS NULL)
+        UNION ALL
+        SELECT o.payment_id, o.xpay_amt, {OVER} FROM ledger_payout o {IN_SCOPE.format(table="o")}
+          WHERE o.batch_id IS NULL AND o.fiscal_year = %(year)s
+      ) v GROUP BY v.payment_id"""
+
+
+STORED: dict[str, Callable[[Dialect], str]] = {PEOPLE: people, REPEATS: repeats, VOUCHERS: stored_vouchers}
+"""The shared tables of a run over the database (``engine.prepare``; ``SHARED`` is what the roll-up makes from
+its exported payouts, which have no stored parts): the scope's vouchers from the stored parts."""
+
+NARROW: dict[str, Callable[[Dialect], str]] = {**STORED, PEOPLE: _scope_people}
+"""The shared tables of a run over one county (``Params.narrow``): the people of the scope with all their rows
+in every region (the cross-county rules compare with the other counties; a rule keeps only its scope's rows).
+The whole year's people cost ~5× the floor at a million payouts; a county's re-run after its monthly file must
+take ~1 s (bench/README.md, "Monitoring rules benchmark")."""
 INDEXED = {VOUCHERS: "payment_id"}
 """A shared table's column looked up row by row: PostgreSQL estimated the vouchers of ``voucher_no_payouts``
 (past an anti-join with the budget units) at one row and scanned the vouchers' table for each of 5,236: 30 s;
@@ -281,17 +343,16 @@ def payout_above_due(d: Dialect) -> str:
 
 
 def invalid_id(d: Dialect) -> str:
-    # MAX(…) of the person's grouped number, not the grouped column itself: a condition on a grouped column
-    # would be applied below the GROUP BY, to every row (PostgreSQL did so, 8× slower at a million payouts),
-    # and an aggregate is computed once where a subquery's column is repeated in each place it is used
+    # the number computed once per row of the people table behind a fence (else the 17-digit number would be
+    # computed again in each of the ~20 places the check uses it), the few invalid rows grouped after: grouping
+    # all ~84,000 people first cost a third more at a million payouts
     return f"""SELECT x.region_id, x.fiscal_year, NULL AS fund_id, NULL AS purpose, NULL AS month,
-        x.iden_no AS key, x.iden_no, x.count
-      FROM (SELECT p.region_id, p.fiscal_year, MAX(p.iden_no) AS iden_no, SUM(p.id_rows) AS count,
-              MAX({_digits17("p.iden_no")}) AS num
+        x.iden_no AS key, x.iden_no, SUM(x.id_rows) AS count
+      FROM (SELECT p.region_id, p.fiscal_year, p.iden_no, p.id_rows, {_digits17("p.iden_no")} AS num
             FROM {PEOPLE} p {IN_SCOPE.format(table="p")}
-            WHERE p.id_rows > 0
-            GROUP BY p.region_id, p.fiscal_year, p.iden_no) x
-      WHERE {_id_valid(d, "x.num", "x.iden_no")} = 0"""
+            WHERE p.id_rows > 0 {d.fence()}) x
+      WHERE {_id_valid(d, "x.num", "x.iden_no")} = 0
+      GROUP BY x.region_id, x.fiscal_year, x.iden_no"""
 
 
 def account_shared(d: Dialect) -> str:
@@ -305,12 +366,15 @@ def account_shared(d: Dialect) -> str:
 
 
 def person_multi_account(d: Dialect) -> str:
-    return f"""SELECT o.region_id, o.fiscal_year, NULL AS fund_id, NULL AS purpose, o.pay_month AS month,
-        o.iden_no AS key, o.pay_month AS key2, o.iden_no, COUNT(DISTINCT o.acct_no) AS accounts,
-        SUM(o.xpay_amt) AS total_fen
-      FROM {REPEATS} o {IN_SCOPE.format(table="o")}
-      WHERE o.acct_no IS NOT NULL AND o.acct_no <> ''
-      GROUP BY o.region_id, o.fiscal_year, o.pay_month, o.iden_no HAVING MIN(o.acct_no) <> MAX(o.acct_no)"""
+    # the accounts counted by grouping twice (person and account, then person), not COUNT(DISTINCT), which
+    # PostgreSQL computes by sorting the rows by text (3× slower on the repeats of a million payouts)
+    return f"""SELECT a.region_id, a.fiscal_year, NULL AS fund_id, NULL AS purpose, a.pay_month AS month,
+        a.iden_no AS key, a.pay_month AS key2, a.iden_no, COUNT(*) AS accounts, SUM(a.t) AS total_fen
+      FROM (SELECT o.region_id, o.fiscal_year, o.pay_month, o.iden_no, o.acct_no, SUM(o.xpay_amt) AS t
+            FROM {REPEATS} o {IN_SCOPE.format(table="o")}
+            WHERE o.acct_no IS NOT NULL AND o.acct_no <> ''
+            GROUP BY o.region_id, o.fiscal_year, o.pay_month, o.iden_no, o.acct_no) a
+      GROUP BY a.region_id, a.fiscal_year, a.pay_month, a.iden_no HAVING COUNT(*) > 1"""
 
 
 def exp_code_mismatch(d: Dialect) -> str:
