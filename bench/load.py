@@ -20,7 +20,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
-PAGES = ("home", "plans", "plan detail", "ledger", "payouts", "audit", "documents")
+PAGES = (
+    "home",
+    "plans",
+    "plan detail",
+    "ledger",
+    "payouts",
+    "audit",
+    "documents",
+    "api payouts",
+    "api appropriations",
+    "api findings",
+)
 
 
 def _env(url: str) -> dict[str, str]:
@@ -69,6 +80,16 @@ for name in ("dq_sj_ck", "dq_cz_jb"):
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         print(f"{{name}}={{s.session_key}}")
+# the monitoring system's account at the prefecture, one token per locust user (each token has its own rate)
+from jiuzhu.api.models import ApiAccount
+from jiuzhu.api.tokens import do_create_account, do_issue_token
+from jiuzhu.regions.models import Region
+admin = User.objects.get(username="admin")
+account = ApiAccount.objects.filter(user__username="sys_load_654200").first() or do_create_account(
+    actor=admin, username="sys_load_654200", system_name="直达资金监控系统", region=Region.objects.get(code="654200"),
+    department="finance", role="maker")
+for _ in range({n}):
+    print(f"api={{do_issue_token(actor=admin, account=account, name='压力测试').token}}")
 """
 
 

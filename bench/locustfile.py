@@ -1,8 +1,10 @@
 """The load test's users (run by ``python -m bench.load``, which starts gunicorn and sets the variables).
 
-Two kinds of demo user, each with its own session (made by the runner): the prefecture's audit bureau (dq_sj_ck) walks every main page,
-the audit trail included; the prefecture's finance clerk (dq_cz_jb) walks the same pages but the audit trail,
-which is not theirs. Both also ask for ``/healthz``, the trivial page every figure is compared with.
+Three kinds of user, each with its own session or token (made by the runner): the prefecture's audit bureau
+(dq_sj_ck) walks every main page, the audit trail included; the prefecture's finance clerk (dq_cz_jb) walks the
+same pages but the audit trail, which is not theirs; the 直达资金监控 system's account at the prefecture reads
+the API (the first page of the payouts feed, appropriations, findings). All ask for ``/healthz``, the trivial
+page every figure is compared with.
 """
 
 import os
@@ -25,15 +27,9 @@ def _sessions() -> dict[str, Iterator[str]]:
 SESSIONS = _sessions()
 
 
-class _Demo(HttpUser):
+class _User(HttpUser):
     abstract = True
     wait_time = between(0.5, 1.5)
-    username = ""
-
-    def on_start(self) -> None:
-        # A session made for this user by the runner (logging 200 users in through Argon2 would measure the
-        # password hash, and the login page's lock-out, not the pages).
-        self.client.cookies.set("sessionid", next(SESSIONS[self.username]), domain="127.0.0.1")
 
     def _get(self, path: str, name: str) -> None:
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
@@ -43,6 +39,16 @@ class _Demo(HttpUser):
     @task
     def healthz(self) -> None:
         self._get("/healthz", "healthz")
+
+
+class _Demo(_User):
+    abstract = True
+    username = ""
+
+    def on_start(self) -> None:
+        # A session made for this user by the runner (logging 200 users in through Argon2 would measure the
+        # password hash, and the login page's lock-out, not the pages).
+        self.client.cookies.set("sessionid", next(SESSIONS[self.username]), domain="127.0.0.1")
 
     @task
     def home(self) -> None:
@@ -81,3 +87,22 @@ class AuditBureau(_Demo):
 class FinanceClerk(_Demo):
     weight = 1
     username = "dq_cz_jb"
+
+
+class MonitoringSystem(_User):
+    weight = 1
+
+    def on_start(self) -> None:
+        self.client.headers["Authorization"] = f"Bearer {next(SESSIONS['api'])}"
+
+    @task
+    def payouts_feed(self) -> None:
+        self._get("/api/v1/payouts?limit=1000", "api payouts")
+
+    @task
+    def appropriations(self) -> None:
+        self._get("/api/v1/appropriations", "api appropriations")
+
+    @task
+    def findings(self) -> None:
+        self._get("/api/v1/findings", "api findings")
