@@ -1,7 +1,8 @@
 """Faults and races, on PostgreSQL (SQLite has one writer at a time and no server to kill): kill -9 in the middle
 of an import, the server ending the import's connection, two checkers at once, two clerks saving one plan, an
-import racing a registration. kill -9 during year-end closing and a report's acceptance: tests/yearend/test_close_faults.py
-and tests/reports/test_acceptance_faults.py (through tests/kill_helpers.py)."""
+import racing a registration. PostgreSQL restarted mid-import: tests/ledger/test_server_restart.py. kill -9
+during year-end closing and a report's acceptance: tests/yearend/test_close_faults.py and
+tests/reports/test_acceptance_faults.py (through tests/kill_helpers.py)."""
 
 import datetime
 import os

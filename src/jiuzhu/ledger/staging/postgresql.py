@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
+from django.db import connection
 
 from jiuzhu.domain import payout_columns
 
@@ -75,7 +76,9 @@ class PostgreSQL:
             f"COPY ledger_payout ({', '.join(columns)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
         )
-        with cursor.cursor.copy(copy_sql) as copy:
+        # the raw driver's COPY: its errors (the server restarted, the connection ended) become Django's, as
+        # every other query's do, so that callers catch one kind
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             chunks = frames.csv_chunks(frame, COPY_ROWS, build, first=FIRST_COPY_ROWS)
             for done, chunk in frames.prefetched(chunks):
                 copy.write(chunk)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from jiuzhu.accounts.models import User
@@ -14,6 +15,11 @@ from jiuzhu.ledger.actors import SystemActor
 from jiuzhu.ledger.services.batches import Progress
 from jiuzhu.ledger.services.imports import do_import_file, do_queue_import
 from jiuzhu.regions.selectors import find_region
+
+DATABASE_LOST = (
+    "导入中断：与数据库的连接断开（数据库可能正在重启），本次未写入任何数据。"
+    "请待数据库恢复后在“支付发放”页面重试该批次，或重新执行本命令"
+)
 
 
 def actor_for(username: str | None) -> Any:
@@ -65,6 +71,8 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"文件被拒绝：共{len(exc.problems)}个问题，未导入任何数据") from exc
         except ActionRefused as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:  # the server went away (restarted, connection ended) mid-import
+            raise CommandError(DATABASE_LOST) from exc
         self.stdout.write(f"{region.name}：{outcome.message}（sha256 {outcome.batch.sha256[:12]}…）")
 
     def _run(self, actor: Any, region: Any, data: bytes, name: str, *, quiet: bool) -> Any:
