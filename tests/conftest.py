@@ -22,8 +22,8 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The pages keep sums of approved batches and the ledger report in the process cache (keyed by batch and
-    by the audit chain's head): each test starts without another test's entries."""
+    """The pages keep approved batches' payout pages and the ledger report in the process cache (keyed by batch
+    and by the audit chain's head): each test starts without another test's entries."""
     from django.core.cache import cache
 
     cache.clear()

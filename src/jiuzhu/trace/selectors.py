@@ -220,7 +220,7 @@ def load_chain(
 @dataclass
 class AreaParts:
     """The counted payouts of the user's area grouped by batch, voucher and region (``ledger.payout_sums``: an
-    approved batch never changes, so its parts are read once per process), with the batches' file names."""
+    approved batch never changes, so its parts are grouped once and stored), with the batches' file names."""
 
     parts: list[Part]
     names: dict[int, str]
