@@ -47,6 +47,18 @@ def test_a_clean_csv_is_loaded_as_it_is(people, voucher, monkeypatch):
     ]
 
 
+def test_a_clean_utf8_csv_is_framed_from_the_upload_itself_below_a_title_row(people, voucher, monkeypatch):
+    """No copy of a large file's body: polars reads the upload's bytes, skipping the title and header lines."""
+    data = "\ufeff2022年6月发放名册\r\n".encode() + csv_bytes(HEADER, rows(4))
+    staged = read_payouts(data)
+    assert staged.clean_csv is data and staged.clean_skip == 2 and staged.rows == 4
+    monkeypatch.setattr(PayoutRows, "columns", lambda self: pytest.fail("a clean CSV is not cleaned"))
+    run(people["ymx_cz_jb"], data)
+    assert list(Payout.objects.order_by("row_no").values_list("row_no", "per_name")) == [
+        (n + 2, f"人{n}") for n in range(1, 5)
+    ]
+
+
 def test_irregular_rows_are_cleaned_and_numbered_like_any_other(people, voucher):
     text = (
         csv_bytes(HEADER, rows(2)).decode() + "\r\n" + "人9,身份证号," + valid_id(serial=9) + ",到人,100\r\n"

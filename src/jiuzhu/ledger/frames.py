@@ -32,7 +32,7 @@ def read_frame(rows: PayoutRows, columns: Sequence[str] = ()) -> pl.DataFrame:
     if rows.clean_csv is not None:
         with contextlib.suppress(Irregular):  # Python reads it below
             frame = _clean_csv_frame(rows)
-        rows.clean_csv = None  # a copy of the file's body, needed no more: the import's peak memory is later
+        rows.clean_csv = None  # the file's body (or a UTF-8 copy of it), needed no more
     if frame is None:
         names, cleaned = rows.columns()
         rows.names = names
@@ -51,11 +51,12 @@ def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
     """A clean CSV (see ``readers.is_clean_csv``) read by polars: no quotes, so every line is one record."""
     body = rows.clean_csv
     assert body is not None
-    if not body:
+    if not rows.rows:
         return pl.DataFrame({**{n: [] for n in rows.names}, ROW_NO: []}, schema=_schema(rows.names))
     try:
         frame = pl.read_csv(
             body,
+            skip_lines=rows.clean_skip,
             has_header=False,
             new_columns=rows.names,
             schema=_schema(rows.names, row_no=False),

@@ -49,15 +49,21 @@ _HEADER_SCAN = 5
 _SAMPLE = 1 << 20
 
 
-def is_clean_csv(body: bytes) -> bool:
-    """True when no cell of this UTF-8 CSV text needs cleaning: no whitespace but line ends, no quotes (hence no
-    line break inside a cell) and no backslash. Then every line is one record and COPY reads it as it is."""
-    rest = body.translate(None, _DELETE_ALL_BUT_KEEP)
-    if not rest:
-        return True
-    if rest.translate(None, _LEAD_BYTES):
-        return False
-    return _MULTIBYTE_SPACE.search(body) is None
+_CHUNK = 16 << 20
+
+
+def is_clean_csv(body: bytes, start: int = 0) -> bool:
+    """True when no cell of this UTF-8 CSV text (from byte ``start`` on) needs cleaning: no whitespace but line
+    ends, no quotes (hence no line break inside a cell) and no backslash. Then every line is one record and COPY
+    reads it as it is. Read 16 MB at a time: no copy of a large file's body."""
+    view = memoryview(body)[start:]
+    lead_bytes = False
+    for at in range(0, len(view), _CHUNK):
+        rest = bytes(view[at : at + _CHUNK]).translate(None, _DELETE_ALL_BUT_KEEP)
+        if rest.translate(None, _LEAD_BYTES):
+            return False
+        lead_bytes = lead_bytes or bool(rest)
+    return not lead_bytes or _MULTIBYTE_SPACE.search(view) is None
 
 
 @dataclass
@@ -80,6 +86,8 @@ class PayoutRows:
     """Data rows (blank ones included) — for progress; exact for columns, counted lines for clean CSV."""
     delimiter: str = ","
     clean_csv: bytes | None = None
+    clean_skip: int = 0
+    """Lines of ``clean_csv`` before the data rows (the header's and those above it)."""
     float_rows: list[int] = field(default_factory=list)
     """Rows whose 证件号码 cell is a spreadsheet number."""
     _raw_rows: Sequence[Sequence[object]] = ()
@@ -232,20 +240,23 @@ def _clean_utf8_csv(data: bytes) -> PayoutRows | None:
     header = payout_columns.find_payout_header(Table(sheet="", rows=records))
     if header is None:
         return None
-    body = data[bom + len(head[: ends[header.row_index]].encode()) :]
-    if not is_clean_csv(body):
+    before = head[: ends[header.row_index]]
+    if not is_clean_csv(data, bom + len(before.encode())):
         return None
     rows = PayoutRows(sheet="", header=header, first_row=header.row_index + 2, _data=data)
-    _take_clean(rows, body, len(records[header.row_index]))
+    _take_clean(rows, data, bom + len(before.encode()), before.count("\n"), len(records[header.row_index]))
     return rows
 
 
-def _take_clean(rows: PayoutRows, body: bytes, width: int) -> None:
+def _take_clean(rows: PayoutRows, text: bytes, start: int, skip: int, width: int) -> None:
+    """``text`` from byte ``start`` (after ``skip`` line ends) is the clean body: polars reads it from ``text``
+    itself, skipping those lines — for a UTF-8 file the upload's own bytes, not a 200 MB copy of its body."""
     assert rows.header is not None
     elements = {position: element for element, position in rows.header.positions.items()}
     rows.names = [elements.get(p) or f"x{p}" for p in range(width)]
-    rows.clean_csv = body
-    rows.rows = body.count(b"\n") + (not body.endswith(b"\n") and bool(body))
+    rows.clean_csv, rows.clean_skip = text, skip
+    body = len(text) > start
+    rows.rows = text.count(b"\n") - skip + (body and not text.endswith(b"\n"))
 
 
 def _any_csv(data: bytes) -> PayoutRows:
@@ -261,10 +272,10 @@ def _any_csv(data: bytes) -> PayoutRows:
     )
     if delimiter == ",":
         if encoding == "gb18030":
-            utf8 = text[start:].encode()
+            utf8, at, skip = text[start:].encode(), 0, 0
         else:
             bom = 3 if encoding == "utf-8-sig" else 0
-            utf8 = data[bom + len(text[:start].encode()) :]
-        if is_clean_csv(utf8):
-            _take_clean(rows, utf8, len(records[header.row_index]))
+            utf8, at, skip = data, bom + len(text[:start].encode()), text[:start].count("\n")
+        if is_clean_csv(utf8, at):
+            _take_clean(rows, utf8, at, skip, len(records[header.row_index]))
     return rows
