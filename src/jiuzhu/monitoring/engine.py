@@ -1,7 +1,8 @@
 """Running the rules: the parameters of one run, each rule's SQL executed once, rows normalised and keyed.
 
-Nothing here writes to the project's tables (the shared tables are temporary to the connection and dropped
-after the run); ``services.do_run`` reconciles the rows with the stored findings.
+Nothing here writes to the project's tables but the payout parts the rules read (``prepare`` stores those of
+an approved batch that has none, ``payout_sums.store_missing``); the shared tables are temporary to the
+connection and dropped after the run; ``services.do_run`` reconciles the rows with the stored findings.
 """
 
 import calendar

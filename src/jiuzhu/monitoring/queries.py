@@ -139,9 +139,12 @@ def repeats(d: Dialect) -> str:
       WHERE o.fiscal_year = %(year)s"""
 
 
+OVER = "CASE WHEN o.xpay_amt > o.pay_amt THEN 1 ELSE 0 END"
+"""1 for a payout whose 实发 is above its 应发."""
+
+
 def vouchers(d: Dialect) -> str:
-    return """SELECT o.payment_id, SUM(o.xpay_amt) AS t,
-        SUM(CASE WHEN o.xpay_amt > o.pay_amt THEN 1 ELSE 0 END) AS over_rows
+    return f"""SELECT o.payment_id, SUM(o.xpay_amt) AS t, SUM({OVER}) AS over_rows
       FROM ledger_payout o WHERE o.fiscal_year = %(year)s GROUP BY o.payment_id"""
 
 
@@ -164,9 +167,6 @@ def _scope_people(d: Dialect) -> str:
     return people(
         d, f" AND o.iden_no IN (SELECT x.iden_no FROM {SCOPE_ROWS} x WHERE x.fiscal_year = %(year)s)"
     )
-
-
-OVER = "CASE WHEN o.xpay_amt > o.pay_amt THEN 1 ELSE 0 END"
 
 
 def stored_vouchers(d: Dialect) -> str:

@@ -241,10 +241,11 @@ def _clean_utf8_csv(data: bytes) -> PayoutRows | None:
     if header is None:
         return None
     before = head[: ends[header.row_index]]
-    if not is_clean_csv(data, bom + len(before.encode())):
+    start = bom + len(before.encode())
+    if not is_clean_csv(data, start):
         return None
     rows = PayoutRows(sheet="", header=header, first_row=header.row_index + 2, _data=data)
-    _take_clean(rows, data, bom + len(before.encode()), before.count("\n"), len(records[header.row_index]))
+    _take_clean(rows, data, start, before.count("\n"), len(records[header.row_index]))
     return rows
 
 
@@ -255,8 +256,8 @@ def _take_clean(rows: PayoutRows, text: bytes, start: int, skip: int, width: int
     elements = {position: element for element, position in rows.header.positions.items()}
     rows.names = [elements.get(p) or f"x{p}" for p in range(width)]
     rows.clean_csv, rows.clean_skip = text, skip
-    body = len(text) > start
-    rows.rows = text.count(b"\n") - skip + (body and not text.endswith(b"\n"))
+    has_body = len(text) > start
+    rows.rows = text.count(b"\n") - skip + (has_body and not text.endswith(b"\n"))
 
 
 def _any_csv(data: bytes) -> PayoutRows:
