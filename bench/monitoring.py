@@ -92,14 +92,14 @@ def _reruns(plan: data.Plan, repeat: int) -> tuple[list[float], int]:
     from jiuzhu.monitoring.services import do_run
     from jiuzhu.regions.models import Region
 
-    county = Region.objects.get(code=data.HELD[0])
+    county = Region.objects.get(code=plan.held[0])
     reruns, file_rows = [], 0
     for _ in range(repeat):
         do_run(actor=SystemActor(), fiscal_year=2022, region=county, trigger="bench")
         file_rows = data.write_held(plan)
         started = time.perf_counter()
         store_parts(
-            [plan.batches[data.HELD]]
+            [plan.batches[plan.held]]
         )  # what the file's approval stores, timed with the run it queues
         do_run(actor=SystemActor(), fiscal_year=2022, region=county, trigger="bench")
         reruns.append(time.perf_counter() - started)

@@ -40,14 +40,29 @@ PAYOUT_COLUMNS = (
 class Plan:
     """Which vouchers and payouts exist, computed (not stored) so that the held file can be written later."""
 
-    def __init__(self, payouts: int, vouchers: int) -> None:
+    def __init__(
+        self,
+        payouts: int,
+        vouchers: int,
+        *,
+        counties: Sequence[str] = COUNTIES,
+        weights: Sequence[float] | None = None,
+        faulty_every: int = 100000,
+        held: tuple[str, int] = HELD,
+    ) -> None:
+        """``weights``: each county's share of the vouchers (even by default); every ``faulty_every``-th person
+        of a county and purpose (from the 7th) has a wrong check digit."""
         self.per_voucher = max(payouts // vouchers, 1)
-        combos = [(m, c, p) for m in range(1, 13) for c in COUNTIES for p in PURPOSES]
-        base, extra = divmod(vouchers, len(combos))
+        self.counties, self.faulty_every, self.held = list(counties), faulty_every, held
+        shares = list(weights) if weights is not None else [1.0] * len(self.counties)
+        per_county = _spread(vouchers, shares)
         self.vouchers: list[tuple[int, str, str, int]] = []  # (voucher id, county, purpose, month)
-        for i, (month, county, purpose) in enumerate(combos):
-            for _ in range(base + (1 if i < extra else 0)):
-                self.vouchers.append((len(self.vouchers) + 1, county, purpose, month))
+        for county, count in zip(self.counties, per_county, strict=True):
+            combos = [(m, p) for m in range(1, 13) for p in PURPOSES]
+            for (month, purpose), n in zip(combos, _spread(count, [1.0] * len(combos)), strict=True):
+                self.vouchers.extend((0, county, purpose, month) for _ in range(n))
+        self.vouchers.sort(key=lambda v: (v[3], self.counties.index(v[1]), PURPOSES.index(v[2])))
+        self.vouchers = [(i, c, p, m) for i, (_, c, p, m) in enumerate(self.vouchers, start=1)]
         self._ids: dict[tuple[str, int], str] = {}
         self.appropriations: dict[tuple[str, str], Any] = {}
         self.batches: dict[Any, int] = {}  # county → payments batch, (county, month) → payouts batch
@@ -55,36 +70,55 @@ class Plan:
     def iden(self, county: str, person: int) -> str:
         key = (county, person)
         if key not in self._ids:
-            self._ids[key] = _iden(county, person)
+            self._ids[key] = _iden(county, person, self.faulty_every)
         return self._ids[key]
 
 
-def _iden(county: str, person: int) -> str:
+def _spread(total: int, shares: Sequence[float]) -> list[int]:
+    """``total`` split by ``shares`` in whole numbers that add up to it (largest remainders)."""
+    whole = sum(shares)
+    exact = [total * s / whole for s in shares]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - exact[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _iden(county: str, person: int, faulty_every: int) -> str:
     from jiuzhu.domain.identity import with_check_digit
 
     birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=person // 1000)
     number = with_check_digit(f"{county}{birth:%Y%m%d}{person % 1000:03d}")
-    if person % 100000 == FAULTY_PERSON:
+    if person % faulty_every == FAULTY_PERSON:
         return number[:17] + ("0" if number[17] != "0" else "1")
     return number
 
 
-def build(payouts: int, vouchers: int, *, hold: bool) -> Plan:
-    """Write everything (but the ``HELD`` file when ``hold``); statistics taken after the load."""
+def build(payouts: int, vouchers: int, *, hold: bool, plan: Plan | None = None) -> Plan:
+    """Write everything (but the held file when ``hold``); statistics taken after the load. ``plan``: another
+    shape than the prefecture's (``bench.province``)."""
     from django.db import connection, transaction
 
     from jiuzhu.demo.seed import load_seed
+    from jiuzhu.ledger import partitions
     from jiuzhu.ledger.payout_sums import store_parts
 
     load_seed()
-    plan = Plan(payouts, vouchers)
+    plan = plan or Plan(payouts, vouchers)
     with transaction.atomic():
-        plan.appropriations, plan.batches = _foundation()
+        plan.appropriations, plan.batches = _foundation(plan)
         write("ledger_payment", PAYMENT_COLUMNS, _payments(plan))
-        write("ledger_payout", PAYOUT_COLUMNS, _payouts(plan, lambda key: not (hold and key == HELD)))
+        for a in plan.appropriations.values():  # PostgreSQL: each prefecture's leaf, as an import makes it
+            partitions.ensure(2022, a.region_id)
+        write("ledger_payout", PAYOUT_COLUMNS, _payouts(plan, lambda key: not (hold and key == plan.held)))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+                for table in ("ledger_payout", "ledger_payment"):  # the rows came with their ids
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
         store_parts(pk for key, pk in plan.batches.items() if isinstance(key, tuple))  # as approval does
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -92,11 +126,11 @@ def build(payouts: int, vouchers: int, *, hold: bool) -> Plan:
     return plan
 
 
-def stored_plan(payouts: int, vouchers: int) -> Plan:
+def stored_plan(payouts: int, vouchers: int, **shape: Any) -> Plan:
     """The plan of data built earlier (``--reuse``): its appropriations and batches read back."""
     from jiuzhu.ledger.models import Appropriation, ImportBatch
 
-    plan = Plan(payouts, vouchers)
+    plan = Plan(payouts, vouchers, **shape)
     for a in Appropriation.objects.filter(bgt_id__startswith="BENCH-"):
         plan.appropriations[(a.bgt_id.split("-")[1], a.purpose)] = a
     for name, pk in ImportBatch.objects.filter(sha256__startswith="bench-").values_list("sha256", "pk"):
@@ -106,8 +140,8 @@ def stored_plan(payouts: int, vouchers: int) -> Plan:
 
 
 def write_held(plan: Plan) -> int:
-    """The ``HELD`` county's monthly file, as its import would store it (no ANALYZE: a small share)."""
-    rows = list(_payouts(plan, lambda key: key == HELD))
+    """The held county's monthly file, as its import would store it (no ANALYZE: a small share)."""
+    rows = list(_payouts(plan, lambda key: key == plan.held))
     write("ledger_payout", PAYOUT_COLUMNS, rows)
     return len(rows)
 
@@ -116,8 +150,8 @@ def delete_held(plan: Plan) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM ledger_payout WHERE batch_id = %s", [plan.batches[HELD]])
-        cursor.execute("DELETE FROM ledger_payoutpart WHERE batch_id = %s", [plan.batches[HELD]])
+        cursor.execute("DELETE FROM ledger_payout WHERE batch_id = %s", [plan.batches[plan.held]])
+        cursor.execute("DELETE FROM ledger_payoutpart WHERE batch_id = %s", [plan.batches[plan.held]])
 
 
 def write(table: str, columns: str, rows: Iterator[Sequence[Any]] | list[Sequence[Any]]) -> None:
@@ -134,21 +168,25 @@ def write(table: str, columns: str, rows: Iterator[Sequence[Any]] | list[Sequenc
         raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def _foundation() -> tuple[dict[tuple[str, str], Any], dict[Any, int]]:
+def _foundation(plan: Plan) -> tuple[dict[tuple[str, str], Any], dict[Any, int]]:
     from django.utils import timezone
 
     from jiuzhu.funds.models import Fund
     from jiuzhu.ledger.models import Appropriation, ImportBatch, Movement, Registration, RegistrationLine
-    from jiuzhu.regions.models import Region
 
     fund = Fund.objects.get(fiscal_year=2022, source_label="自治区")
     now = timezone.now()
     appropriations: dict[tuple[str, str], Any] = {}
     batches: dict[Any, int] = {}
-    for code in COUNTIES:
-        region = Region.objects.get(code=code)
+    template = Movement.objects.filter(fund=fund, kind="issue", region__level="county").first()
+    assert template is not None
+    for code in plan.counties:
+        region = _county(code)
         movement = Movement.objects.filter(region=region, fund=fund, kind="issue").first()
-        assert movement is not None
+        if movement is None:  # a county of the benchmark's own province: the seed's movement, copied
+            movement = Movement.objects.get(pk=template.pk)
+            movement.pk, movement.region = None, region
+            movement.save()
         registration = Registration.objects.create(
             movement=movement,
             cor_bgt_doc_no=f"BENCH-{code}",
@@ -189,6 +227,37 @@ def _foundation() -> tuple[dict[tuple[str, str], Any], dict[Any, int]]:
             )
             batches[key] = batch.pk
     return appropriations, batches
+
+
+def _county(code: str) -> Any:
+    """The seed's county, or one made with its prefecture (the code's first four digits) under the province."""
+    from jiuzhu.regions.models import Region
+
+    found = Region.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    province = Region.objects.get(level="province")
+    head = f"{code[:4]}00"
+    prefecture, _ = Region.objects.get_or_create(
+        code=head,
+        defaults={
+            "mof_div_code": f"{head}000",
+            "name": f"{head}地区",
+            "short_name": f"{head}地区",
+            "level": "prefecture",
+            "parent": province,
+            "path": f"{province.path}{head}/",
+        },
+    )
+    return Region.objects.create(
+        code=code,
+        mof_div_code=f"{code}000",
+        name=f"{code}县",
+        short_name=f"{code}县",
+        level="county",
+        parent=prefecture,
+        path=f"{prefecture.path}{code}/",
+    )
 
 
 def _payments(plan: Plan) -> Iterator[tuple[Any, ...]]:

@@ -46,7 +46,7 @@ class Part:
     first_month: str
 
 
-def _grouped(rows: QuerySet[Payout]) -> list[Part]:
+def grouped(rows: QuerySet[Payout]) -> list[Part]:
     """One grouped read: every (batch, voucher, region) of ``rows`` with its count, sum and earliest month."""
     grouped = (
         rows.values_list("batch_id", "payment_id", "region_id")
@@ -105,7 +105,7 @@ def counted_parts(
         wanted = set(missing)
         known.update(_stored([(pk, at) for pk, at in batches if pk in wanted]))
     out = [part for pk, _ in batches for part in known.get(pk, [])]
-    return out + _grouped(Payout.objects.filter(loose or Q(), batch=None))
+    return out + grouped(Payout.objects.filter(loose or Q(), batch=None))
 
 
 def paid_out_by_payment(batches: Iterable[tuple[int, datetime.datetime]] | None = None) -> dict[int, Decimal]:

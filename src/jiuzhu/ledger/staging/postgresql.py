@@ -6,19 +6,19 @@ stored payouts as a hashed INTERSECT, and the staging of a refused file by COPY.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db import connection
 
 from jiuzhu.domain import payout_columns
 
-from .. import frames
+from .. import frames, partitions
 from .base import CHUNK, SAME_KEY, STAGING, VALID, Load, Progress, Scope, Stored
 from .checks import KEYS
 
 #: pg_advisory_xact_lock key that serialises the writers of payouts (``lock_writers``).
-PAYOUT_IMPORT_LOCK = 0x6A7A_0001
+PAYOUT_IMPORT_LOCK = partitions.WRITERS_LOCK
 #: Rows per COPY chunk (~8 MB of CSV); the first is small, so that the database starts at once.
 COPY_ROWS = 100_000
 FIRST_COPY_ROWS = 10_000
@@ -72,8 +72,11 @@ class PostgreSQL:
 
         columns = build(frame.head(0), 0).columns
         not_null = ", ".join(c for c in columns if c in ("iden_no", *load.texts))
+        # straight into the partition of the batch's year and prefecture when there is one: no routing per row
+        year, region = (cast(int, load.constants[k]) for k in ("fiscal_year", "region_id"))
+        target = partitions.leaf(cursor, year, region)
         copy_sql = (
-            f"COPY ledger_payout ({', '.join(columns)}) FROM STDIN "
+            f"COPY {target or partitions.ROOT} ({', '.join(columns)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
         )
         # the raw driver's COPY: its errors (the server restarted, the connection ended) become Django's, as
