@@ -6,8 +6,9 @@
                              [--skip-rules] [--skip-import]
 
 The data (``bench.monitoring_data`` in a province's shape, COPY into the partitioned payout table, then ANALYZE):
-the seed's seven counties of 塔城地区 and 93 more in 13 more prefectures of the province (codes ``65PP01``…), the
-counties' sizes skewed (Zipf: the largest, 裕民县, holds ~7 % of the payouts, the smallest ~0.4 %), 5 purposes, one
+the seed's seven counties of 塔城地区 and 93 more in 13 more prefectures of the province (codes ``65PP21``…), the
+counties' sizes skewed (Zipf by rank, exponent 0.8: the largest, 裕民县, holds 12.3 % of the payouts, the smallest
+0.3 %; the prefectures 27.5 % to 2.4 %), 5 purposes, one
 appropriation per county and purpose, the vouchers spread over county (by size), purpose and month, 20 payouts
 each; one in 50 people has a wrong check digit (``invalid_id``, ~2 % of the rows), people paid twice as in the
 monitoring benchmark. 裕民县's December file is held back: it is the monthly file whose import is timed.
@@ -22,6 +23,7 @@ ANALYZE, BUFFERS) is written to ``bench/out/province-plans.txt``.
 import argparse
 import csv
 import io
+import itertools
 import os
 import statistics
 import time
@@ -52,12 +54,15 @@ HELD = ("654225", 12)
 
 
 def counties() -> tuple[list[str], list[float]]:
-    """The province's counties, the held one first, and their sizes (Zipf, exponent 0.8)."""
-    seed = [HELD[0], *(c for c in data.COUNTIES if c != HELD[0])]
+    """The province's counties and their sizes (Zipf, exponent 0.8, by rank): the held county is the largest;
+    the seed's other six are spread over the ranks, so that 塔城地区 is not simply the seven largest."""
     own = [f"{p}{n:02d}" for p in PREFECTURES for n in range(21, 21 + 7)] + [
         f"6543{n:02d}" for n in range(28, 30)
     ]
-    codes = seed + own
+    seed = [c for c in data.COUNTIES if c != HELD[0]]
+    codes = [HELD[0], *own]
+    for rank, code in zip(range(12, 100, 15), seed, strict=False):
+        codes.insert(rank, code)
     return codes, [1 / (rank**0.8) for rank in range(1, len(codes) + 1)]
 
 
@@ -96,20 +101,41 @@ def time_import(data_bytes: bytes, repeat: int) -> dict[str, Any]:
     actor = User.objects.get(username="ymx_cz_jb")
     path = OUT / "province-held.csv"
     path.write_bytes(data_bytes)
-    times, rows = [], 0
+    times, phases, rows = [], [], 0
     for n in range(repeat):
+        marks: list[tuple[str, float]] = []
+
+        def progress(phase: str, done: int, total: int, marks: list[tuple[str, float]] = marks) -> None:
+            if not marks or marks[-1][0] != phase:
+                marks.append((phase, time.perf_counter()))
+
         started = time.perf_counter()
         outcome = do_import_file(
-            actor=actor, kind="payouts", region=region, data=data_bytes + b"\n" * n, filename=f"held-{n}.csv"
+            actor=actor,
+            kind="payouts",
+            region=region,
+            data=data_bytes + b"\n" * n,  # another file each time: the same content is imported once
+            filename=f"held-{n}.csv",
+            progress=progress,
         )
-        times.append(time.perf_counter() - started)
+        ended = time.perf_counter()
+        times.append(ended - started)
+        points = [("开始", started), *marks, ("结束", ended)]
+        phases.append({a: t2 - t1 for (a, t1), (_, t2) in itertools.pairwise(points)})
         rows = outcome.batch.rows_stored
         assert rows > 0, outcome.batch.problems[:3]
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM ledger_payout WHERE batch_id = %s", [outcome.batch.pk])
         ImportBatch.objects.filter(pk=outcome.batch.pk).delete()
     copy = _raw_copy(str(path), repeat)
-    return {"import_s": statistics.median(times), "import_runs": times, "copy_s": copy, "rows": rows}
+    names = list(phases[0])
+    return {
+        "import_s": statistics.median(times),
+        "import_runs": times,
+        "phases": {k: statistics.median(p.get(k, 0.0) for p in phases) for k in names},
+        "copy_s": copy,
+        "rows": rows,
+    }
 
 
 def explain_all(path: Path) -> None:
@@ -196,6 +222,10 @@ def _print_import(r: dict[str, Any]) -> None:
         f"import of the file into the stored year: {r['import_s'] * 1000:7.0f} ms = "
         f"{r['import_s'] / r['copy_s']:.1f}× raw COPY (goal ≤ 3×)  runs {runs}",
         flush=True,
+    )
+    print(
+        "  phases (median s, each from its start to the next's): "
+        + "  ".join(f"{k} {v:.2f}" for k, v in r["phases"].items())
     )
 
 

@@ -47,9 +47,13 @@ def test_each_database_has_the_payout_indexes_it_needs():
         assert "USING brin (batch_id)" in indexes["disb_batch"]
         # no primary key; the btrees are the search's two and the API feed's (batch, id), which a COPY appends to
         assert "(batch_id, id)" in indexes["disb_batch_row"]
+        assert (
+            "USING brin (pay_month)" in indexes["disb_month"]
+        )  # the repeats of a monthly file, migration 0015
         assert set(indexes) == {
             "disb_batch",
             "disb_batch_row",
+            "disb_month",
             "disb_not_imported",
             "disb_iden_no",
             "disb_per_name",

@@ -71,13 +71,16 @@ def store_parts(batch_ids: Iterable[int]) -> None:
         cursor.execute(STORE.format(ids=", ".join(["%s"] * len(ids))), ids)
 
 
-def store_missing() -> None:
-    """Store the parts of every approved payout batch that has none of its current approval (written approved
-    without ``store_parts``, like the demo's fault batches): what monitoring's run reads Σ实发 per voucher from."""
+def store_missing(batch_ids: Iterable[int] | None = None) -> None:
+    """Store the parts of every approved payout batch (of ``batch_ids`` when given) that has none of its current
+    approval (written approved without ``store_parts``, like the demo's fault batches): what monitoring's run
+    and an import's vouchers read Σ实发 per voucher from."""
     current = PayoutPart.objects.filter(batch=OuterRef("pk"), approved_at=OuterRef("approved_at"))
     missing = ImportBatch.objects.filter(kind=ImportBatch.PAYOUTS, approved_at__isnull=False).exclude(
         Exists(current)
     )
+    if batch_ids is not None:
+        missing = missing.filter(pk__in=list(batch_ids))
     store_parts(missing.values_list("pk", flat=True))
 
 

@@ -2,13 +2,14 @@
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 
 from jiuzhu.accounts.actors import Actor
 from jiuzhu.core.errors import InvalidInput
@@ -18,7 +19,7 @@ from jiuzhu.regions.models import Region
 
 from .. import partitions, payout_sums
 from ..io.readers import PayoutRows, read_payouts
-from ..models import ImportBatch, Payment, Payout, ReviewStatus
+from ..models import ImportBatch, Payment, Payout, PayoutPart, ReviewStatus
 from ..staging import PayoutImport, Voucher
 from .batches import Progress, mark_done, sha256_of
 
@@ -53,16 +54,24 @@ def hash_while_reading(kind: str, data: bytes) -> tuple[str, EarlyRead | None]:
         return sha.result(), early
 
 
-def region_vouchers(region: Region) -> dict[str, Voucher]:
-    """pay_cert_no → what the rules need and the payment's id, for the region's vouchers (the latest year's)."""
-    rows = (
-        Payment.objects.filter(region=region)
-        .order_by("fiscal_year")
-        .values_list(
+#: At most this many voucher numbers are looked up by name (SQLite limits the parameters of a query); a file that
+#: names more reads all of its region's vouchers.
+NAMED_VOUCHERS = 5000
+
+
+def region_vouchers(region: Region, numbers: Collection[str] | None = None) -> dict[str, Voucher]:
+    """pay_cert_no → what the rules need and the payment's id, for the region's vouchers (the latest year's);
+    only those named ``numbers`` when given: a county's monthly file names a month's vouchers, not the ~10^5 of
+    its stored year at a province's scale."""
+    payments = Payment.objects.filter(region=region)
+    if numbers is not None and len(numbers) <= NAMED_VOUCHERS:
+        payments = payments.filter(pay_cert_no__in=list(numbers))
+    rows = list(
+        payments.order_by("fiscal_year").values_list(
             "pay_cert_no", "pk", "fiscal_year", "xpay_amt", "appropriation__purpose", "appropriation__fund"
         )
     )
-    paid = _paid_out(region)
+    paid = _paid_out(region, [r[1] for r in rows])
     return {
         number: Voucher(
             payout_problems.VoucherInfo(
@@ -78,22 +87,31 @@ def region_vouchers(region: Region) -> dict[str, Voucher]:
     }
 
 
-def _paid_out(region: Region) -> dict[int, int]:
-    """Σ实发 (fen) per voucher of the region: its approved payout batches' stored parts (``payout_sums``), the
-    rows of its batches still waiting for their checker, and its payouts without a batch. Grouping the region's
-    stored year instead cost seconds at a province's scale (2.4 million rows of one county, bench/README.md)."""
+def _paid_out(region: Region, payment_ids: list[int]) -> dict[int, int]:
+    """Σ实发 (fen) per voucher of ``payment_ids`` (the region's): its approved payout batches' stored parts
+    (``payout_sums``), the rows of its batches still waiting for their checker, and its payouts without a batch.
+    Grouping the region's stored year instead cost seconds at a province's scale (2.4 million rows of one
+    county, bench/README.md "Province scale")."""
     batches = (
         ImportBatch.objects.filter(region=region, kind=ImportBatch.PAYOUTS, status=ImportBatch.DONE)
         .exclude(review_status=ReviewStatus.RETURNED)
         .values_list("pk", "approved_at")
     )
-    approved = [(pk, at) for pk, at in batches if at is not None]
+    approved = [pk for pk, at in batches if at is not None]
     waiting = [pk for pk, at in batches if at is None]
-    parts = payout_sums.counted_parts(approved, loose=Q(region=region))
-    parts += payout_sums.grouped(Payout.objects.filter(batch_id__in=waiting))
+    payout_sums.store_missing(approved)
+    parts = PayoutPart.objects.filter(
+        batch_id__in=approved, approved_at=F("batch__approved_at"), payment_id__in=payment_ids
+    )
+    rows = Payout.objects.filter(
+        Q(batch_id__in=waiting) | Q(batch__isnull=True, region=region), payment_id__in=payment_ids
+    )
     paid: dict[int, int] = defaultdict(int)
-    for part in parts:
-        paid[part.payment_id] += int(part.paid_out * 100)
+    for sums, column in ((parts, "paid_out"), (rows, "xpay_amt")):
+        for payment, total in (
+            sums.values("payment_id").annotate(t=Sum(column)).values_list("payment_id", "t")
+        ):
+            paid[payment] += int(total * 100)
     return dict(paid)
 
 
@@ -113,8 +131,10 @@ def gc_paused() -> Iterator[None]:
 def make_partitions(region_id: int) -> None:
     """PostgreSQL: the payout partitions of the region for each year it has vouchers in, before the import's
     transaction (``ledger.partitions``)."""
-    years = Payment.objects.filter(region_id=region_id).values_list("fiscal_year", flat=True).distinct()
-    for year in sorted(set(years)) if partitions.enabled() else []:
+    if not partitions.enabled():
+        return
+    payments = Payment.objects.filter(region_id=region_id).order_by("fiscal_year")
+    for year in payments.values_list("fiscal_year", flat=True).distinct():
         partitions.ensure(year, region_id)
 
 
@@ -130,7 +150,7 @@ def import_payouts(
         make_partitions(batch.region_id)
         with transaction.atomic():
             region = Region.objects.select_for_update().get(pk=batch.region_id)  # one import per region
-            payout = PayoutImport(rows, region_vouchers(region), progress=track, area=region.code)
+            payout = PayoutImport(rows, partial(region_vouchers, region), progress=track, area=region.code)
             stored, per_fund = payout.run(region_id=region.pk, batch_id=batch.pk)
             total = sum(per_fund.values())
             money = (from_fen(total), sorted(per_fund))  # what batch_money would sum again over every row

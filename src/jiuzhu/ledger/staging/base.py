@@ -46,6 +46,7 @@ class Scope:
     purposes."""
 
     batch_id: int
+    region_id: int
     year: int
     months: set[str]
     purposes: set[str]

@@ -3,7 +3,7 @@ while a helper thread checks each person's cells and the duplicates within the f
 ``postgresql`` or ``sqlite``, chosen here once), check the duplicates against stored payouts (``duplicates``),
 and when anything is wrong roll the load back and list every problem (``diagnosis``)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -35,6 +35,12 @@ def lock_payout_writers() -> None:
         backend().lock_writers(cursor)
 
 
+def _numbers(counts: Mapping[tuple[str, ...], int]) -> set[str]:
+    """The voucher numbers of the file's distinct combinations."""
+    at = KEYS.index("pay_cert_no")
+    return {key[at] for key in counts if key[at]}
+
+
 class _Refused(Exception):
     """Something is wrong with the file: the load is rolled back and every problem listed."""
 
@@ -49,14 +55,16 @@ class PayoutImport:
     def __init__(
         self,
         rows: PayoutRows,
-        vouchers: Mapping[str, Voucher],
+        vouchers: Callable[[Collection[str]], Mapping[str, Voucher]],
         *,
         progress: Progress = lambda phase, done, total: None,
         cap: int | None = None,
         area: str | None = None,
     ) -> None:
         assert rows.header is not None
-        self.rows, self.vouchers, self.progress = rows, vouchers, progress
+        self.rows, self.find_vouchers, self.progress = rows, vouchers, progress
+        """``vouchers``: the region's vouchers of these numbers (the file's)."""
+        self.vouchers: Mapping[str, Voucher] = {}
         self.area = area
         """The importing region's 行政区划代码: its 乡镇/村 codes begin with it."""
         self.cap = payout_problems.PROBLEM_CAP if cap is None else cap
@@ -65,7 +73,7 @@ class PayoutImport:
             self.db,
             sheet=rows.sheet,
             titles=rows.header.titles,
-            vouchers=vouchers,
+            vouchers=self.vouchers,
             cap=self.cap,
         )
         self.fiscal_year: int | None = None
@@ -91,7 +99,9 @@ class PayoutImport:
             )
             if early:
                 raise InvalidInput(early)
-            combos = checks.check_combos(self.values, self.vouchers, frames.distinct_counts(frame, KEYS))
+            counts = frames.distinct_counts(frame, KEYS)
+            self.vouchers = self.diagnosis.vouchers = self.find_vouchers(_numbers(counts))
+            combos = checks.check_combos(self.values, self.vouchers, counts)
             if not combos:
                 raise InvalidInput([payout_problems.empty_file(self.rows.sheet)])
             stored = self._store(cursor, frame, combos, region_id=region_id, batch_id=batch_id)
@@ -112,6 +122,7 @@ class PayoutImport:
         self.db.lock_vouchers(cursor, [v.payment_id for v in known])
         scope = Scope(
             batch_id=batch_id,
+            region_id=region_id,
             year=year,
             months={c.month for c in combos.values() if c.month},
             purposes={v.info.purpose for v in known},

@@ -103,15 +103,18 @@ class PostgreSQL:
 
     def any_stored_repeat(self, cursor: Any, scope: Scope, stored: Stored) -> bool:
         """A set operation, hashed (or sorted), never a loop over both sides: the new rows have no statistics
-        yet, and a join would be planned as if they were one."""
+        yet, and a join would be planned as if they were one. PostgreSQL hashes the smaller side, the new rows,
+        read from their own partition (the year's and region's conditions prune the others); the stored side
+        is the year's rows of the file's months, found through the BRIN index on the month (migration 0015)."""
         cursor.execute(
             f"""SELECT 1 FROM (
-                    SELECT iden_no, pay_month, purpose FROM ledger_payout WHERE batch_id = %s
+                    SELECT iden_no, pay_month, purpose FROM ledger_payout
+                    WHERE fiscal_year = %s AND region_id = %s AND batch_id = %s
                     INTERSECT
                     SELECT iden_no, pay_month, purpose FROM ledger_payout o
                     WHERE {stored.where} AND o.pay_month = ANY(%s) AND o.purpose = ANY(%s)) repeated
                 LIMIT 1""",
-            [scope.batch_id, *stored.params, stored.months, stored.purposes],
+            [scope.year, scope.region_id, scope.batch_id, *stored.params, stored.months, stored.purposes],
         )
         return cursor.fetchone() is not None
 
