@@ -173,19 +173,49 @@ def full_rows(
     )
 
 
-def keyed_rows(
-    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
-) -> pl.DataFrame:
-    """Each row's 证件号码 as stored and its kind's ``natural`` group: one number for the kinds of one
-    ``purpose`` and ``pay_month``, so that the two columns are the natural key. Lazy, so that only these two
-    columns are made for every row (joining the kinds' texts onto every row of a 200 MB file held ~400 MB)."""
+def _natural_groups(kinds: pl.DataFrame, keys: Sequence[str]) -> pl.LazyFrame:
+    """Each kind's ``natural`` group: one number for the kinds of one ``purpose`` and ``pay_month``."""
     natural = pl.concat_str(
         [pl.col("purpose").fill_null(""), pl.col("pay_month").fill_null("")], separator="|"
     )
-    groups = kinds.select(*kind_keys(keys), natural.rank("dense").cast(pl.UInt32).alias("natural"))
+    return kinds.lazy().select(*kind_keys(keys), natural.rank("dense").cast(pl.UInt32).alias("natural"))
+
+
+def _keyed(frame: pl.DataFrame, groups: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
+    """The rows' key columns (renamed k0…) and 证件号码 joined with their kind's group, in the frame's order."""
     rows = frame.lazy().select(*keys, "iden_no").rename(dict(zip(keys, kind_keys(keys), strict=True)))
-    joined = rows.join(groups.lazy(), on=kind_keys(keys), how="left")
+    return rows.join(groups, on=kind_keys(keys), how="left", maintain_order="left")
+
+
+def keyed_rows(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
+) -> pl.DataFrame:
+    """Each row's 证件号码 as stored and its kind's ``natural`` group (``_natural_groups``), so that the two
+    columns are the natural key. Lazy, so that only these two columns are made for every row (joining the
+    kinds' texts onto every row of a 200 MB file held ~400 MB)."""
+    joined = _keyed(frame, _natural_groups(kinds, keys), keys)
     return joined.select(_iden(upper), pl.col("natural")).collect()
+
+
+#: Rows hashed at a time by ``key_hashes``: the upper-cased numbers of one slice (~20 MB), not of the whole file.
+HASH_ROWS = 500_000
+
+
+def key_hashes(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
+) -> pl.Series:
+    """One 64-bit hash of each row's natural key (``keyed_rows``), in the frame's order, made a slice at a time:
+    8 bytes a row instead of the key's texts (the whole file's keys and their hash table held ~420 MB).
+    Equal keys have equal hashes; equal hashes are only candidates (see ``checks.repeats_in_file``)."""
+    groups = _natural_groups(kinds, keys).collect().lazy()
+    parts = [
+        _keyed(frame.slice(start, HASH_ROWS), groups, keys)
+        .select(pl.struct(_iden(upper), pl.col("natural")).hash().alias("key"))
+        .collect()
+        .to_series()
+        for start in range(0, frame.height, HASH_ROWS)
+    ]
+    return pl.concat(parts) if parts else pl.Series("key", [], dtype=pl.UInt64)
 
 
 def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:

@@ -208,8 +208,13 @@ def kinds(combos: Combos) -> pl.DataFrame:
 
 
 def repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str, str] | None) -> bool:
-    """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)?"""
-    keyed = frames.keyed_rows(frame, kinds, KEYS, upper=upper)
+    """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)? First
+    by the keys' hashes (little memory); the rows whose hash repeats — the repeats, or in rare cases two keys
+    with one hash — are then compared by their keys."""
+    repeated = frames.key_hashes(frame, kinds, KEYS, upper=upper).is_duplicated()
+    if not repeated.any():
+        return False
+    keyed = frames.keyed_rows(frame.filter(repeated), kinds, KEYS, upper=upper)
     return frames.duplicated_keys(keyed, keyed.columns)
 
 
