@@ -192,6 +192,10 @@ def corpus() -> list[tuple[str, bytes, str, bool]]:
     )
     add("CSV: NUL in an amount", csv_bytes(H, [good_row(实发金额="1\x000")]), "NUL_CHARACTER", True)
     add("XLSX: NUL escaped in a name", one_sheet([good_row(name="王_x0000_五")]), "NUL_CHARACTER", True)
+    # 支付凭证号 is a Categorical column of the frame: its NUL is found as a name's is
+    add(
+        "XLSX: NUL escaped in a voucher", one_sheet([good_row(支付凭证号="V_x0000_1")]), "NUL_CHARACTER", True
+    )
     for title, length in (("姓名", 65), ("姓名", 500)):
         add(f"CSV: {title} of {length}", csv_bytes(H, [good_row(name="名" * length)]), "TOO_LONG", True)
         add(f"XLSX: {title} of {length}", one_sheet([good_row(name="名" * length)]), "TOO_LONG", True)

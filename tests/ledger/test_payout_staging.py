@@ -8,6 +8,7 @@ from ledger_helpers import VOUCHER, csv_bytes, valid_id
 
 from jiuzhu.core.errors import InvalidInput
 from jiuzhu.domain import payout_problems
+from jiuzhu.ledger import frames
 from jiuzhu.ledger.io.readers import PayoutRows, is_clean_csv, read_payouts
 from jiuzhu.ledger.models import Payout
 from jiuzhu.ledger.services import do_import_file
@@ -172,3 +173,27 @@ def test_a_file_refused_while_read_still_leaves_a_rejected_batch(people, voucher
     batch = ImportBatch.objects.get(kind="payouts")
     assert batch.status == ImportBatch.REJECTED
     assert "编码" in str(batch.problems)
+
+
+def test_a_repeat_in_the_file_is_found_across_the_hashed_slices(people, voucher, monkeypatch):
+    """The in-file duplicate check hashes the keys a slice at a time: a repeat in another slice is still found."""
+    monkeypatch.setattr(frames, "HASH_ROWS", 2)
+    repeated = rows(5)
+    repeated[4][2] = repeated[0][2]
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], csv_bytes(HEADER, repeated))
+    assert {p.code for p in exc.value.problems} == {"DUPLICATE_IN_FILE"}
+    assert not Payout.objects.exists()
+
+
+def test_equal_hashes_of_different_keys_are_no_repeat(people, voucher, monkeypatch):
+    """Two keys with one hash (made here for every row) are compared by their keys: no repeat, the file is
+    stored; a real repeat among them is still found."""
+    monkeypatch.setattr(frames, "key_hashes", lambda frame, *a, **k: pl.Series([0] * frame.height))
+    run(people["ymx_cz_jb"], csv_bytes(HEADER, rows(4)))
+    assert Payout.objects.count() == 4
+    repeated = rows(3, month="7")
+    repeated[2] = repeated[0]
+    with pytest.raises(InvalidInput) as exc:
+        run(people["ymx_cz_jb"], csv_bytes(HEADER, repeated))
+    assert {p.code for p in exc.value.problems} == {"DUPLICATE_IN_FILE"}

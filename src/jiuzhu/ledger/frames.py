@@ -25,45 +25,59 @@ class Irregular(Exception):
     """A clean-looking CSV whose records polars could not take one to one (a record wider than the header)."""
 
 
-def read_frame(rows: PayoutRows, columns: Sequence[str] = ()) -> pl.DataFrame:
+def read_frame(
+    rows: PayoutRows, columns: Sequence[str] = (), categorical: Sequence[str] = ()
+) -> pl.DataFrame:
     """The staging names as text columns plus ``row_no``; blank rows dropped (their numbers stay unused); each
-    of ``columns`` the file lacks as empty text."""
+    of ``columns`` the file lacks as empty text. The ``categorical`` columns (those with few distinct values)
+    are polars Categoricals: 4 bytes a cell instead of 16 (~200 MB less for a 200 MB file); they read as text
+    everywhere but in a join with text (``_like``)."""
     frame = None
     if rows.clean_csv is not None:
         with contextlib.suppress(Irregular):  # Python reads it below
-            frame = _clean_csv_frame(rows)
+            frame = _clean_csv_frame(rows, categorical)
         rows.clean_csv = None  # the file's body (or a UTF-8 copy of it), needed no more
     if frame is None:
         names, cleaned = rows.columns()
         rows.names = names
+        schema = _schema(names, categorical, row_no=False)
         frame = pl.DataFrame(
             {
-                name: pl.Series(name, column, dtype=pl.String)
+                name: pl.Series(name, column, dtype=schema[name])
                 for name, column in zip(names, cleaned, strict=True)
             }
         ).with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
     frame = _without_blank_rows(frame, rows.names)
     missing = [c for c in columns if c not in frame.columns]
-    return frame.with_columns(pl.lit("").alias(c) for c in missing) if missing else frame
+    if not missing:
+        return frame
+    schema = _schema(missing, categorical, row_no=False)
+    return frame.with_columns(pl.lit("").cast(schema[c]).alias(c) for c in missing)
 
 
-def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
+def _clean_csv_frame(rows: PayoutRows, categorical: Sequence[str]) -> pl.DataFrame:
     """A clean CSV (see ``readers.is_clean_csv``) read by polars: no quotes, so every line is one record."""
     body = rows.clean_csv
     assert body is not None
     if not rows.rows:
-        return pl.DataFrame({**{n: [] for n in rows.names}, ROW_NO: []}, schema=_schema(rows.names))
+        return pl.DataFrame(
+            {**{n: [] for n in rows.names}, ROW_NO: []}, schema=_schema(rows.names, categorical)
+        )
     try:
         frame = pl.read_csv(
             body,
             skip_lines=rows.clean_skip,
             has_header=False,
             new_columns=rows.names,
-            schema=_schema(rows.names, row_no=False),
+            schema=_schema(rows.names, categorical, row_no=False),
             separator=rows.delimiter,
             quote_char=None,
             empty_string_is_null=False,
             raise_if_empty=False,
+            # numbered as read, so that the number has the text columns' chunks: a column of other chunks
+            # makes polars copy the whole frame into one chunk at each select (~350 MB for a 200 MB file)
+            row_index_name=ROW_NO,
+            row_index_offset=rows.first_row,
         )
     except pl.exceptions.PolarsError as exc:  # a record wider than the header
         raise Irregular from exc
@@ -71,11 +85,13 @@ def _clean_csv_frame(rows: PayoutRows) -> pl.DataFrame:
         raise Irregular
     if any(frame.null_count().row(0)):  # short records: their missing cells are empty text
         frame = frame.fill_null("")
-    return frame.with_columns(pl.int_range(rows.first_row, rows.first_row + pl.len()).alias(ROW_NO))
+    return frame.select(*rows.names, pl.col(ROW_NO).cast(pl.Int64))  # as the other paths number rows
 
 
-def _schema(names: Sequence[str], *, row_no: bool = True) -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {n: pl.String() for n in names}
+def _schema(
+    names: Sequence[str], categorical: Sequence[str], *, row_no: bool = True
+) -> dict[str, pl.DataType]:
+    schema: dict[str, pl.DataType] = {n: pl.Categorical() if n in categorical else pl.String() for n in names}
     if row_no:
         schema[ROW_NO] = pl.Int64()
     return schema
@@ -116,12 +132,17 @@ def _iden(upper: Mapping[str, str] | None) -> pl.Expr:
     return (iden.str.to_uppercase() if upper is None else iden.replace(dict(upper))).alias("iden_no")
 
 
+def _like(frame: pl.DataFrame, keys: Sequence[str]) -> list[pl.Expr]:
+    """The kinds' k0… as the frame has its ``keys`` (text or Categorical): a join needs one type on both sides."""
+    return [pl.col(k).cast(frame.schema[key]) for k, key in zip(kind_keys(keys), keys, strict=True)]
+
+
 def _with_kinds(
     frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], columns: Sequence[str]
 ) -> pl.DataFrame:
     """Each row with ``columns`` of its kind (the kinds' row with the same ``keys`` values); order kept."""
     renamed = frame.rename(dict(zip(keys, kind_keys(keys), strict=True)))  # the kinds' columns keep the names
-    right = kinds.select(*kind_keys(keys), *columns)
+    right = kinds.select(*_like(frame, keys), *columns)
     return renamed.join(right, on=kind_keys(keys), how="left", maintain_order="left")
 
 
@@ -169,19 +190,50 @@ def full_rows(
     )
 
 
-def keyed_rows(
-    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
-) -> pl.DataFrame:
-    """Each row's 证件号码 as stored and its kind's ``natural`` group: one number for the kinds of one
-    ``purpose`` and ``pay_month``, so that the two columns are the natural key. Lazy, so that only these two
-    columns are made for every row (joining the kinds' texts onto every row of a 200 MB file held ~400 MB)."""
+def _natural_groups(frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str]) -> pl.LazyFrame:
+    """Each kind's ``natural`` group: one number for the kinds of one ``purpose`` and ``pay_month``; its k0… as
+    the frame has its ``keys``."""
     natural = pl.concat_str(
         [pl.col("purpose").fill_null(""), pl.col("pay_month").fill_null("")], separator="|"
     )
-    groups = kinds.select(*kind_keys(keys), natural.rank("dense").cast(pl.UInt32).alias("natural"))
+    return kinds.lazy().select(*_like(frame, keys), natural.rank("dense").cast(pl.UInt32).alias("natural"))
+
+
+def _keyed(frame: pl.DataFrame, groups: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
+    """The rows' key columns (renamed k0…) and 证件号码 joined with their kind's group, in the frame's order."""
     rows = frame.lazy().select(*keys, "iden_no").rename(dict(zip(keys, kind_keys(keys), strict=True)))
-    joined = rows.join(groups.lazy(), on=kind_keys(keys), how="left")
+    return rows.join(groups, on=kind_keys(keys), how="left", maintain_order="left")
+
+
+def keyed_rows(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
+) -> pl.DataFrame:
+    """Each row's 证件号码 as stored and its kind's ``natural`` group (``_natural_groups``), so that the two
+    columns are the natural key. Lazy, so that only these two columns are made for every row (joining the
+    kinds' texts onto every row of a 200 MB file held ~400 MB)."""
+    joined = _keyed(frame, _natural_groups(frame, kinds, keys), keys)
     return joined.select(_iden(upper), pl.col("natural")).collect()
+
+
+#: Rows hashed at a time by ``key_hashes``: the upper-cased numbers of one slice (~20 MB), not of the whole file.
+HASH_ROWS = 500_000
+
+
+def key_hashes(
+    frame: pl.DataFrame, kinds: pl.DataFrame, keys: Sequence[str], *, upper: Mapping[str, str] | None
+) -> pl.Series:
+    """One 64-bit hash of each row's natural key (``keyed_rows``), in the frame's order, made a slice at a time:
+    8 bytes a row instead of the key's texts (the whole file's keys and their hash table held ~420 MB).
+    Equal keys have equal hashes; equal hashes are only candidates (see ``checks.repeats_in_file``)."""
+    groups = _natural_groups(frame, kinds, keys).collect().lazy()
+    parts = [
+        _keyed(frame.slice(start, HASH_ROWS), groups, keys)
+        .select(pl.struct(_iden(upper), pl.col("natural")).hash().alias("key"))
+        .collect()
+        .to_series()
+        for start in range(0, frame.height, HASH_ROWS)
+    ]
+    return pl.concat(parts) if parts else pl.Series("key", [], dtype=pl.UInt64)
 
 
 def duplicated_keys(frame: pl.DataFrame, key: Sequence[str]) -> bool:

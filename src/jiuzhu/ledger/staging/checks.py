@@ -208,8 +208,14 @@ def kinds(combos: Combos) -> pl.DataFrame:
 
 
 def repeats_in_file(frame: pl.DataFrame, kinds: pl.DataFrame, upper: Mapping[str, str] | None) -> bool:
-    """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)?"""
-    keyed = frames.keyed_rows(frame, kinds, KEYS, upper=upper)
+    """Do two rows share the natural key (证件号码 as stored, month and purpose as their kind gives them)? First
+    by the keys' hashes (little memory); the rows whose hash repeats — the repeats, or in rare cases two keys
+    with one hash — are then compared by their keys."""
+    hashes = frames.key_hashes(frame, kinds, KEYS, upper=upper)
+    if hashes.n_unique() == hashes.len():  # counted without a table of rows (is_duplicated held ~170 MB)
+        return False
+    repeated = hashes.is_duplicated()
+    keyed = frames.keyed_rows(frame.filter(repeated), kinds, KEYS, upper=upper)
     return frames.duplicated_keys(keyed, keyed.columns)
 
 
@@ -237,9 +243,11 @@ def frame_problems(
     cannot store them, SQLite would), texts longer than their column, 乡镇/村 codes of another region. Each
     with its row (the first ``cap`` per rule and column). ``nul=False`` for a CSV, whose reader refused NUL."""
     texts = [c for c in frame.columns if c != frames.ROW_NO and frame.schema[c] == pl.String]
+    coded = [c for c in frame.columns if frame.schema[c] == pl.Categorical]  # KEYS: no length, no 区划
     tests: list[tuple[payout_cells.CellProblem, pl.Expr]] = []
-    for column in texts if nul else ():
-        tests.append((payout_cells.nul_character(column), pl.col(column).str.contains("\x00", literal=True)))
+    for column in [*texts, *coded] if nul else ():
+        text = pl.col(column).cast(pl.String) if column in coded else pl.col(column)
+        tests.append((payout_cells.nul_character(column), text.str.contains("\x00", literal=True)))
     for column, limit in payout_columns.MAX_LENGTHS.items():
         if column in texts:
             tests.append((payout_cells.too_long(column, limit), pl.col(column).str.len_chars() > limit))

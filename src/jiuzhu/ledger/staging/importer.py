@@ -85,7 +85,7 @@ class PayoutImport:
         problem."""
         with connection.cursor() as cursor, self.db.session(cursor):
             self.progress("暂存", 0, self.rows.rows)
-            frame = frames.read_frame(self.rows, columns=(*KEYS, "iden_no", "per_name"))
+            frame = frames.read_frame(self.rows, columns=(*KEYS, "iden_no", "per_name"), categorical=KEYS)
             self.progress("校验", 0, frame.height)
             header = self.rows.header
             assert header is not None
