@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
 from jiuzhu.accounts.actors import Actor
@@ -54,24 +54,21 @@ def hash_while_reading(kind: str, data: bytes) -> tuple[str, EarlyRead | None]:
         return sha.result(), early
 
 
-#: At most this many voucher numbers are looked up by name (SQLite limits the parameters of a query); a file that
-#: names more reads all of its region's vouchers.
-NAMED_VOUCHERS = 5000
-
-
 def region_vouchers(region: Region, numbers: Collection[str] | None = None) -> dict[str, Voucher]:
     """pay_cert_no → what the rules need and the payment's id, for the region's vouchers (the latest year's);
     only those named ``numbers`` when given: a county's monthly file names a month's vouchers, not the ~10^5 of
     its stored year at a province's scale."""
     payments = Payment.objects.filter(region=region)
-    if numbers is not None and len(numbers) <= NAMED_VOUCHERS:
-        payments = payments.filter(pay_cert_no__in=list(numbers))
+    # SQLite limits a query's parameters: a file naming more vouchers reads all of its region's
+    named = numbers is not None and len(numbers) <= (connection.features.max_query_params or 10**9) // 2
+    if named:
+        payments = payments.filter(pay_cert_no__in=list(numbers or ()))
     rows = list(
         payments.order_by("fiscal_year").values_list(
             "pay_cert_no", "pk", "fiscal_year", "xpay_amt", "appropriation__purpose", "appropriation__fund"
         )
     )
-    paid = _paid_out(region, [r[1] for r in rows])
+    paid = _paid_out(region, [r[1] for r in rows] if named else None)
     return {
         number: Voucher(
             payout_problems.VoucherInfo(
@@ -87,8 +84,8 @@ def region_vouchers(region: Region, numbers: Collection[str] | None = None) -> d
     }
 
 
-def _paid_out(region: Region, payment_ids: list[int]) -> dict[int, int]:
-    """Σ实发 (fen) per voucher of ``payment_ids`` (the region's): its approved payout batches' stored parts
+def _paid_out(region: Region, payment_ids: list[int] | None) -> dict[int, int]:
+    """Σ实发 (fen) per voucher of ``payment_ids`` (the region's; None: all of them): its approved payout batches' stored parts
     (``payout_sums``), the rows of its batches still waiting for their checker, and its payouts without a batch.
     Grouping the region's stored year instead cost seconds at a province's scale (2.4 million rows of one
     county, bench/README.md "Province scale")."""
@@ -100,12 +97,10 @@ def _paid_out(region: Region, payment_ids: list[int]) -> dict[int, int]:
     approved = [pk for pk, at in batches if at is not None]
     waiting = [pk for pk, at in batches if at is None]
     payout_sums.store_missing(approved)
-    parts = PayoutPart.objects.filter(
-        batch_id__in=approved, approved_at=F("batch__approved_at"), payment_id__in=payment_ids
-    )
-    rows = Payout.objects.filter(
-        Q(batch_id__in=waiting) | Q(batch__isnull=True, region=region), payment_id__in=payment_ids
-    )
+    parts = PayoutPart.objects.filter(batch_id__in=approved, approved_at=F("batch__approved_at"))
+    rows = Payout.objects.filter(Q(batch_id__in=waiting) | Q(batch__isnull=True, region=region))
+    if payment_ids is not None:
+        parts, rows = parts.filter(payment_id__in=payment_ids), rows.filter(payment_id__in=payment_ids)
     paid: dict[int, int] = defaultdict(int)
     for sums, column in ((parts, "paid_out"), (rows, "xpay_amt")):
         for payment, total in (
