@@ -164,3 +164,50 @@ def test_a_scoped_run_finds_only_its_area(world):
     assert set(Finding.objects.values_list("region__code", "rule")) == {("654221", "late_registration")}
     assert Finding.objects.count() == 2
     assert ImportBatch.objects.filter(region=region).exists()
+
+
+def _shared_tables() -> set[tuple[str, str]]:
+    """The run's shared tables that exist now: (name, where), where PostgreSQL's persistence and schema."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT c.relname, CAST(c.relpersistence AS text) || ' ' || n.nspname FROM pg_class c
+                    JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relname LIKE 'monitoring\\_%%' AND c.relkind = 'r' AND c.relpersistence <> 'p'"""
+            )
+        else:
+            cursor.execute(
+                "SELECT name, 'temp' FROM sqlite_temp_master WHERE type = 'table' AND name LIKE 'monitoring_%%'"
+            )
+        return set(cursor.fetchall())
+
+
+def test_a_run_makes_its_shared_tables_for_itself_alone_and_drops_them(world):
+    """PostgreSQL: unlogged tables in a schema of the run's own (parallel workers can read them, unlike
+    temporary tables), made inside the run's transaction and dropped with the schema; SQLite: temporary."""
+    from django.db import connection
+
+    from jiuzhu.monitoring import engine
+    from jiuzhu.monitoring.queries import PEOPLE, REPEATS, VOUCHERS
+
+    region, _ = world
+    params = engine.Params(year=2022, as_of=datetime.date(2022, 12, 31), path=region.path)
+    with engine.session():
+        engine.prepare(["payout_duplicate", "voucher_mismatch"], params)
+        made = _shared_tables()
+        assert {name for name, _ in made} == {PEOPLE, REPEATS, VOUCHERS}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
+                assert {where for _, where in made} == {f"u {cursor.fetchone()[0]}"}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), SUM(xpay_amt) FROM {REPEATS}")
+            assert cursor.fetchone() == (2, 120000)  # the person paid twice in May: 600 元 twice
+        engine.discard()
+        assert _shared_tables() == set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'jiuzhu\\_run\\_%%'")
+            assert cursor.fetchall() == []

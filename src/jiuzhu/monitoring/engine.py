@@ -24,10 +24,6 @@ from jiuzhu.ledger.payout_sums import store_missing
 
 from .queries import INDEXED, NARROW, PEOPLE, SHARED, STORED, Dialect, shared_for, sql_for
 
-WORK_MEM = "64MB"
-"""PostgreSQL's memory for one sort or hash of a run: the people table groups a million payouts into ~100,000
-people; at the default 4 MB the hash spills to disk in batches."""
-
 DEFAULTS: dict[str, Any] = {
     "late_registration_days": 30,
     "pass_down_days": 30,
@@ -37,7 +33,13 @@ DEFAULTS: dict[str, Any] = {
     "red_points": 20,
     "deadline_days": {s.value: d for s, d in DEADLINE_DAYS.items()},
     "holidays": [],
+    "work_mem": "256MB",
 }
+"""``work_mem``: PostgreSQL's memory for one sort or hash of a run (each of up to three processes, hashes twice
+this by PostgreSQL's ``hash_mem_multiplier``), taken only as far as needed: the people table groups a million
+payouts into ~100,000 people, and at the default 4 MB the hash spills to disk in batches; a province-year's
+largest partition (5.5 million payouts, 450,000 people) still spilled at 64 MB (bench/README.md, "Province
+scale")."""
 
 
 def config() -> dict[str, Any]:
@@ -159,27 +161,52 @@ def evaluate(code: str, params: Params) -> tuple[list[Hit], int]:
 
 @contextmanager
 def session() -> Iterator[None]:
-    """A transaction with the run's settings (PostgreSQL: ``WORK_MEM``; no JIT, whose compiling cost more than
-    it saved on every rule at a million payouts: 60–250 ms a query; each partition of the payouts grouped on
-    its own where a grouping keeps the region: the people table of a province-year of 2×10^7 payouts took 35 s
-    as one sort spilled to disk, 10 s grouped partition by partition in memory, bench/README.md "Province
-    scale")."""
+    """A transaction with the run's settings (PostgreSQL: ``config()["work_mem"]``; no JIT, whose compiling cost
+    more than it saved on every rule at a million payouts: 60–250 ms a query; each partition of the payouts
+    grouped on its own where a grouping keeps the region: the people table of a province-year of 2×10^7 payouts
+    took 35 s as one sort spilled to disk, 10 s grouped partition by partition in memory, bench/README.md
+    "Province scale")."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [str(config()["work_mem"])])
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL enable_partitionwise_aggregate = on")
         yield
 
 
-ANALYZED = frozenset(SHARED) - {PEOPLE}
-"""Not the people table: its readers scan it whole, and ANALYZE of its ~100,000 rows cost ~0.8× the floor."""
+ANALYZED = dict.fromkeys(SHARED, "") | {PEOPLE: "(region_id)"}
+"""What ANALYZE reads of each shared table: of the people table only its row count (and one small column),
+which the planner needs to run its readers in parallel (guessed at an eighth of the real count, a province's
+``account_shared`` was hashed in one process, spilling to disk); statistics of its text columns cost ~0.8× the
+floor at a million payouts."""
 
 
-def prepare(codes: Iterable[str], params: Params | Mapping[str, Any]) -> int:
+def _run_schema(cursor: Any) -> str | None:
+    """PostgreSQL in a transaction: a schema of the run's own, first on the search path, for the shared tables.
+
+    Unlogged tables there instead of temporary ones, because PostgreSQL's parallel workers cannot read a
+    temporary table (its pages live in the leader's memory): over a province-year each rule on the people table
+    then runs in one process while the floor uses three (bench/README.md, "Province scale"). The schema is
+    made inside the run's transaction and dropped before it ends (``discard``; a failed run's rollback removes
+    it too), so no other connection ever sees it; the name carries the backend's pid, so two runs never meet.
+    Elsewhere (SQLite, or outside a transaction) the shared tables stay temporary: ``None``."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid(), current_setting('search_path')")
+    schema, path = cursor.fetchone()
+    cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    if not path.startswith(schema + ","):
+        cursor.execute("SELECT set_config('search_path', %s, true)", [f"{schema}, {path}"])
+    return str(schema)
+
+
+def prepare(
+    codes: Iterable[str], params: Params | Mapping[str, Any], *, plans: list[str] | None = None
+) -> int:
     """Make the shared tables that the rules ``codes`` read (``queries.SHARED``); returns how long it took (ms).
-    ``params``: the run's, or their SQL values (the roll-up's manifest carries those)."""
+    ``params``: the run's, or their SQL values (the roll-up's manifest carries those). ``plans``: each table
+    made under EXPLAIN (ANALYZE, BUFFERS), its plan's lines appended there (``bench.province``)."""
     started = time.perf_counter()
     d = Dialect(connection.vendor)
     values = params.sql() if isinstance(params, Params) else dict(params)
@@ -189,13 +216,20 @@ def prepare(codes: Iterable[str], params: Params | Mapping[str, Any]) -> int:
     else:
         texts = SHARED  # the roll-up's views of exported payouts
     with connection.cursor() as cursor:
+        schema = _run_schema(cursor)
         for name in shared_for(codes):
+            made = f"CREATE UNLOGGED TABLE {schema}.{name}" if schema else f"CREATE TEMPORARY TABLE {name}"
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {texts[name](d)}", values)
+            statement = f"{made} AS {texts[name](d)}"
+            if plans is None:
+                cursor.execute(statement, values)
+            else:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", values)
+                plans += [f"== shared table {name}", *(r[0] for r in cursor.fetchall())]
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX {name}_key ON {name} ({INDEXED[name]})")
-            if connection.vendor == "postgresql" and name in ANALYZED:
-                cursor.execute(f"ANALYZE {name}")  # a temporary table has no statistics otherwise
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {name} {ANALYZED[name]}")  # a made table has no statistics otherwise
     return int((time.perf_counter() - started) * 1000)
 
 
@@ -203,6 +237,9 @@ def discard() -> None:
     with connection.cursor() as cursor:
         for name in reversed(SHARED):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {cursor.fetchone()[0]} CASCADE")
 
 
 def evaluate_all(codes: Sequence[str], params: Params) -> tuple[dict[str, tuple[list[Hit], int]], int]:
