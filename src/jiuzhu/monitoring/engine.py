@@ -193,12 +193,19 @@ def _run_schema(cursor: Any) -> str | None:
     Elsewhere (SQLite, or outside a transaction) the shared tables stay temporary: ``None``."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return None
-    cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid(), current_setting('search_path')")
-    schema, path = cursor.fetchone()
+    schema = _schema_name(cursor)
+    cursor.execute("SELECT current_setting('search_path')")
+    (path,) = cursor.fetchone()
     cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     if not path.startswith(schema + ","):
         cursor.execute("SELECT set_config('search_path', %s, true)", [f"{schema}, {path}"])
-    return str(schema)
+    return schema
+
+
+def _schema_name(cursor: Any) -> str:
+    """The run's schema (PostgreSQL): named by the connection's backend."""
+    cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
+    return str(cursor.fetchone()[0])
 
 
 def prepare(
@@ -238,8 +245,7 @@ def discard() -> None:
         for name in reversed(SHARED):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
-            cursor.execute(f"DROP SCHEMA IF EXISTS {cursor.fetchone()[0]} CASCADE")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_schema_name(cursor)} CASCADE")
 
 
 def evaluate_all(codes: Sequence[str], params: Params) -> tuple[dict[str, tuple[list[Hit], int]], int]:
