@@ -180,6 +180,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 TOP_REGION = os.environ.get("JIUZHU_TOP_REGION", "")
 #: Days a rejected or returned upload is kept before `jiuzhu purge-uploads` deletes it.
 UPLOAD_RETENTION_DAYS = int(os.environ.get("JIUZHU_UPLOAD_RETENTION_DAYS", "90"))
+#: API calls per token and minute (unset: ``jiuzhu.api.auth.DEFAULT_RATE``).
+if _rate := os.environ.get("JIUZHU_API_RATE_PER_MINUTE"):
+    JIUZHU_API_RATE_PER_MINUTE = int(_rate)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

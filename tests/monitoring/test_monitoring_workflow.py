@@ -190,18 +190,21 @@ def test_a_run_makes_its_shared_tables_for_itself_alone_and_drops_them(world):
     from django.db import connection
 
     from jiuzhu.monitoring import engine
-    from jiuzhu.monitoring.queries import PEOPLE, REPEATS, VOUCHERS
+    from jiuzhu.monitoring.queries import PEOPLE, REPEATERS, REPEATS, VOUCHERS
 
     region, _ = world
     params = engine.Params(year=2022, as_of=datetime.date(2022, 12, 31), path=region.path)
     with engine.session():
         engine.prepare(["payout_duplicate", "voucher_mismatch"], params)
         made = _shared_tables()
-        assert {name for name, _ in made} == {PEOPLE, REPEATS, VOUCHERS}
+        assert {name for name, _ in made} == {PEOPLE, REPEATERS, REPEATS, VOUCHERS}
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
                 assert {where for _, where in made} == {f"u {cursor.fetchone()[0]}"}
+                # the repeats were joined through the index only, and the planner got its joins back
+                cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+                assert cursor.fetchone() == ("on", "on")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*), SUM(xpay_amt) FROM {REPEATS}")
             assert cursor.fetchone() == (2, 120000)  # the person paid twice in May: 600 元 twice

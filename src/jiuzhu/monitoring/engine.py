@@ -18,11 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from jiuzhu.core.planner import planner_settings
 from jiuzhu.domain.findings import DEADLINE_DAYS, Severity
 from jiuzhu.domain.monitoring_rules import REGISTRY, Rule
 from jiuzhu.ledger.payout_sums import store_missing
 
-from .queries import INDEXED, NARROW, PEOPLE, SHARED, STORED, Dialect, shared_for, sql_for
+from .queries import INDEXED, NARROW, PEOPLE, REPEATS, SHARED, STORED, Dialect, shared_for, sql_for
 
 DEFAULTS: dict[str, Any] = {
     "late_registration_days": 30,
@@ -175,11 +176,19 @@ def session() -> Iterator[None]:
         yield
 
 
-ANALYZED = dict.fromkeys(SHARED, "") | {PEOPLE: "(region_id)"}
-"""What ANALYZE reads of each shared table: of the people table only its row count (and one small column),
-which the planner needs to run its readers in parallel (guessed at an eighth of the real count, a province's
-``account_shared`` was hashed in one process, spilling to disk); statistics of its text columns cost ~0.8× the
-floor at a million payouts."""
+ANALYZED = dict.fromkeys(SHARED, "") | {PEOPLE: "(region_id, iden_no)"}
+"""What ANALYZE reads of each shared table: of the people table its row count, which the planner needs to run
+its readers in parallel (guessed at an eighth of the real count, a province's ``account_shared`` was hashed in
+one process, spilling to disk), and the 证件号码's distinct count, without which the repeaters were grouped by
+a sort (9.3 s instead of 2.9 s over a province's 1.64 million people); of its other text columns nothing
+(their statistics cost ~0.8× the floor at a million payouts)."""
+
+NESTED_LOOPS_ONLY = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+JOINED_BY_INDEX = {REPEATS}
+"""Shared tables made by a join through the payouts' 证件号码 index (PostgreSQL: hash and merge joins off for
+the statement): the planner costs the index reads from disk and prefers hashing the repeaters and scanning the
+whole year — 17 s over a province-year of 19.8 million payouts, against 3.3 s for 33,428 repeaters' index
+look-ups in each of the year's 15 partitions, whose pages are in memory (bench/README.md, "Province scale")."""
 
 
 def _run_schema(cursor: Any) -> str | None:
@@ -228,11 +237,12 @@ def prepare(
             made = f"CREATE UNLOGGED TABLE {schema}.{name}" if schema else f"CREATE TEMPORARY TABLE {name}"
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
             statement = f"{made} AS {texts[name](d)}"
-            if plans is None:
-                cursor.execute(statement, values)
-            else:
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", values)
-                plans += [f"== shared table {name}", *(r[0] for r in cursor.fetchall())]
+            with planner_settings(cursor, **(NESTED_LOOPS_ONLY if name in JOINED_BY_INDEX else {})):
+                if plans is None:
+                    cursor.execute(statement, values)
+                else:
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", values)
+                    plans += [f"== shared table {name}", *(r[0] for r in cursor.fetchall())]
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX {name}_key ON {name} ({INDEXED[name]})")
             if connection.vendor == "postgresql":
