@@ -203,7 +203,9 @@ def test_a_run_makes_its_shared_tables_for_itself_alone_and_drops_them(world):
                 cursor.execute("SELECT 'jiuzhu_run_' || pg_backend_pid()")
                 assert {where for _, where in made} == {f"u {cursor.fetchone()[0]}"}
                 # the repeats were joined through the index only, and the planner got its joins back
-                cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+                cursor.execute(
+                    "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+                )
                 assert cursor.fetchone() == ("on", "on")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*), SUM(xpay_amt) FROM {REPEATS}")
