@@ -184,6 +184,25 @@ def _shared_tables() -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
+def test_a_rule_that_fails_reports_its_own_error_and_leaves_no_tables(world, monkeypatch):
+    """The run's shared tables go with the rollback; the error the caller sees is the rule's, not a refused
+    DROP in the aborted transaction (PostgreSQL)."""
+    from django.db import DatabaseError, connection
+
+    from jiuzhu.monitoring import engine, queries
+
+    region, _ = world
+    monkeypatch.setitem(queries.BUILDERS, "broken_rule", lambda d: "SELECT * FROM no_such_table_here")
+    params = engine.Params(year=2022, as_of=datetime.date(2022, 12, 31), path=region.path)
+    with pytest.raises(DatabaseError, match="no_such_table_here"):
+        engine.evaluate_all(["payout_duplicate", "broken_rule"], params)
+    assert _shared_tables() == set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'jiuzhu\\_run\\_%%'")
+            assert cursor.fetchall() == []
+
+
 def test_a_run_makes_its_shared_tables_for_itself_alone_and_drops_them(world):
     """PostgreSQL: unlogged tables in a schema of the run's own (parallel workers can read them, unlike
     temporary tables), made inside the run's transaction and dropped with the schema; SQLite: temporary."""

@@ -263,7 +263,8 @@ def evaluate_all(codes: Sequence[str], params: Params) -> tuple[dict[str, tuple[
     time the shared tables took (ms)."""
     with session():
         shared_ms = prepare(codes, params)
-        try:
-            return {code: evaluate(code, params) for code in codes}, shared_ms
-        finally:
-            discard()
+        found = {code: evaluate(code, params) for code in codes}
+        # not in a ``finally``: after a failed query PostgreSQL refuses every statement until the rollback, so
+        # the DROP would raise in the original error's place; the rollback removes the tables anyway
+        discard()
+        return found, shared_ms
