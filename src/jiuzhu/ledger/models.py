@@ -397,11 +397,6 @@ class PayoutPart(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "payment", "region"], name="payout_part_key"),
         ]
-        indexes = [
-            # a payout import reads the paid-out sums of the vouchers its file names (services.payout_import):
-            # through the batches' key, a province's largest county read 112,694 parts to keep none (0.37 s)
-            models.Index(fields=["payment"], name="payout_part_payment"),
-        ]
         verbose_name = "发放批次汇总"
 
     def __str__(self) -> str:
