@@ -7,7 +7,7 @@ A list applies to the payouts of its region and every region below it; only the 
 (region, kind) is in force.
 """
 
-from jiuzhu.monitoring.queries import IN_SCOPE, PEOPLE, REPEATS, Dialect
+from jiuzhu.monitoring.queries import IN_SCOPE, REPEATS, Dialect
 
 PAYOUT_YM = (
     "CASE WHEN o.pay_month BETWEEN '01' AND '12' THEN o.fiscal_year * 100 + CAST(o.pay_month AS INTEGER) END"
@@ -105,7 +105,7 @@ def complaint_overdue(d: Dialect) -> str:
       WHERE c.fiscal_year = %(year)s AND c.state = 'open' AND c.due_on < {d.date_param("as_of")}"""
 
 
-USES = {"payout_two_counties": (PEOPLE, REPEATS)}  # REPEATS is made from PEOPLE
+USES = {"payout_two_counties": (REPEATS,)}
 """A person paid in two counties in one month has two rows in that month: among ``monitoring_repeats``."""
 
 BUILDERS = {

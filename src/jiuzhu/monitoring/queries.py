@@ -18,9 +18,10 @@ payout table by person or voucher — a million groups each time, ~5–10× the 
 million payouts (bench/README.md). So a run first makes four temporary tables (``SHARED``; ``engine.prepare``),
 and those rules read them instead of ``ledger_payout``: ``monitoring_people``, one row per region, person and
 account with the rows' count, months and sums; ``monitoring_repeaters``, the 证件号码 of the people paid twice
-in some month; ``monitoring_repeats``, their payout rows (every one of the four duplicate and account
-rules needs two rows of one person in one month, so their rows are among these — a handful in a clean year); ``monitoring_vouchers``, Σ实发 per voucher. They hold
-the whole year, not the scope: the cross-county rules compare with other counties.
+in some month; ``monitoring_repeats``, their payout rows (every one of the four duplicate and account rules
+needs two rows of one person in one month, so their rows are among these — a handful in a clean year);
+``monitoring_vouchers``, Σ实发 per voucher. They hold the whole year, not the scope: the cross-county rules
+compare with other counties.
 
 What counts: rules on money (``Rule.money``) see approved registrations and payments of approved batches only,
 as the ledger does; rules on the payout rows see every stored row (a file waiting for its checker included —
@@ -221,13 +222,14 @@ USES: dict[str, tuple[str, ...]] = {
     "voucher_mismatch": (VOUCHERS,),
     "voucher_no_payouts": (VOUCHERS,),
     "payout_above_due": (VOUCHERS,),
-    "payout_duplicate": (PEOPLE, REPEATS),
-    "payout_duplicate_cross": (PEOPLE, REPEATS),
+    "payout_duplicate": (REPEATS,),
+    "payout_duplicate_cross": (REPEATS,),
     "invalid_id": (PEOPLE,),
     "account_shared": (PEOPLE,),
-    "person_multi_account": (PEOPLE, REPEATS),
+    "person_multi_account": (REPEATS,),
 }
-"""Which shared tables each rule reads (rules of other apps add theirs through ``register``)."""
+"""Which shared tables each rule reads (rules of other apps add theirs through ``register``); the tables those
+are made from follow (``MADE_FROM``, ``shared_for``)."""
 
 
 def shared_for(codes: Iterable[str]) -> list[str]:
